@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { forbidExternalRequests, modelCatalog, modelFile, studioPage } from './pages/studio';
+
+test('a user opens the LeNet-5 files and sees its catalog accuracy on WASM', async ({ page }) => {
+  const checkNetwork = forbidExternalRequests(page);
+  const lenet5 = modelCatalog().find((m) => m.id === 'lenet-5');
+  if (!lenet5) throw new Error('lenet-5 missing from the catalog');
+  await page.goto('/#backend=wasm');
+  const { header, numbers } = studioPage(page);
+  await numbers.waitForEvaluation(modelCatalog()[0].name, 'wasm');
+  await expect(header.activeBackend()).toHaveAttribute('data-backend', 'wasm');
+  await header.openFiles([modelFile('lenet-5', 'model.json'), modelFile('lenet-5', 'weights.bin')]);
+  const accuracy = await numbers.waitForEvaluation('your model', 'wasm');
+  expect(Math.abs(accuracy - lenet5.accuracy) * 100).toBeLessThanOrEqual(0.1);
+  await expect(page.getByTestId('layer-table')).toContainText('conv2');
+  await expect(page.getByTestId('history').locator('tbody tr')).toHaveCount(2);
+  checkNetwork();
+});
+
+test('picking a bundled model from the menu loads and evaluates it', async ({ page }) => {
+  const fashion = modelCatalog().find((m) => m.id === 'fashion-cnn');
+  if (!fashion) throw new Error('fashion-cnn missing from the catalog');
+  await page.goto('/#backend=wasm');
+  const { header, numbers } = studioPage(page);
+  await numbers.waitForEvaluation(modelCatalog()[0].name, 'wasm');
+  await header.selectModel('fashion-cnn');
+  const accuracy = await numbers.waitForEvaluation(fashion.name, 'wasm');
+  expect(Math.abs(accuracy - fashion.accuracy) * 100).toBeLessThanOrEqual(0.1);
+  await expect(page.getByTestId('layer-table')).toContainText('DepthwiseConv2D');
+  await expect(page).toHaveURL(/model=fashion-cnn/);
+});

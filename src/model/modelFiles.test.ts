@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelFileError, checkModelFiles, topologyLayers, toArtifacts, weightSpecBytes } from './modelFiles';
+
+const dir = join(__dirname, '..', '..', 'public', 'models', 'lenet-300-100');
+const buf = (s: string | Uint8Array) => (typeof s === 'string' ? new TextEncoder().encode(s) : s).slice().buffer as ArrayBuffer;
+const modelJson = () => readFileSync(join(dir, 'model.json'), 'utf8');
+const weights = () => new Uint8Array(readFileSync(join(dir, 'weights.bin')));
+const supported = new Set(['Flatten', 'Dense', 'Conv2D']);
+
+function expectFault(fn: () => unknown, file: string, pattern: RegExp) {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelFileError);
+    expect((e as ModelFileError).file).toBe(file);
+    expect((e as Error).message).toMatch(pattern);
+    return;
+  }
+  throw new Error('expected a ModelFileError');
+}
+
+describe('checkModelFiles', () => {
+  it('accepts the bundled LeNet-300-100 and joins its shards', () => {
+    const checked = checkModelFiles([{ name: 'lenet/model.json', bytes: buf(modelJson()) }, { name: 'lenet/weights.bin', bytes: buf(weights()) }], supported);
+    expect(checked.jsonName).toBe('model.json');
+    const artifacts = toArtifacts(checked);
+    expect((artifacts.weightData as ArrayBuffer).byteLength).toBe(266_610 * 4);
+    expect(artifacts.weightSpecs?.map((s) => s.name)).toEqual(['fc1/kernel', 'fc1/bias', 'fc2/kernel', 'fc2/bias', 'fc3/kernel', 'fc3/bias']);
+  });
+
+  it('names a file that is not JSON', () => {
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf('{"modelTopology": ') }], supported), 'model.json', /not valid JSON/);
+  });
+
+  it('rejects JSON that is not a TF.js model', () => {
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf('{"hello": 1}') }], supported), 'model.json', /no "modelTopology"/);
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf('[1,2]') }], supported), 'model.json', /not a TF.js model/);
+  });
+
+  it('asks for model.json when only shards are dropped', () => {
+    expectFault(() => checkModelFiles([{ name: 'weights.bin', bytes: buf(weights()) }], supported), 'weights.bin', /no model.json/);
+  });
+
+  it('names a missing shard', () => {
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf(modelJson()) }], supported), 'weights.bin', /not dropped/);
+  });
+
+  it('names a truncated shard with both sizes', () => {
+    const short = weights().slice(0, 1000);
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf(modelJson()) }, { name: 'weights.bin', bytes: buf(short) }], supported),
+      'weights.bin', /holds 1000 bytes.*needs 1066440/);
+  });
+
+  it('names an unsupported layer class', () => {
+    const json = modelJson().replace('"class_name":"Dense"', '"class_name":"MyAttention"');
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf(json) }, { name: 'weights.bin', bytes: buf(weights()) }], supported),
+      'model.json', /class "MyAttention"/);
+  });
+
+  it('says graph models are not supported yet', () => {
+    const graph = JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] });
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf(graph) }], supported), 'model.json', /graph model/);
+  });
+
+  it('counts quantized weights at their stored width', () => {
+    expect(weightSpecBytes({ name: 'w', shape: [3, 5], dtype: 'float32' })).toBe(60);
+    expect(weightSpecBytes({ name: 'w', shape: [3, 5], dtype: 'float32', quantization: { dtype: 'uint8', scale: 1, min: 0 } })).toBe(15);
+    expect(weightSpecBytes({ name: 'w', shape: [3, 5], dtype: 'float32', quantization: { dtype: 'float16' } })).toBe(30);
+  });
+
+  it('walks nested topologies', () => {
+    const topo = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'd' } },
+      { class_name: 'Sequential', config: { name: 'inner', layers: [{ class_name: 'Conv2D', config: { name: 'c' } }] } }] } };
+    expect(topologyLayers({ model_config: topo })).toEqual([{ name: 'd', className: 'Dense' }, { name: 'c', className: 'Conv2D' }]);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Checks a user's dropped files before TF.js sees them: finds model.json, parses it, verifies it is a
+ * TF.js layers model whose layer classes TF.js provides and whose weight shards are present and
+ * exactly as large as its weights manifest requires. Every failure is a ModelFileError naming the
+ * file and the fault, with what to do about it.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+/** One dropped file: its name (or relative path within a dropped folder) and its bytes. */
+export interface ModelFile {
+  name: string;
+  bytes: ArrayBuffer;
+}
+
+/** A fault in the user's files: `file` is the name to show, `message` says what is wrong and what to do. */
+export class ModelFileError extends Error {
+  readonly file: string;
+  constructor(file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'ModelFileError';
+    this.file = file;
+  }
+}
+
+/** The validated pieces: the parsed model.json, its raw bytes, and each manifest path's file bytes. */
+export interface CheckedModelFiles {
+  jsonName: string;
+  json: tf.io.ModelJSON;
+  jsonBytes: ArrayBuffer;
+  shards: Map<string, ArrayBuffer>;
+}
+
+const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+const baseName = (path: string) => path.split('/').pop() ?? path;
+
+/** Bytes a weight occupies in its shard: elements × bytes of its stored (possibly quantized) dtype. */
+export function weightSpecBytes(spec: tf.io.WeightsManifestEntry): number {
+  const stored = spec.quantization?.dtype ?? spec.dtype;
+  const per = BYTES_PER_ELEMENT[stored];
+  if (per === undefined) throw new Error(`weight ${spec.name} has dtype ${stored}, which this studio cannot read`);
+  return spec.shape.reduce((a, b) => a * b, 1) * per;
+}
+
+interface LayerJson { class_name?: string; config?: { name?: string; layers?: unknown } }
+
+/** Every layer of a Keras/TF.js topology, descending into nested Sequential/Functional models. */
+export function topologyLayers(topology: unknown): { name: string; className: string }[] {
+  const root = ((topology as { model_config?: unknown })?.model_config ?? topology) as LayerJson;
+  const out: { name: string; className: string }[] = [];
+  const visit = (layer: LayerJson) => {
+    const nested = Array.isArray(layer.config) ? layer.config : layer.config?.layers;
+    if (Array.isArray(nested)) {
+      for (const child of nested as LayerJson[]) visit(child);
+      return;
+    }
+    out.push({ name: layer.config?.name ?? '?', className: layer.class_name ?? '?' });
+  };
+  visit(root);
+  return out;
+}
+
+/**
+ * Validates dropped files and returns the model.json and its shards.
+ * @param supportedClasses layer class names TF.js can deserialise (from its serialization map).
+ */
+export function checkModelFiles(files: ModelFile[], supportedClasses: ReadonlySet<string>): CheckedModelFiles {
+  if (files.length === 0) throw new ModelFileError('(no files)', 'nothing was dropped. Drop model.json together with its .bin weight files, or their folder.');
+  const jsonFiles = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  const names = files.map((f) => baseName(f.name)).join(', ');
+  if (jsonFiles.length === 0) {
+    throw new ModelFileError(names, 'no model.json among the dropped files. A TF.js model is a model.json plus its .bin weight files: drop them together.');
+  }
+  const jsonFile = jsonFiles.find((f) => baseName(f.name) === 'model.json') ?? (jsonFiles.length === 1 ? jsonFiles[0] : undefined);
+  if (!jsonFile) throw new ModelFileError(jsonFiles.map((f) => f.name).join(', '), 'several .json files and none is called model.json: drop one model at a time.');
+  const file = baseName(jsonFile.name);
+
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonFile.bytes)) as tf.io.ModelJSON;
+  } catch (e) {
+    throw new ModelFileError(file, `is not valid JSON (${(e as Error).message}). Export the model again with TF.js or tensorflowjs_converter.`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFileError(file, 'is JSON but not a TF.js model (expected an object with modelTopology and weightsManifest).');
+  if (!('modelTopology' in json) || !json.modelTopology) throw new ModelFileError(file, 'is not a TF.js model: it has no "modelTopology". Export it with model.save() or tensorflowjs_converter.');
+  if (!Array.isArray(json.weightsManifest)) throw new ModelFileError(file, 'is not a TF.js model: it has no "weightsManifest" list.');
+  const topology = json.modelTopology as { node?: unknown; class_name?: string };
+  if (json.format === 'graph-model' || 'node' in topology) {
+    throw new ModelFileError(file, 'is a TF.js graph model (from tensorflowjs_converter). Only layers models are supported so far: convert with --output_format=tfjs_layers_model.');
+  }
+  for (const layer of topologyLayers(json.modelTopology)) {
+    if (!supportedClasses.has(layer.className)) {
+      throw new ModelFileError(file, `layer "${layer.name}" has class "${layer.className}", which TF.js does not provide. Custom layers are not supported: replace it with built-in layers and export again.`);
+    }
+  }
+
+  const byName = new Map(files.map((f) => [baseName(f.name), f.bytes]));
+  const shards = new Map<string, ArrayBuffer>();
+  json.weightsManifest.forEach((group, g) => {
+    let expected = 0;
+    for (const spec of group.weights) {
+      try { expected += weightSpecBytes(spec); } catch (e) { throw new ModelFileError(file, (e as Error).message); }
+    }
+    let present = 0;
+    for (const path of group.paths) {
+      const bytes = byName.get(baseName(path));
+      if (!bytes) {
+        throw new ModelFileError(baseName(path), `model.json lists this weight file, but it was not dropped (dropped: ${names}). Drop it together with model.json.`);
+      }
+      shards.set(path, bytes);
+      present += bytes.byteLength;
+    }
+    if (present !== expected) {
+      throw new ModelFileError(group.paths.map(baseName).join(' + '),
+        `holds ${present} bytes, but model.json's weights manifest (group ${g + 1}) needs ${expected}. The shard is truncated, corrupt or from another model: export the model again.`);
+    }
+  });
+  return { jsonName: file, json, jsonBytes: jsonFile.bytes, shards };
+}
+
+/** Joins a checked model's shards into TF.js ModelArtifacts, in manifest order. */
+export function toArtifacts(checked: CheckedModelFiles): tf.io.ModelArtifacts {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const group of checked.json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const path of group.paths) parts.push(new Uint8Array(checked.shards.get(path) as ArrayBuffer));
+  }
+  const total = parts.reduce((a, p) => a + p.byteLength, 0);
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) { data.set(p, offset); offset += p.byteLength; }
+  return {
+    modelTopology: checked.json.modelTopology,
+    format: checked.json.format,
+    generatedBy: checked.json.generatedBy,
+    convertedBy: checked.json.convertedBy,
+    weightSpecs: specs,
+    weightData: data.buffer,
+  };
+}

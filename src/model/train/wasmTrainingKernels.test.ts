@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from './wasmTrainingKernels';
+
+/** Gradients of sum(f(x, w) · r) with respect to x and w on one backend, as plain arrays. */
+async function grads(backend: string, f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor, x: number[][], wArr: number[][]) {
+  await tf.setBackend(backend);
+  const [xs, xShape] = x as unknown as [number[], [number, number, number, number]];
+  const [ws, wShape] = wArr as unknown as [number[], [number, number, number, number]];
+  const xt = tf.tensor4d(xs, xShape);
+  const wt = tf.tensor4d(ws, wShape);
+  const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+    const y = f(a as tf.Tensor4D, b as tf.Tensor4D);
+    const r = tf.range(0, y.size).reshape(y.shape).mul(0.01).sin();
+    return y.mul(r).sum();
+  });
+  const [dx, dw] = g([xt, wt]);
+  const out = { dx: Array.from(await dx.data()), dw: Array.from(await dw.data()) };
+  tf.dispose([xt, wt, dx, dw]);
+  return out;
+}
+
+function random(n: number, seed: number): number[] {
+  let s = seed;
+  return Array.from({ length: n }, () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648 - 0.5; });
+}
+
+const cases: { name: string; x: number[]; w: number[]; f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor; ref?: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor }[] = [
+  { name: 'conv2d 5×5 valid stride 1', x: [2, 12, 12, 3], w: [5, 5, 3, 4], f: (x, w) => tf.conv2d(x, w, 1, 'valid') },
+  { name: 'conv2d 3×3 same stride 1', x: [2, 7, 9, 2], w: [3, 3, 2, 5], f: (x, w) => tf.conv2d(x, w, 1, 'same') },
+  { name: 'conv2d 3×3 same stride 2', x: [3, 9, 8, 2], w: [3, 3, 2, 3], f: (x, w) => tf.conv2d(x, w, 2, 'same') },
+  { name: 'conv2d 2×2 valid stride 2 (odd input)', x: [1, 7, 7, 1], w: [2, 2, 1, 2], f: (x, w) => tf.conv2d(x, w, 2, 'valid') },
+  { name: 'fused conv2d + relu', x: [2, 8, 8, 2], w: [3, 3, 2, 4], f: (x, w) => tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', activation: 'relu' }) },
+  { name: 'batch norm (training-mode moments)', x: [4, 3, 3, 5], w: [1, 1, 1, 5],
+    f: (x, w) => { const { mean, variance } = tf.moments(x, [0, 1, 2]); return tf.batchNorm(x, mean, variance, w.reshape([5]).add(0.3), w.reshape([5]), 1e-3); },
+    // The same function from elementary ops, so the reference does not use the overridden gradient.
+    ref: (x, w) => { const { mean, variance } = tf.moments(x, [0, 1, 2]); return x.sub(mean).div(variance.add(1e-3).sqrt()).mul(w.reshape([5])).add(w.reshape([5]).add(0.3)); } },
+  { name: 'depthwise 3×3 same', x: [2, 6, 6, 4], w: [3, 3, 4, 1], f: (x, w) => tf.depthwiseConv2d(x, w, 1, 'same') },
+  { name: 'depthwise 3×3 valid stride 2 multiplier 2', x: [2, 9, 9, 3], w: [3, 3, 3, 2], f: (x, w) => tf.depthwiseConv2d(x, w, 2, 'valid') },
+];
+
+describe('wasm training kernels', () => {
+  beforeAll(async () => {
+    registerWasmTrainingKernels();
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+
+  it('registers the three missing kernels once', () => {
+    registerWasmTrainingKernels();
+    for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
+      expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    }
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: gradients match the cpu backend`, async () => {
+      const x = [random(c.x.reduce((a, b) => a * b), 7), c.x];
+      const w = [random(c.w.reduce((a, b) => a * b), 11), c.w];
+      const ref = await grads('cpu', c.ref ?? c.f, x, w);
+      const got = await grads('wasm', c.f, x, w);
+      expect(got.dw.length).toBe(ref.dw.length);
+      for (let i = 0; i < ref.dw.length; i++) expect(got.dw[i]).toBeCloseTo(ref.dw[i], 4);
+      for (let i = 0; i < ref.dx.length; i++) expect(got.dx[i]).toBeCloseTo(ref.dx[i], 4);
+    });
+  }
+});

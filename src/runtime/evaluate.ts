@@ -1,0 +1,135 @@
+/**
+ * Evaluation of a classifier on a labelled split: top-1 accuracy, cross-entropy loss and a
+ * confusion matrix over the split, then batch-1 latency (median and p90 after warm-up) and
+ * throughput at a larger batch, all on the active tfjs backend. Cancellable between batches.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../model/dataset';
+import { imagesToTensor } from '../model/datasetTensor';
+import type { EvalOptions, EvalOutcome, EvalPhase, SamplePrediction } from './protocol';
+
+export interface EvalHooks {
+  job: number;
+  onProgress?: (phase: EvalPhase, fraction: number, message: string) => void;
+  isCancelled?: () => boolean;
+  /** yields to the event loop so cancel messages can arrive (default: a macrotask). */
+  yieldNow?: () => Promise<void>;
+}
+
+const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** p-th percentile (0–100) by linear interpolation between closest ranks of sorted values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+}
+
+// Progress is split across phases so that it only ever grows: accuracy 0–0.75, latency to 0.95.
+const SPAN: Record<EvalPhase, [number, number]> = { data: [0, 0], accuracy: [0, 0.75], latency: [0.75, 0.95], throughput: [0.95, 1] };
+
+export async function evaluateModel(model: tf.LayersModel, ds: Dataset, options: EvalOptions, hooks: EvalHooks): Promise<EvalOutcome> {
+  const started = performance.now();
+  const count = Math.min(options.limit ?? ds.entry.count, ds.entry.count);
+  const batchSize = options.batchSize ?? 250;
+  const classes = ds.entry.classes.length;
+  const yieldNow = hooks.yieldNow ?? defaultYield;
+  const report = (phase: EvalPhase, within: number, message: string) => {
+    const [a, b] = SPAN[phase];
+    hooks.onProgress?.(phase, a + (b - a) * within, message);
+  };
+  const cancelled = () => hooks.isCancelled?.() ?? false;
+  const outClasses = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  if (outClasses !== classes) {
+    throw new Error(`the model outputs ${outClasses} classes but ${ds.entry.name} has ${classes}: pick a data set with the same classes`);
+  }
+
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0;
+  let lossSum = 0;
+  const sampleCount = Math.min(options.sampleCount ?? 8, count);
+  const samples: SamplePrediction[] = [];
+  for (let start = 0; start < count; start += batchSize) {
+    if (cancelled()) return { type: 'cancelled', job: hooks.job };
+    const n = Math.min(batchSize, count - start);
+    const probs = tf.tidy(() => model.predict(imagesToTensor(ds, start, n)) as tf.Tensor);
+    const p = (await probs.data()) as Float32Array;
+    probs.dispose();
+    for (let i = 0; i < n; i++) {
+      const row = p.subarray(i * classes, (i + 1) * classes);
+      let best = 0;
+      for (let c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
+      const label = ds.labels[start + i];
+      confusion[label][best]++;
+      if (best === label) correct++;
+      lossSum -= Math.log(Math.max(row[label], 1e-7));
+      if (start + i < sampleCount) {
+        const size = ds.entry.shape[0] * ds.entry.shape[1] * ds.entry.shape[2];
+        samples.push({ index: start + i, label, predicted: best, probabilities: Array.from(row),
+          pixels: ds.images.slice((start + i) * size, (start + i + 1) * size), shape: ds.entry.shape });
+      }
+    }
+    report('accuracy', (start + n) / count, `accuracy ${start + n}/${count}`);
+    await yieldNow();
+  }
+
+  const latencyRuns = Math.max(options.latencyRuns ?? 30, 1);
+  const warmup = options.warmupRuns ?? 5;
+  const one = imagesToTensor(ds, 0, 1);
+  const times: number[] = [];
+  try {
+    for (let r = 0; r < warmup + latencyRuns; r++) {
+      if (cancelled()) return { type: 'cancelled', job: hooks.job };
+      const t0 = performance.now();
+      const y = model.predict(one) as tf.Tensor;
+      await y.data();
+      const t1 = performance.now();
+      y.dispose();
+      if (r >= warmup) times.push(t1 - t0);
+      report('latency', (r + 1) / (warmup + latencyRuns), `latency run ${r + 1}/${warmup + latencyRuns}`);
+      if (r % 5 === 4) await yieldNow();
+    }
+  } finally {
+    one.dispose();
+  }
+
+  const tBatch = Math.min(options.throughputBatch ?? 64, count);
+  const big = imagesToTensor(ds, 0, tBatch);
+  let imagesPerSec: number;
+  try {
+    const runs = 3;
+    let best = Infinity;
+    for (let r = 0; r <= runs; r++) {
+      if (cancelled()) return { type: 'cancelled', job: hooks.job };
+      const t0 = performance.now();
+      const y = model.predict(big) as tf.Tensor;
+      await y.data();
+      const dt = performance.now() - t0;
+      y.dispose();
+      if (r > 0) best = Math.min(best, dt); // run 0 is warm-up for the larger shape
+      report('throughput', (r + 1) / (runs + 1), `throughput run ${r + 1}/${runs + 1}`);
+      await yieldNow();
+    }
+    imagesPerSec = (tBatch / best) * 1000;
+  } finally {
+    big.dispose();
+  }
+
+  return {
+    type: 'done',
+    job: hooks.job,
+    backend: tf.getBackend() as EvalOutcome extends { backend: infer B } ? B : never,
+    dataset: ds.entry.id,
+    count,
+    accuracy: correct / count,
+    loss: lossSum / count,
+    confusion,
+    latency: { medianMs: percentile(times, 50), p90Ms: percentile(times, 90), runs: times.length },
+    throughput: { batch: tBatch, imagesPerSec },
+    samples,
+    elapsedMs: performance.now() - started,
+  };
+}

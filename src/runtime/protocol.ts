@@ -1,0 +1,89 @@
+/**
+ * Messages between the studio worker and the page: progress and results as unions keyed on
+ * `type`. Units: bytes, milliseconds, images per second; accuracy and fractions in [0, 1].
+ */
+import type { ModelInfo } from '../model/modelInfo';
+import type { ModelFile } from '../model/modelFiles';
+import type { DatasetEntry } from '../model/dataset';
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+
+/** What really runs, as tfjs reports it after setBackend (tfjs falls back silently). */
+export interface BackendInfo {
+  requested: BackendChoice;
+  active: BackendName;
+  /** e.g. "WASM · SIMD · 4 threads" or "WebGPU · swiftshader (software fallback)". */
+  detail: string;
+  /** Why a backend is unavailable (absent key = available), and why auto passed one over. */
+  unavailable: Partial<Record<BackendName, string>>;
+  note?: string;
+}
+
+export type ModelSource =
+  | { kind: 'url'; url: string; name: string }
+  | { kind: 'files'; files: ModelFile[]; name: string };
+
+export type EvalPhase = 'data' | 'accuracy' | 'latency' | 'throughput';
+
+/** Progress of one job; `fraction` (0–1) never decreases within a job and ends at 1. */
+export interface ProgressEvent {
+  type: 'progress';
+  job: number;
+  phase: EvalPhase;
+  fraction: number;
+  message: string;
+}
+
+/** A validation image's prediction, for the sample strip and for cross-backend checks. */
+export interface SamplePrediction {
+  index: number;
+  label: number;
+  predicted: number;
+  probabilities: number[];
+  /** the image's bytes (H×W×C uint8), to draw it. */
+  pixels: Uint8Array;
+  shape: [number, number, number];
+}
+
+export interface EvalResult {
+  type: 'done';
+  job: number;
+  backend: BackendName;
+  dataset: string;
+  count: number;
+  /** top-1 accuracy in [0, 1]. */
+  accuracy: number;
+  /** mean categorical cross-entropy, −ln p(label), with p clipped to ≥ 1e-7. */
+  loss: number;
+  /** confusion[label][predicted] = count. */
+  confusion: number[][];
+  /** batch-1 predict latency in ms after warm-up. */
+  latency: { medianMs: number; p90Ms: number; runs: number };
+  throughput: { batch: number; imagesPerSec: number };
+  samples: SamplePrediction[];
+  elapsedMs: number;
+}
+
+export interface EvalCancelled { type: 'cancelled'; job: number }
+export type EvalOutcome = EvalResult | EvalCancelled;
+
+export interface EvalOptions {
+  /** evaluate at most this many samples (default: all). */
+  limit?: number;
+  batchSize?: number;
+  latencyRuns?: number;
+  warmupRuns?: number;
+  throughputBatch?: number;
+  sampleCount?: number;
+}
+
+/** The worker's typed interface (Comlink). The page never runs TF.js itself. */
+export interface StudioApi {
+  init(choice: BackendChoice): Promise<BackendInfo>;
+  setBackend(choice: BackendChoice): Promise<BackendInfo>;
+  /** Loads and validates a model; on failure the previously loaded model stays current. */
+  loadModel(source: ModelSource): Promise<ModelInfo>;
+  evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void): Promise<EvalOutcome>;
+  cancel(job: number): void;
+}

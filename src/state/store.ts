@@ -1,0 +1,219 @@
+/**
+ * The studio's one store: what is loaded, what runs, what was measured. Components read it and
+ * call its actions; only these actions talk to the worker (through runtime/client).
+ */
+import { create } from 'zustand';
+import { parseModelCatalog, type CatalogModel } from '../model/catalog';
+import { parseDatasetEntry, type DatasetEntry } from '../model/dataset';
+import type { ModelInfo } from '../model/modelInfo';
+import type { ModelFile } from '../model/modelFiles';
+import { proxy, restartStudio, studio } from '../runtime/client';
+import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ModelSource, ProgressEvent } from '../runtime/protocol';
+import { readUrlSettings, writeUrlSettings } from './urlState';
+
+/** One evaluated model on the chart. Sizes in bytes, latency in ms, accuracy in [0, 1]. */
+export interface ChartPoint {
+  id: number;
+  label: string;
+  modelName: string;
+  accuracy: number;
+  bytes: number;
+  gzipBytes: number;
+  latencyMs: number;
+  backend: string;
+  dataset: string;
+}
+
+export interface StudioError {
+  title: string;
+  message: string;
+}
+
+export interface StudioState {
+  phase: 'starting' | 'ready';
+  catalog: CatalogModel[];
+  datasets: DatasetEntry[];
+  backendChoice: BackendChoice;
+  backend?: BackendInfo;
+  /** Bundled catalog id, or "user" for a dropped model. */
+  modelId?: string;
+  model?: ModelInfo;
+  datasetId?: string;
+  evaluation?: EvalResult;
+  points: ChartPoint[];
+  progress?: ProgressEvent;
+  busy?: string;
+  error?: StudioError;
+
+  start(): Promise<void>;
+  selectModel(id: string): Promise<void>;
+  loadFiles(files: File[]): Promise<void>;
+  selectDataset(id: string): Promise<void>;
+  setBackend(choice: BackendChoice): Promise<void>;
+  evaluate(): Promise<void>;
+  cancel(): void;
+  dismissError(): void;
+  reportError(title: string, e: unknown): void;
+}
+
+const BASE = new URL(import.meta.env.BASE_URL, globalThis.location?.href ?? 'http://localhost/').href;
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^Error: /, '');
+let jobCounter = 0;
+let pointCounter = 0;
+/** The last model source that loaded (dropped files are copied, not transferred), replayed if the worker has to be restarted. */
+let lastSource: ModelSource | undefined;
+
+async function fetchJson(path: string): Promise<unknown> {
+  const res = await fetch(new URL(path, BASE));
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+export const useStudio = create<StudioState>((set, get) => {
+  const syncUrl = () => {
+    const { modelId, datasetId, backendChoice } = get();
+    const hash = writeUrlSettings({ model: modelId === 'user' ? undefined : modelId, dataset: datasetId, backend: backendChoice });
+    if (globalThis.location && globalThis.location.hash !== hash) history.replaceState(null, '', hash);
+  };
+
+  /** Loads a model in the worker; on failure the error shows and the previous model stays. */
+  const load = async (source: ModelSource, modelId: string, datasetId: string | undefined) => {
+    set({ busy: `Loading ${source.name}…` });
+    try {
+      const info = await studio().loadModel(source);
+      lastSource = source;
+      set({ model: info, modelId, datasetId: datasetId ?? get().datasetId, evaluation: undefined, error: undefined });
+      syncUrl();
+      return true;
+    } catch (e) {
+      set({ error: { title: `Could not load ${source.name}`, message: message(e) } });
+      return false;
+    } finally {
+      set({ busy: undefined });
+    }
+  };
+
+  return {
+    phase: 'starting',
+    catalog: [],
+    datasets: [],
+    backendChoice: 'auto',
+    points: [],
+
+    async start() {
+      const url = readUrlSettings(globalThis.location?.hash ?? '');
+      try {
+        const [models, data] = await Promise.all([fetchJson('models/catalog.json'), fetchJson('data/catalog.json')]);
+        const datasets = (data as unknown[]).map((d) => parseDatasetEntry(d)).filter((d) => d.split !== 'train');
+        set({ catalog: parseModelCatalog(models), datasets });
+      } catch (e) {
+        get().reportError('Could not read the bundled catalogs', e);
+        return;
+      }
+      const choice = url.backend ?? 'auto';
+      set({ backendChoice: choice, busy: 'Starting the TF.js worker…' });
+      try {
+        set({ backend: await studio().init(choice) });
+      } catch (e) {
+        get().reportError('No TF.js backend could start', e);
+        return;
+      } finally {
+        set({ busy: undefined, phase: 'ready' });
+      }
+      const { catalog } = get();
+      const first = catalog.find((m) => m.id === url.model) ?? catalog[0];
+      if (!first) return;
+      if (await load({ kind: 'url', url: new URL(first.model, BASE).href, name: first.name }, first.id, url.dataset ?? first.dataset)) {
+        await get().evaluate();
+      }
+    },
+
+    async selectModel(id) {
+      const entry = get().catalog.find((m) => m.id === id);
+      if (!entry) return;
+      if (await load({ kind: 'url', url: new URL(entry.model, BASE).href, name: entry.name }, entry.id, entry.dataset)) await get().evaluate();
+    },
+
+    async loadFiles(files) {
+      let modelFiles: ModelFile[];
+      try {
+        modelFiles = await Promise.all(files.map(async (f) => ({ name: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name, bytes: await f.arrayBuffer() })));
+      } catch (e) {
+        get().reportError('Could not read the dropped files', e);
+        return;
+      }
+      const json = modelFiles.find((f) => f.name.endsWith('model.json')) ?? modelFiles.find((f) => f.name.endsWith('.json'));
+      const folder = json?.name.includes('/') ? json.name.split('/').slice(-2, -1)[0] : undefined;
+      const name = folder ? `${folder} (your model)` : 'your model';
+      if (await load({ kind: 'files', files: modelFiles, name }, 'user', get().datasetId)) await get().evaluate();
+    },
+
+    async selectDataset(id) {
+      set({ datasetId: id });
+      syncUrl();
+      await get().evaluate();
+    },
+
+    async setBackend(choice) {
+      set({ backendChoice: choice, busy: `Switching to ${choice}…` });
+      try {
+        set({ backend: await studio().setBackend(choice) });
+      } catch (e) {
+        get().reportError(`Could not switch to ${choice}`, e);
+      } finally {
+        set({ busy: undefined });
+      }
+      syncUrl();
+      if (get().model) await get().evaluate();
+    },
+
+    async evaluate() {
+      const { model, datasets, datasetId } = get();
+      const entry = datasets.find((d) => d.id === datasetId);
+      if (!model || !entry) return;
+      const job = ++jobCounter;
+      const options: EvalOptions = {};
+      set({ progress: { type: 'progress', job, phase: 'data', fraction: 0, message: 'starting' } });
+      try {
+        const outcome = await studio().evaluate(job, entry, BASE, options, proxy((p: ProgressEvent) => {
+          if (get().progress?.job === p.job) set({ progress: p });
+        }));
+        if (outcome.type !== 'done' || get().progress?.job !== job) return;
+        const point: ChartPoint = {
+          id: ++pointCounter, label: `${model.name} · ${outcome.backend}`, modelName: model.name,
+          accuracy: outcome.accuracy, bytes: model.size.raw, gzipBytes: model.size.gzip,
+          latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id,
+        };
+        set({ evaluation: outcome, points: [...get().points, point] });
+      } catch (e) {
+        if (get().progress?.job === job) get().reportError(`Evaluation of ${model.name} failed`, e);
+      } finally {
+        if (get().progress?.job === job) set({ progress: undefined });
+      }
+    },
+
+    cancel() {
+      const job = get().progress?.job;
+      if (job === undefined) return;
+      set({ progress: undefined });
+      // A job that does not stop within 3 s means a stuck worker: replace it and reload the model.
+      const watchdog = setTimeout(async () => {
+        restartStudio();
+        set({ busy: 'Restarting the TF.js worker…' });
+        try {
+          set({ backend: await studio().init(get().backendChoice) });
+          if (lastSource) await studio().loadModel(lastSource);
+          else set({ model: undefined, modelId: undefined, evaluation: undefined });
+        } catch (e) {
+          get().reportError('The TF.js worker had to be restarted and failed', e);
+        } finally {
+          set({ busy: undefined });
+        }
+      }, 3000);
+      void studio().cancel(job).then(() => clearTimeout(watchdog));
+    },
+
+    dismissError: () => set({ error: undefined }),
+    reportError: (title, e) => set({ error: { title, message: message(e) } }),
+  };
+});

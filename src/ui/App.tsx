@@ -1,0 +1,39 @@
+import { useStudio } from '../state/store';
+import { Charts } from './Charts';
+import { ErrorBanner } from './ErrorBanner';
+import { ErrorBoundary } from './ErrorBoundary';
+import { DropOverlay } from './DropOverlay';
+import { Header } from './Header';
+import { LayerTable } from './LayerTable';
+import { Numbers } from './Numbers';
+import { ProgressBar } from './ProgressBar';
+import { Samples } from './Samples';
+import { Confusion } from './Confusion';
+
+/** The one screen: header, then model / charts / numbers, then the layer table. */
+export function App() {
+  const phase = useStudio((s) => s.phase);
+  return (
+    <div className="app" data-phase={phase}>
+      <Header />
+      <ErrorBanner />
+      <ProgressBar />
+      <main className="regions">
+        <section className="region charts" aria-label="Charts">
+          <ErrorBoundary name="charts"><Charts /></ErrorBoundary>
+        </section>
+        <aside className="region numbers" aria-label="Measurements">
+          <ErrorBoundary name="numbers">
+            <Numbers />
+            <Samples />
+            <Confusion />
+          </ErrorBoundary>
+        </aside>
+      </main>
+      <section className="region layers" aria-label="Layers">
+        <ErrorBoundary name="layer table"><LayerTable /></ErrorBoundary>
+      </section>
+      <DropOverlay />
+    </div>
+  );
+}
