@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { forbidExternalRequests, modelCatalog, modelFile, studioPage } from './pages/studio';
+import { join } from 'node:path';
+import { PUBLIC, forbidExternalRequests, modelCatalog, modelFile, studioPage } from './pages/studio';
 
 test('a user opens the LeNet-5 files and sees its catalog accuracy on WASM', async ({ page }) => {
   const checkNetwork = forbidExternalRequests(page);
@@ -28,4 +29,13 @@ test('picking a bundled model from the menu loads and evaluates it', async ({ pa
   expect(Math.abs(accuracy - fashion.accuracy) * 100).toBeLessThanOrEqual(0.1);
   await expect(page.getByTestId('layer-table')).toContainText('DepthwiseConv2D');
   await expect(page).toHaveURL(/model=fashion-cnn/);
+});
+
+test('a user opens a model folder with the folder picker', async ({ page }) => {
+  await page.goto('/#backend=wasm');
+  const { numbers } = studioPage(page);
+  await numbers.waitForEvaluation(modelCatalog()[0].name, 'wasm');
+  await page.getByTestId('folder-input').setInputFiles(join(PUBLIC, 'models', 'lenet-5'));
+  await numbers.waitForEvaluation('lenet-5 (your model)', 'wasm');
+  await expect(page.getByTestId('model-select')).toHaveValue('user');
 });

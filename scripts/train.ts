@@ -1,9 +1,10 @@
 /**
  * Trains a bundled model in Node on the tfjs wasm backend and writes it to public/models/<id>/.
  *
- *   npx tsx scripts/train.ts <lenet-300-100|lenet-5|fashion-cnn> [--epochs N] [--limit N]
+ *   npx tsx scripts/train.ts <lenet-300-100|lenet-5|fashion-cnn> [--epochs N] [--limit N] [--shift N] [--flip] [--out DIR]
  *
- * Adam (lr 1e-3, ×0.1 for the last quarter of the epochs), batch 64, random ±2-pixel shifts,
+ * Adam (lr 1e-3, ×0.1 for the last quarter of the epochs), batch 64, random shifts of up to
+ * ±shift pixels (default 2) and, with --flip, random horizontal mirroring (for clothes, not digits),
  * shuffling by a seeded PRNG; the model of the last epoch is kept (the validation split is only
  * reported, never used to choose). Then run `npm run catalog` to measure and record accuracy.
  */
@@ -26,7 +27,7 @@ function mulberry32(seed: number): () => number {
 }
 
 /** A batch of images shifted by up to ±maxShift pixels (zero fill), with one-hot labels. */
-function augmentedBatch(ds: Dataset, indices: number[], rand: () => number, maxShift: number) {
+function augmentedBatch(ds: Dataset, indices: number[], rand: () => number, maxShift: number, flip: boolean) {
   const [h, w, c] = ds.entry.shape;
   const size = h * w * c;
   const x = new Float32Array(indices.length * size);
@@ -34,11 +35,12 @@ function augmentedBatch(ds: Dataset, indices: number[], rand: () => number, maxS
   indices.forEach((src, n) => {
     const dy = Math.floor(rand() * (2 * maxShift + 1)) - maxShift;
     const dx = Math.floor(rand() * (2 * maxShift + 1)) - maxShift;
+    const mirror = flip && rand() < 0.5;
     for (let r = 0; r < h; r++) {
       const sr = r - dy;
       if (sr < 0 || sr >= h) continue;
       for (let col = 0; col < w; col++) {
-        const sc = col - dx;
+        const sc = (mirror ? w - 1 - col : col) - dx;
         if (sc < 0 || sc >= w) continue;
         for (let ch = 0; ch < c; ch++) x[n * size + (r * w + col) * c + ch] = ds.images[src * size + (sr * w + sc) * c + ch] * ds.entry.scale;
       }
@@ -88,7 +90,7 @@ async function main() {
     let lossSum = 0;
     let batches = 0;
     for (let start = 0; start < limit; start += batch) {
-      const { x, y } = augmentedBatch(train, order.slice(start, start + batch), rand, 2);
+      const { x, y } = augmentedBatch(train, order.slice(start, start + batch), rand, arg('--shift', 2), process.argv.includes('--flip'));
       const out = await model.trainOnBatch(x, y);
       lossSum += (Array.isArray(out) ? out[0] : out) as number;
       batches++;
@@ -97,8 +99,10 @@ async function main() {
     const secs = (Date.now() - t0) / 1000;
     console.log(`${id} epoch ${epoch + 1}/${epochs}: loss ${(lossSum / batches).toFixed(4)}, val acc ${(accuracy(model, val) * 100).toFixed(2)} %, ${secs.toFixed(1)} s`);
   }
-  await saveModel(model, join(PUBLIC, 'models', id));
-  console.log(`saved public/models/${id}`);
+  const outIndex = process.argv.indexOf('--out');
+  const out = outIndex > 0 ? process.argv[outIndex + 1] : join(PUBLIC, 'models', id);
+  await saveModel(model, out);
+  console.log(`saved ${out}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -7,10 +7,20 @@ import type { StudioApi } from './protocol';
 
 let worker: Worker | undefined;
 let api: Comlink.Remote<StudioApi> | undefined;
+let onCrash: ((message: string) => void) | undefined;
+
+/** Registers who hears that the worker failed outside any call (a script error or a failed load). */
+export function onWorkerCrash(listener: (message: string) => void): void {
+  onCrash = listener;
+}
 
 export function studio(): Comlink.Remote<StudioApi> {
   if (!api) {
     worker = new Worker(new URL('./studio.worker.ts', import.meta.url), { type: 'module', name: 'studio' });
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      onCrash?.(e.message || 'the worker script failed to load or threw outside a call');
+    });
     api = Comlink.wrap<StudioApi>(worker);
   }
   return api;

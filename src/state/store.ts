@@ -7,7 +7,7 @@ import { parseModelCatalog, type CatalogModel } from '../model/catalog';
 import { parseDatasetEntry, type DatasetEntry } from '../model/dataset';
 import type { ModelInfo } from '../model/modelInfo';
 import type { ModelFile } from '../model/modelFiles';
-import { proxy, restartStudio, studio } from '../runtime/client';
+import { onWorkerCrash, proxy, restartStudio, studio } from '../runtime/client';
 import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ModelSource, ProgressEvent } from '../runtime/protocol';
 import { readUrlSettings, writeUrlSettings } from './urlState';
 
@@ -70,6 +70,24 @@ async function fetchJson(path: string): Promise<unknown> {
 }
 
 export const useStudio = create<StudioState>((set, get) => {
+  /** Replaces a stuck or crashed worker with a fresh one and reloads the current model into it. */
+  const recoverWorker = async () => {
+    restartStudio();
+    set({ progress: undefined, busy: 'Restarting the TF.js worker…' });
+    try {
+      set({ backend: await studio().init(get().backendChoice) });
+      if (lastSource) await studio().loadModel(lastSource);
+      else set({ model: undefined, modelId: undefined, evaluation: undefined });
+    } catch (e) {
+      get().reportError('The TF.js worker had to be restarted and failed', e);
+    } finally {
+      set({ busy: undefined });
+    }
+  };
+  onWorkerCrash((m) => {
+    get().reportError('The TF.js worker failed and was restarted', m);
+    void recoverWorker();
+  });
   const syncUrl = () => {
     const { modelId, datasetId, backendChoice } = get();
     const hash = writeUrlSettings({ model: modelId === 'user' ? undefined : modelId, dataset: datasetId, backend: backendChoice });
@@ -197,19 +215,7 @@ export const useStudio = create<StudioState>((set, get) => {
       if (job === undefined) return;
       set({ progress: undefined });
       // A job that does not stop within 3 s means a stuck worker: replace it and reload the model.
-      const watchdog = setTimeout(async () => {
-        restartStudio();
-        set({ busy: 'Restarting the TF.js worker…' });
-        try {
-          set({ backend: await studio().init(get().backendChoice) });
-          if (lastSource) await studio().loadModel(lastSource);
-          else set({ model: undefined, modelId: undefined, evaluation: undefined });
-        } catch (e) {
-          get().reportError('The TF.js worker had to be restarted and failed', e);
-        } finally {
-          set({ busy: undefined });
-        }
-      }, 3000);
+      const watchdog = setTimeout(() => void recoverWorker(), 3000);
       void studio().cancel(job).then(() => clearTimeout(watchdog));
     },
 
