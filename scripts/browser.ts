@@ -49,7 +49,6 @@ async function main() {
     }
     if (what === 'screenshot') {
       mkdirSync(join(ROOT, 'docs'), { recursive: true });
-      await page.getByTestId('confusion').locator('summary').click();
       await page.screenshot({ path: join(ROOT, 'docs', 'screenshot.png') });
       console.log('wrote docs/screenshot.png');
     }
