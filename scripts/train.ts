@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../src/model/dataset';
 import { imagesToTensor } from '../src/model/datasetTensor';
-import { PUBLIC, readDataset, saveModel, useWasm } from './node-io';
+import { PUBLIC, readDataset, saveModel, useWasm } from '../src/cli/io';
 import { ZOO, type ZooId } from './zoo';
 
 function mulberry32(seed: number): () => number {

@@ -8,10 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { makeDataset, parseDatasetEntry, type Dataset, type DatasetEntry } from '../src/model/dataset';
-import { registerWasmTrainingKernels } from '../src/model/train/wasmTrainingKernels';
+import { makeDataset, parseDatasetEntry, type Dataset, type DatasetEntry } from '../model/dataset';
+import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PUBLIC = join(ROOT, 'public');
 
 /** Selects the wasm backend (with the gradient kernels it lacks) and silences the tfjs-node hint. */

@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readArtifacts, ROOT, useWasm } from '../../cli/io';
+import { partsFromArtifacts, type ModelParts } from '../weights';
+import { compressWeights, isKernel, splitWeightName } from './weightLevel';
+
+const load = (id: string): ModelParts => partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
+let lenet: ModelParts;
+beforeAll(async () => {
+  await useWasm();
+  lenet = load('lenet-300-100');
+});
+const kernels = (p: { name: string }[]) => p.filter((t) => isKernel(t.name));
+const zeroCount = (v: Float32Array) => v.reduce((a, x) => a + (x === 0 ? 1 : 0), 0);
+
+describe('compressWeights', () => {
+  it('names: layer and role of manifest weights', () => {
+    expect(splitWeightName('fc1/kernel')).toEqual({ layer: 'fc1', role: 'kernel' });
+    expect(splitWeightName('block/dw/depthwise_kernel')).toEqual({ layer: 'block/dw', role: 'depthwise_kernel' });
+    expect(splitWeightName('fc1/kernel_1')).toEqual({ layer: 'fc1', role: 'kernel' });
+    expect(isKernel('bn1/gamma')).toBe(false);
+  });
+
+  it('an empty plan changes nothing and stores float32', () => {
+    const { tensors, report } = compressWeights(lenet, { version: 1 });
+    tensors.forEach((t, i) => expect(t.values).toEqual(lenet.weights[i].values));
+    expect(report.every((r) => r.kind === 'float32' && r.bits === 32)).toBe(true);
+  });
+
+  it('global pruning reaches the ratio exactly over all kernels and leaves biases alone', () => {
+    const { tensors } = compressWeights(lenet, { version: 1, prune: { ratio: 0.9, scope: 'global' } });
+    const k = kernels(tensors);
+    const n = k.reduce((a, t) => a + t.values.length, 0);
+    expect(k.reduce((a, t) => a + zeroCount(t.values), 0)).toBe(Math.round(0.9 * n));
+    for (const t of tensors.filter((x) => !isKernel(x.name))) expect(t.values).toEqual(lenet.weights.find((w) => w.name === t.name)?.values);
+  });
+
+  it('per-layer pruning and overrides: each kernel at its own ratio; excluded layers untouched', () => {
+    const { tensors, report } = compressWeights(lenet, { version: 1, prune: { ratio: 0.5, scope: 'layer' }, layers: { fc2: { prune: 0.8 }, fc3: { exclude: true } } });
+    const sparsity = (name: string) => report.find((r) => r.name === name)?.sparsity ?? -1;
+    expect(sparsity('fc1/kernel')).toBeCloseTo(0.5, 4);
+    expect(sparsity('fc2/kernel')).toBeCloseTo(0.8, 4);
+    expect(tensors.find((t) => t.name === 'fc3/kernel')?.values).toEqual(lenet.weights.find((w) => w.name === 'fc3/kernel')?.values);
+    expect(report.find((r) => r.name === 'fc3/kernel')?.excluded).toMatch(/excluded/);
+  });
+
+  it('2:4 pruning keeps at most 2 of every 4 inputs', () => {
+    const { tensors } = compressWeights(lenet, { version: 1, prune: { ratio: 0.5, pattern: 'n:m', n: 2, m: 4 } });
+    const t = tensors.find((x) => x.name === 'fc1/kernel');
+    if (!t) throw new Error('no fc1/kernel');
+    const [rows, cols] = t.shape;
+    for (let c = 0; c < cols; c += 37) {
+      for (let r = 0; r < rows; r += 4) {
+        let nz = 0;
+        for (let j = r; j < r + 4; j++) if (t.values[j * cols + c] !== 0) nz++;
+        expect(nz).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  it('8-bit quantization after pruning: zeros stay zero, error ≤ scale/2, payload decodes to values', () => {
+    const { tensors } = compressWeights(lenet, { version: 1, prune: { ratio: 0.7 }, quantize: { bits: 8 } });
+    const pruned = compressWeights(lenet, { version: 1, prune: { ratio: 0.7 } }).tensors;
+    for (const t of kernels(tensors)) {
+      const p = t.payload;
+      if (p.kind !== 'affine') throw new Error(`expected affine, got ${p.kind}`);
+      const before = pruned.find((x) => x.name === t.name)?.values as Float32Array;
+      let zerosLost = 0;
+      let worst = 0;
+      let undecodable = 0;
+      for (let i = 0; i < t.values.length; i++) {
+        if (before[i] === 0 && t.values[i] !== 0) zerosLost++;
+        worst = Math.max(worst, Math.abs(t.values[i] - before[i]));
+        if (t.values[i] !== Math.fround((p.codes[i] - p.zeroPoint[0]) * p.scale[0])) undecodable++;
+      }
+      expect(zerosLost).toBe(0);
+      expect(undecodable).toBe(0);
+      expect(worst).toBeLessThanOrEqual(p.scale[0] / 2 + 1e-12);
+    }
+  });
+
+  it('per-channel quantization stores one scale per output channel', () => {
+    const { tensors } = compressWeights(lenet, { version: 1, quantize: { bits: 4, granularity: 'channel' } });
+    const t = tensors.find((x) => x.name === 'fc2/kernel');
+    expect(t?.payload.kind === 'affine' && t.payload.scale.length).toBe(100);
+  });
+
+  it('float16 values are float16-representable; clustering leaves at most k values with zero kept', () => {
+    const half = compressWeights(lenet, { version: 1, quantize: 'float16' }).tensors.find((t) => t.name === 'fc1/kernel');
+    expect(half?.payload.kind).toBe('float16');
+    const clustered = compressWeights(lenet, { version: 1, prune: { ratio: 0.8 }, cluster: { k: 16 } });
+    const k = kernels(clustered.tensors);
+    for (const t of k) {
+      expect(new Set(t.values).size).toBeLessThanOrEqual(16);
+      expect(t.payload.kind).toBe('codebook');
+    }
+    // clustering keeps every pruned zero (and may only add zeros, never lose them)
+    const n = k.reduce((a, t) => a + t.values.length, 0);
+    expect(k.reduce((a, t) => a + zeroCount(t.values), 0)).toBeGreaterThanOrEqual(Math.round(0.8 * n));
+    expect(clustered.report.find((r) => r.name === 'fc1/kernel')?.bits).toBe(4);
+  });
+});

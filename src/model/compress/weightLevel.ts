@@ -1,0 +1,112 @@
+/**
+ * Weight-level compression of a model's kernels by a plan: pruning (global or per layer,
+ * unstructured or N:M), then weight sharing (k-means), uniform quantization or float16. Every
+ * other weight (biases, BatchNormalization) is kept as float32. Pure data in, pure data out:
+ * the returned tensors' `values` are exactly decode(payload), what the compressed model computes.
+ */
+import {
+  float16ToFloat32Array, float32ToFloat16Array, kmeans1d, pruneMagnitude, pruneMagnitudeGlobal, pruneNM,
+  quantizeUniform, quantPayload, clusterPayload, type PruneResult, type TensorPayload,
+} from '../../core';
+import type { CompressionPlan, LayerOverride } from '../plan';
+import type { CompressedTensor, ModelParts, WeightTensor } from '../weights';
+
+/** Weight names (the part after the layer name) that hold a layer's kernel, compressed by plans. */
+const KERNEL_SUFFIXES = ['kernel', 'depthwise_kernel', 'pointwise_kernel'];
+
+/** Layer name and weight role of a manifest weight name such as "block/fc1/kernel" or "fc1/kernel_1". */
+export function splitWeightName(name: string): { layer: string; role: string } {
+  const cut = name.lastIndexOf('/');
+  if (cut < 0) return { layer: name, role: '' };
+  return { layer: name.slice(0, cut), role: name.slice(cut + 1).replace(/_\d+$/, '') };
+}
+
+export const isKernel = (name: string) => KERNEL_SUFFIXES.includes(splitWeightName(name).role);
+
+/** What happened to one weight tensor. `bits` = bits per stored value code (32 float32, 16 float16, b, ⌈log₂K⌉). */
+export interface TensorReport {
+  name: string;
+  layer: string;
+  params: number;
+  /** share of exact zeros after compression */
+  sparsity: number;
+  bits: number;
+  kind: TensorPayload['kind'];
+  excluded?: string;
+}
+
+/** Output channel axis used for per-channel quantization: depthwise kernels [kh, kw, c, mult] → c. */
+const channelAxis = (name: string) => (splitWeightName(name).role === 'depthwise_kernel' ? 2 : -1);
+
+function zeros(values: Float32Array): number {
+  let z = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === 0) z++;
+  return z;
+}
+
+function prune(tensors: WeightTensor[], plan: CompressionPlan, override: (t: WeightTensor) => LayerOverride): Float32Array[] {
+  const settings = plan.prune;
+  const out = tensors.map((t) => t.values);
+  if (!settings) {
+    tensors.forEach((t, i) => { const r = override(t).prune; if (r) out[i] = pruneMagnitude(t.values, t.shape, { ratio: r }).values; });
+    return out;
+  }
+  if (settings.pattern === 'n:m') {
+    tensors.forEach((t, i) => { out[i] = pruneNM(t.values, t.shape, { n: settings.n ?? 2, m: settings.m ?? 4 }).values; });
+    return out;
+  }
+  const own = tensors.map((t) => override(t).prune);
+  if ((settings.scope ?? 'global') === 'global') {
+    const shared = tensors.map((t, i) => ({ t, i })).filter(({ i }) => own[i] === undefined);
+    const results: PruneResult[] = pruneMagnitudeGlobal(shared.map(({ t }) => t), { ratio: settings.ratio });
+    shared.forEach(({ i }, j) => { out[i] = results[j].values; });
+  }
+  tensors.forEach((t, i) => {
+    const ratio = own[i] ?? ((settings.scope ?? 'global') === 'layer' ? settings.ratio : undefined);
+    if (ratio !== undefined && ratio > 0) out[i] = pruneMagnitude(t.values, t.shape, { ratio }).values;
+  });
+  return out;
+}
+
+function encode(t: WeightTensor, values: Float32Array, plan: CompressionPlan, o: LayerOverride): { payload: TensorPayload; values: Float32Array; bits: number } {
+  const k = o.clusters ?? plan.cluster?.k;
+  if (k !== undefined) {
+    const r = kmeans1d(values, t.shape, { k, init: plan.cluster?.init ?? 'linear' });
+    return { payload: clusterPayload(r, t.shape), values: r.values, bits: Math.max(1, Math.ceil(Math.log2(r.codebook.length))) };
+  }
+  const q = o.bits !== undefined ? { ...(typeof plan.quantize === 'object' ? plan.quantize : {}), bits: o.bits } : plan.quantize;
+  if (q === 'float16') {
+    const v = float16ToFloat32Array(float32ToFloat16Array(values));
+    return { payload: { kind: 'float16', shape: t.shape, values: v }, values: v, bits: 16 };
+  }
+  if (q) {
+    const r = quantizeUniform(values, t.shape, { bits: q.bits, scheme: q.scheme ?? 'affine', axis: q.granularity === 'channel' ? channelAxis(t.name) : undefined });
+    return { payload: quantPayload(r, t.shape), values: r.values, bits: q.bits };
+  }
+  return { payload: { kind: 'float32', shape: t.shape, values }, values, bits: 32 };
+}
+
+/**
+ * Applies the weight-level part of a plan to every kernel of `parts` (others stay float32).
+ * Layers named in plan.layers with `exclude` are left untouched and reported as excluded.
+ */
+export function compressWeights(parts: ModelParts, plan: CompressionPlan): { tensors: CompressedTensor[]; report: TensorReport[] } {
+  const override = (t: WeightTensor): LayerOverride => plan.layers?.[splitWeightName(t.name).layer] ?? {};
+  const targets = parts.weights.filter((t) => isKernel(t.name) && !override(t).exclude);
+  const pruned = prune(targets, plan, override);
+  const prunedByName = new Map(targets.map((t, i) => [t.name, pruned[i]]));
+  const tensors: CompressedTensor[] = [];
+  const report: TensorReport[] = [];
+  for (const t of parts.weights) {
+    const layer = splitWeightName(t.name).layer;
+    const values = prunedByName.get(t.name);
+    const enc = values ? encode(t, values, plan, override(t)) : { payload: { kind: 'float32' as const, shape: t.shape, values: t.values }, values: t.values, bits: 32 };
+    tensors.push({ name: t.name, shape: t.shape, layer, values: enc.values, payload: enc.payload });
+    report.push({
+      name: t.name, layer, params: t.values.length, sparsity: t.values.length ? zeros(enc.values) / t.values.length : 0,
+      bits: enc.bits, kind: enc.payload.kind,
+      excluded: isKernel(t.name) && override(t).exclude ? 'excluded by the plan' : undefined,
+    });
+  }
+  return { tensors, report };
+}
