@@ -18,7 +18,7 @@ export function Confusion() {
               <tr key={i}>
                 <th scope="row" title={classes[i]}>{classes[i]}</th>
                 {row.map((n, j) => (
-                  <td key={j} style={{ background: `color-mix(in srgb, ${i === j ? 'var(--good)' : 'var(--bad)'} ${Math.round((n / total) * 100)}%, transparent)` }}>{n}</td>
+                  <td key={j} style={{ background: `color-mix(in srgb, ${i === j ? 'var(--good)' : 'var(--bad)'} calc(var(--heat) * ${(n / total).toFixed(3)}), transparent)` }}>{n}</td>
                 ))}
               </tr>
             );
