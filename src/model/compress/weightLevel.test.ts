@@ -10,7 +10,7 @@ beforeAll(async () => {
   await useWasm();
   lenet = load('lenet-300-100');
 });
-const kernels = (p: { name: string }[]) => p.filter((t) => isKernel(t.name));
+const kernels = <T extends { name: string }>(p: T[]): T[] => p.filter((t) => isKernel(t.name));
 const zeroCount = (v: Float32Array) => v.reduce((a, x) => a + (x === 0 ? 1 : 0), 0);
 
 describe('compressWeights', () => {
