@@ -12,3 +12,16 @@ export function imagesToTensor(ds: Dataset, start: number, count: number): tf.Te
   for (let i = 0; i < src.length; i++) out[i] = src[i] * scale;
   return tf.tensor4d(out, [count, h, w, c]);
 }
+
+/** The samples at `indices` (any order) as a float32 tensor [n, H, W, C], value = byte · scale. */
+export function imagesAtToTensor(ds: Dataset, indices: readonly number[]): tf.Tensor4D {
+  const [h, w, c] = ds.entry.shape;
+  const size = h * w * c;
+  const out = new Float32Array(indices.length * size);
+  const scale = ds.entry.scale;
+  indices.forEach((src, n) => {
+    const from = ds.images.subarray(src * size, (src + 1) * size);
+    for (let i = 0; i < size; i++) out[n * size + i] = from[i] * scale;
+  });
+  return tf.tensor4d(out, [indices.length, h, w, c]);
+}
