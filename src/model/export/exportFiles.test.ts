@@ -1,0 +1,42 @@
+import { gunzipSync, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { exportSizes, gzip9, zipFiles } from './exportFiles';
+
+const files = [
+  { name: 'model.json', bytes: new TextEncoder().encode('{"hello": "world", "hello2": "world"}') },
+  { name: 'group1-shard1of1.bin', bytes: Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff) },
+];
+
+describe('exportFiles', () => {
+  it('zips the files at the root; unzip gives them back byte for byte', () => {
+    const back = unzipSync(zipFiles(files));
+    expect(Object.keys(back).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+    for (const f of files) expect(back[f.name]).toEqual(f.bytes);
+  });
+
+  it('zips the same files to the same bytes every time (fixed timestamp)', () => {
+    expect(zipFiles(files)).toEqual(zipFiles(files));
+  });
+
+  it('gzip9 round-trips and is deterministic', () => {
+    expect(gunzipSync(gzip9(files[1].bytes))).toEqual(files[1].bytes);
+    expect(gzip9(files[0].bytes)).toEqual(gzip9(files[0].bytes));
+  });
+
+  it('sizes are the lengths of real bytes', () => {
+    const s = exportSizes(files);
+    expect(s.files).toEqual(files.map((f) => ({ name: f.name, bytes: f.bytes.length, gzipBytes: gzip9(f.bytes).length })));
+    expect(s.total).toBe(files[0].bytes.length + 1000);
+    expect(s.gzipTotal).toBe(s.files[0].gzipBytes + s.files[1].gzipBytes);
+    expect(s.zipBytes).toBe(zipFiles(files).length);
+  });
+
+  it('an empty export zips to an empty archive (22-byte end record)', () => {
+    expect(exportSizes([])).toEqual({ files: [], total: 0, gzipTotal: 0, zipBytes: 22 });
+  });
+
+  it('rejects duplicate and folder names', () => {
+    expect(() => zipFiles([files[0], files[0]])).toThrow(/two files are called "model.json"/);
+    expect(() => zipFiles([{ name: 'a/b.bin', bytes: new Uint8Array(1) }])).toThrow(/plain, non-empty name/);
+  });
+});

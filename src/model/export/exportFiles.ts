@@ -1,0 +1,70 @@
+/**
+ * The files of an export and what they weigh: a zip of them (what the studio's download button
+ * saves) and the exact size of each file, raw and gzip level 9 (what a web server sending
+ * `Content-Encoding: gzip` transfers, give or take its own gzip header). Every figure is the
+ * length of real bytes — nothing is estimated — so the size the studio shows is what is downloaded.
+ */
+import { gzipSync, zipSync, type Zippable } from 'fflate';
+
+/** One file of an export: a plain file name (no folders) and its bytes. */
+export interface ExportFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Size of one file, in bytes: `bytes` raw, `gzipBytes` after gzip level 9 (RFC 1952, 18-byte header + trailer included). */
+export interface FileSize {
+  name: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+/** Sizes of a whole export, in bytes: per file, their sums, and the zip's own length. */
+export interface ExportSizes {
+  files: FileSize[];
+  /** Σ raw bytes of the files (what serving them as they are transfers). */
+  total: number;
+  /** Σ gzip-9 bytes of the files. */
+  gzipTotal: number;
+  /** Length of zipFiles(files): the single download. */
+  zipBytes: number;
+}
+
+/**
+ * Timestamp written into every zip entry: 1980-01-01 00:00 local time, the DOS epoch. A fixed
+ * time makes the same model always zip to the same bytes (reproducible downloads and tests).
+ */
+export const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+
+/** Bytes after gzip level 9, no file name, mtime 0 (deterministic). */
+export function gzip9(bytes: Uint8Array): Uint8Array {
+  return gzipSync(bytes, { level: 9, mtime: 0 });
+}
+
+/**
+ * Zips the files side by side at the archive root, each DEFLATE level 9, timestamp ZIP_MTIME.
+ * Throws for an empty or duplicate name (a zip would silently keep only one of them).
+ */
+export function zipFiles(files: readonly ExportFile[]): Uint8Array {
+  const entries: Zippable = {};
+  for (const f of files) {
+    if (!f.name || f.name.includes('/')) throw new Error(`zipFiles: file name "${f.name}" must be a plain, non-empty name`);
+    if (f.name in entries) throw new Error(`zipFiles: two files are called "${f.name}"`);
+    entries[f.name] = [f.bytes, { level: 9, mtime: ZIP_MTIME }];
+  }
+  return zipSync(entries);
+}
+
+/**
+ * Exact sizes of an export's files: raw length, gzip-9 length (by compressing them) and, when
+ * `zip` is given, its length; otherwise the files are zipped here to measure it.
+ */
+export function exportSizes(files: readonly ExportFile[], zip?: Uint8Array): ExportSizes {
+  const sizes = files.map((f) => ({ name: f.name, bytes: f.bytes.length, gzipBytes: gzip9(f.bytes).length }));
+  return {
+    files: sizes,
+    total: sizes.reduce((a, s) => a + s.bytes, 0),
+    gzipTotal: sizes.reduce((a, s) => a + s.gzipBytes, 0),
+    zipBytes: (zip ?? zipFiles(files)).length,
+  };
+}
