@@ -2,7 +2,9 @@
  * Messages between the studio worker and the page: progress and results as unions keyed on
  * `type`. Units: bytes, milliseconds, images per second; accuracy and fractions in [0, 1].
  */
+import type { CompressedSummary } from '../model/compress/session';
 import type { ModelInfo } from '../model/modelInfo';
+import type { CompressionPlan } from '../model/plan';
 import type { ModelFile } from '../model/modelFiles';
 import type { DatasetEntry } from '../model/dataset';
 
@@ -78,12 +80,31 @@ export interface EvalOptions {
   sampleCount?: number;
 }
 
+/** A loaded model as the studio describes it, with its compact-file size for comparison. */
+export interface LoadedModel extends ModelInfo {
+  /** bytes of the same (uncompressed) model written as a compact file */
+  compact: { raw: number; gzip: number };
+}
+
+export type CompressOutcome = { type: 'done'; job: number; summary: CompressedSummary } | { type: 'cancelled'; job: number };
+
+/** Which model an evaluation measures: the loaded one, or the current compression of it. */
+export type EvalTarget = 'original' | 'compressed';
+
+export type ExportFormat = 'tfjs-zip' | 'compact';
+
 /** The worker's typed interface (Comlink). The page never runs TF.js itself. */
 export interface StudioApi {
   init(choice: BackendChoice): Promise<BackendInfo>;
   setBackend(choice: BackendChoice): Promise<BackendInfo>;
   /** Loads and validates a model; on failure the previously loaded model stays current. */
-  loadModel(source: ModelSource): Promise<ModelInfo>;
-  evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void): Promise<EvalOutcome>;
+  loadModel(source: ModelSource): Promise<LoadedModel>;
+  /** Compresses the loaded model by `plan` (replacing any earlier compression) and measures its exports. */
+  compress(job: number, plan: CompressionPlan): Promise<CompressOutcome>;
+  /** Drops the current compression; evaluations measure the original again. */
+  clearCompression(): void;
+  evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void, target?: EvalTarget): Promise<EvalOutcome>;
+  /** The bytes of the current compression's export (exactly the measured file), for download. */
+  exportModel(format: ExportFormat): Promise<{ fileName: string; bytes: Uint8Array }>;
   cancel(job: number): void;
 }

@@ -2,15 +2,20 @@
  * The worker-side implementation of StudioApi: owns the TF.js model, the backend and the data
  * sets. Kept free of worker globals so tests call it directly; studio.worker.ts only exposes it.
  */
+import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { makeDataset, type Dataset, type DatasetEntry } from '../model/dataset';
 import { loadModelFiles } from '../model/modelInfo';
 import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
-import { toArtifacts } from '../model/modelFiles';
+import { checkModelFiles, toArtifacts } from '../model/modelFiles';
+import { runCompression, type CompressionSession } from '../model/compress/session';
+import { EMPTY_PLAN, parsePlan, type CompressionPlan } from '../model/plan';
+import { partsFromArtifacts, type ModelParts } from '../model/weights';
+import { supportedLayerClasses } from '../model/modelInfo';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
 import { selectBackend } from './backend';
 import { evaluateModel } from './evaluate';
-import type { BackendChoice, BackendInfo, EvalOptions, EvalOutcome, ModelSource, ProgressEvent, StudioApi } from './protocol';
+import type { BackendChoice, BackendInfo, CompressOutcome, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const res = await fetch(url);
@@ -38,6 +43,20 @@ async function fetchModelFiles(url: string): Promise<ModelFile[]> {
 export function createStudio(): StudioApi {
   let model: tf.LayersModel | undefined;
   let checked: CheckedModelFiles | undefined;
+  let parts: ModelParts | undefined;
+  let session: CompressionSession | undefined;
+  let compressedModel: tf.LayersModel | undefined;
+  let latestCompressJob = 0;
+  /** Builds the compressed model from its exported TF.js files, exactly as a user's app would load them. */
+  const loadExported = (s: CompressionSession) => {
+    const files = s.tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer }));
+    return tf.loadLayersModel(tf.io.fromMemory(toArtifacts(checkModelFiles(files, supportedLayerClasses()))));
+  };
+  const dropCompression = () => {
+    compressedModel?.dispose();
+    compressedModel = undefined;
+    session = undefined;
+  };
   const datasets = new Map<string, Promise<Dataset>>();
   const cancelled = new Set<number>();
   registerWasmTrainingKernels();
@@ -64,28 +83,65 @@ export function createStudio(): StudioApi {
         model.dispose();
         model = next;
       }
+      if (session) {
+        const next = await loadExported(session);
+        compressedModel?.dispose();
+        compressedModel = next;
+      }
       return info;
     },
 
-    async loadModel(source: ModelSource) {
+    async loadModel(source: ModelSource): Promise<LoadedModel> {
       const files = source.kind === 'url' ? await fetchModelFiles(source.url) : source.files;
       const loaded = await loadModelFiles(files, source.name);
+      const nextParts = partsFromArtifacts(toArtifacts(loaded.checked));
+      const baseline = runCompression(nextParts, EMPTY_PLAN);
       model?.dispose();
+      dropCompression();
       model = loaded.model;
       checked = loaded.checked;
-      return loaded.info;
+      parts = nextParts;
+      return { ...loaded.info, compact: baseline.summary.sizes.compact };
     },
 
-    async evaluate(job: number, entry: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void): Promise<EvalOutcome> {
+    async compress(job: number, plan: CompressionPlan): Promise<CompressOutcome> {
+      if (!parts) throw new Error('no model is loaded');
+      latestCompressJob = job;
+      const next = runCompression(parts, parsePlan(plan));
+      // A newer request arrived while this one ran (messages queue behind it): skip its model build.
+      if (job !== latestCompressJob) return { type: 'cancelled', job };
+      const built = await loadExported(next);
+      if (job !== latestCompressJob) {
+        built.dispose();
+        return { type: 'cancelled', job };
+      }
+      dropCompression();
+      session = next;
+      compressedModel = built;
+      return { type: 'done', job, summary: next.summary };
+    },
+
+    clearCompression() {
+      dropCompression();
+    },
+
+    async exportModel(format: ExportFormat) {
+      if (!session) throw new Error('nothing is compressed yet: move a control first');
+      const bytes = format === 'compact' ? session.compact.slice() : session.tfjs.zip();
+      return Comlink.transfer({ fileName: format === 'compact' ? 'model.cstu' : 'model-tfjs.zip', bytes }, [bytes.buffer]);
+    },
+
+    async evaluate(job: number, entry: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void, target: EvalTarget = 'original'): Promise<EvalOutcome> {
       if (!model) throw new Error('no model is loaded');
+      if (target === 'compressed' && !compressedModel) throw new Error('nothing is compressed yet');
       onProgress({ type: 'progress', job, phase: 'data', fraction: 0, message: `loading ${entry.name}` });
       const ds = await dataset(entry, baseUrl);
-      const current = model;
+      const current = target === 'compressed' ? (compressedModel as tf.LayersModel) : model;
       let last = 0;
       try {
         return await evaluateModel(current, ds, options, {
           job,
-          isCancelled: () => cancelled.has(job) || current !== model,
+          isCancelled: () => cancelled.has(job) || (current !== model && current !== compressedModel),
           onProgress: (phase, fraction, message) => {
             last = Math.max(last, fraction);
             onProgress({ type: 'progress', job, phase, fraction: last, message });

@@ -5,24 +5,34 @@
 import { create } from 'zustand';
 import { parseModelCatalog, type CatalogModel } from '../model/catalog';
 import { parseDatasetEntry, type DatasetEntry } from '../model/dataset';
-import type { ModelInfo } from '../model/modelInfo';
+import type { CompressedSummary } from '../model/compress/session';
+import type { CompressionPlan } from '../model/plan';
 import type { ModelFile } from '../model/modelFiles';
 import { onWorkerCrash, proxy, restartStudio, studio } from '../runtime/client';
-import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ModelSource, ProgressEvent } from '../runtime/protocol';
+import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent } from '../runtime/protocol';
 import { readUrlSettings, writeUrlSettings } from './urlState';
 
-/** One evaluated model on the chart. Sizes in bytes, latency in ms, accuracy in [0, 1]. */
+/**
+ * One evaluated model on the chart. Sizes in bytes of the export files (compact file and TF.js
+ * files), latency in ms, accuracy in [0, 1]. Baselines are the loaded models as they are.
+ */
 export interface ChartPoint {
   id: number;
+  kind: 'baseline' | 'compressed';
   label: string;
   modelName: string;
   accuracy: number;
-  bytes: number;
+  compactBytes: number;
+  tfjsBytes: number;
   gzipBytes: number;
   latencyMs: number;
   backend: string;
   dataset: string;
+  plan?: CompressionPlan;
 }
+
+/** Which export's bytes the chart's size axis shows. */
+export type SizeFormat = 'compact' | 'tfjs';
 
 export interface StudioError {
   title: string;
@@ -37,9 +47,14 @@ export interface StudioState {
   backend?: BackendInfo;
   /** Bundled catalog id, or "user" for a dropped model. */
   modelId?: string;
-  model?: ModelInfo;
+  model?: LoadedModel;
   datasetId?: string;
   evaluation?: EvalResult;
+  /** The compression the controls describe; undefined = none (the original model). */
+  plan?: CompressionPlan;
+  compressed?: CompressedSummary;
+  compressedEval?: EvalResult;
+  sizeFormat: SizeFormat;
   points: ChartPoint[];
   progress?: ProgressEvent;
   busy?: string;
@@ -51,6 +66,10 @@ export interface StudioState {
   selectDataset(id: string): Promise<void>;
   setBackend(choice: BackendChoice): Promise<void>;
   evaluate(): Promise<void>;
+  /** Sets the plan; compression and evaluation follow after a short debounce (stale jobs dropped). */
+  setPlan(plan: CompressionPlan | undefined): void;
+  setSizeFormat(format: SizeFormat): void;
+  download(format: ExportFormat): Promise<void>;
   cancel(): void;
   dismissError(): void;
   reportError(title: string, e: unknown): void;
@@ -59,6 +78,19 @@ export interface StudioState {
 const BASE = new URL(import.meta.env.BASE_URL, globalThis.location?.href ?? 'http://localhost/').href;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^Error: /, '');
 let jobCounter = 0;
+let planTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A short human description of a plan, e.g. "prune 90 % · 32 clusters". */
+export function describePlan(plan: CompressionPlan): string {
+  const parts: string[] = [];
+  if (plan.prune) parts.push(plan.prune.pattern === 'n:m' ? `${plan.prune.n ?? 2}:${plan.prune.m ?? 4} sparse` : `prune ${Math.round(plan.prune.ratio * 100)} %${plan.prune.scope === 'layer' ? ' per layer' : ''}`);
+  if (plan.channels) parts.push(`channels −${Math.round(plan.channels.ratio * 100)} %`);
+  if (plan.lowRank) parts.push(`low-rank ${plan.lowRank.by} ${plan.lowRank.value}`);
+  if (plan.cluster) parts.push(`${plan.cluster.k} clusters`);
+  else if (plan.quantize === 'float16') parts.push('float16');
+  else if (plan.quantize) parts.push(`${plan.quantize.bits}-bit${plan.quantize.granularity === 'channel' ? ' per channel' : ''}`);
+  return parts.join(' · ') || 'no compression';
+}
 let pointCounter = 0;
 /** The last model source that loaded (dropped files are copied, not transferred), replayed if the worker has to be restarted. */
 let lastSource: ModelSource | undefined;
@@ -89,8 +121,8 @@ export const useStudio = create<StudioState>((set, get) => {
     void recoverWorker();
   });
   const syncUrl = () => {
-    const { modelId, datasetId, backendChoice } = get();
-    const hash = writeUrlSettings({ model: modelId === 'user' ? undefined : modelId, dataset: datasetId, backend: backendChoice });
+    const { modelId, datasetId, backendChoice, plan } = get();
+    const hash = writeUrlSettings({ model: modelId === 'user' ? undefined : modelId, dataset: datasetId, backend: backendChoice, plan });
     if (globalThis.location && globalThis.location.hash !== hash) history.replaceState(null, '', hash);
   };
 
@@ -100,7 +132,7 @@ export const useStudio = create<StudioState>((set, get) => {
     try {
       const info = await studio().loadModel(source);
       lastSource = source;
-      set({ model: info, modelId, datasetId: datasetId ?? get().datasetId, evaluation: undefined, error: undefined });
+      set({ model: info, modelId, datasetId: datasetId ?? get().datasetId, evaluation: undefined, compressed: undefined, compressedEval: undefined, error: undefined });
       syncUrl();
       return true;
     } catch (e) {
@@ -111,8 +143,42 @@ export const useStudio = create<StudioState>((set, get) => {
     }
   };
 
+  /** Compresses by the current plan, then evaluates the compressed model; a newer plan supersedes. */
+  const runPlan = async () => {
+    const { plan, model, datasets, datasetId } = get();
+    const entry = datasets.find((d) => d.id === datasetId);
+    if (!model || !entry) return;
+    if (!plan) {
+      void studio().clearCompression();
+      set({ compressed: undefined, compressedEval: undefined });
+      return;
+    }
+    const job = ++jobCounter;
+    set({ progress: { type: 'progress', job, phase: 'data', fraction: 0, message: 'compressing' } });
+    try {
+      const done = await studio().compress(job, plan);
+      if (done.type !== 'done' || get().progress?.job !== job) return;
+      set({ compressed: done.summary });
+      const outcome = await studio().evaluate(job, entry, BASE, {}, proxy((p: ProgressEvent) => {
+        if (get().progress?.job === p.job) set({ progress: p });
+      }), 'compressed');
+      if (outcome.type !== 'done' || get().progress?.job !== job) return;
+      const point: ChartPoint = {
+        id: ++pointCounter, kind: 'compressed', label: describePlan(plan), modelName: model.name, accuracy: outcome.accuracy,
+        compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: done.summary.sizes.tfjs.gzip,
+        latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, plan,
+      };
+      set({ compressedEval: outcome, points: [...get().points, point] });
+    } catch (e) {
+      if (get().progress?.job === job) get().reportError('Compression failed', e);
+    } finally {
+      if (get().progress?.job === job) set({ progress: undefined });
+    }
+  };
+
   return {
     phase: 'starting',
+    sizeFormat: 'compact',
     catalog: [],
     datasets: [],
     backendChoice: 'auto',
@@ -129,7 +195,7 @@ export const useStudio = create<StudioState>((set, get) => {
         return;
       }
       const choice = url.backend ?? 'auto';
-      set({ backendChoice: choice, busy: 'Starting the TF.js worker…' });
+      set({ backendChoice: choice, plan: url.plan, busy: 'Starting the TF.js worker…' });
       try {
         set({ backend: await studio().init(choice) });
       } catch (e) {
@@ -198,15 +264,39 @@ export const useStudio = create<StudioState>((set, get) => {
         }));
         if (outcome.type !== 'done' || get().progress?.job !== job) return;
         const point: ChartPoint = {
-          id: ++pointCounter, label: `${model.name} · ${outcome.backend}`, modelName: model.name,
-          accuracy: outcome.accuracy, bytes: model.size.raw, gzipBytes: model.size.gzip,
+          id: ++pointCounter, kind: 'baseline', label: `${model.name} · ${outcome.backend}`, modelName: model.name,
+          accuracy: outcome.accuracy, compactBytes: model.compact.raw, tfjsBytes: model.size.raw, gzipBytes: model.size.gzip,
           latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id,
         };
         set({ evaluation: outcome, points: [...get().points, point] });
+        if (get().plan) await runPlan();
       } catch (e) {
         if (get().progress?.job === job) get().reportError(`Evaluation of ${model.name} failed`, e);
       } finally {
         if (get().progress?.job === job) set({ progress: undefined });
+      }
+    },
+
+    setPlan(plan) {
+      set({ plan });
+      syncUrl();
+      clearTimeout(planTimer);
+      planTimer = setTimeout(() => void runPlan(), 250);
+    },
+
+    setSizeFormat: (sizeFormat) => set({ sizeFormat }),
+
+    async download(format) {
+      try {
+        const { fileName, bytes } = await studio().exportModel(format);
+        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'compact' ? 'application/octet-stream' : 'application/zip' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = `${(get().model?.name ?? 'model').replace(/[^\w.-]+/g, '-').replace(/-+$/, '')}-${fileName}`;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (e) {
+        get().reportError('Export failed', e);
       }
     },
 

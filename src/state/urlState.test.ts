@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { readUrlSettings, writeUrlSettings } from './urlState';
+import { parsePlan } from '../model/plan';
+import { readUrlSettings, writeUrlSettings, type UrlSettings } from './urlState';
 
 describe('URL settings', () => {
-  it('round-trips every property', () => {
-    const s = { model: 'lenet-5', dataset: 'mnist-val', backend: 'wasm' as const };
+  it('round-trips the view and a full plan', () => {
+    const s: UrlSettings = { model: 'lenet-5', dataset: 'mnist-val', backend: 'wasm',
+      plan: { version: 1, prune: { ratio: 0.9, scope: 'layer' }, quantize: { bits: 4, granularity: 'channel', scheme: 'symmetric' }, channels: { ratio: 0.25 }, lowRank: { by: 'energy', value: 0.9 } } };
     expect(readUrlSettings(writeUrlSettings(s))).toEqual(s);
+    expect(() => parsePlan(readUrlSettings(writeUrlSettings(s)).plan)).not.toThrow();
+  });
+  it('round-trips N:M, float16 and clusters', () => {
+    for (const plan of [{ version: 1 as const, prune: { ratio: 0.5, pattern: 'n:m' as const, n: 2, m: 4 } }, { version: 1 as const, quantize: 'float16' as const }, { version: 1 as const, cluster: { k: 32 } }]) {
+      expect(readUrlSettings(writeUrlSettings({ plan })).plan).toEqual(plan);
+    }
   });
   it('ignores unknown keys and invalid values', () => {
-    expect(readUrlSettings('#model=lenet-5&backend=tpu&foo=1')).toEqual({ model: 'lenet-5' });
+    expect(readUrlSettings('#model=lenet-5&backend=tpu&foo=1&prune=7&q=99&k=1&nm=4:2')).toEqual({ model: 'lenet-5' });
     expect(readUrlSettings('#model=<script>')).toEqual({});
     expect(readUrlSettings('')).toEqual({});
   });

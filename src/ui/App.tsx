@@ -9,6 +9,8 @@ import { Numbers } from './Numbers';
 import { ProgressBar } from './ProgressBar';
 import { Samples } from './Samples';
 import { Confusion } from './Confusion';
+import { Controls } from './Controls';
+import { ExportBar } from './ExportBar';
 
 /** The one screen: header, then model / charts / numbers, then the layer table. */
 export function App() {
@@ -19,6 +21,9 @@ export function App() {
       <ErrorBanner />
       <ProgressBar />
       <main className="regions">
+        <section className="region controls-region" aria-label="Compression controls">
+          <ErrorBoundary name="controls"><Controls /></ErrorBoundary>
+        </section>
         <section className="region charts" aria-label="Charts">
           <ErrorBoundary name="charts"><Charts /></ErrorBoundary>
         </section>
@@ -32,6 +37,9 @@ export function App() {
       </main>
       <section className="region layers" aria-label="Layers">
         <ErrorBoundary name="layer table"><LayerTable /></ErrorBoundary>
+      </section>
+      <section className="region export" aria-label="Export">
+        <ErrorBoundary name="export"><ExportBar /></ErrorBoundary>
       </section>
       <DropOverlay />
     </div>

@@ -1,5 +1,5 @@
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
-import { useStudio, type ChartPoint } from '../state/store';
+import { describePlan, useStudio, type ChartPoint } from '../state/store';
 import { formatBytes, formatMs, formatPercent } from './format';
 
 function PointTip({ active, payload }: { active?: boolean; payload?: { payload: ChartPoint }[] }) {
@@ -8,8 +8,9 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
   return (
     <div className="chart-tip">
       <strong>{p.modelName}</strong>
+      <div>{p.plan ? describePlan(p.plan) : 'original (baseline)'}</div>
       <div>accuracy {formatPercent(p.accuracy)} on {p.dataset}</div>
-      <div>size {formatBytes(p.bytes)} (gzip {formatBytes(p.gzipBytes)})</div>
+      <div>compact file {formatBytes(p.compactBytes)} · TF.js files {formatBytes(p.tfjsBytes)} (gzip {formatBytes(p.gzipBytes)})</div>
       <div>latency {formatMs(p.latencyMs)} on {p.backend}</div>
     </div>
   );
@@ -18,27 +19,46 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
 /** Accuracy against download size (log axis; bubble area = latency) and against latency. */
 export function Charts() {
   const points = useStudio((s) => s.points);
+  const sizeFormat = useStudio((s) => s.sizeFormat);
+  const setSizeFormat = useStudio((s) => s.setSizeFormat);
   const current = points[points.length - 1];
-  const data = points.map((p) => ({ ...p, accuracyPct: p.accuracy * 100 }));
-  const axisY = <YAxis type="number" dataKey="accuracyPct" name="accuracy" unit=" %" domain={['auto', 'auto']} width={64} />;
+  const withAxes = (p: ChartPoint) => ({ ...p, accuracyPct: p.accuracy * 100, bytes: sizeFormat === 'compact' ? p.compactBytes : p.tfjsBytes });
+  const data = points.map(withAxes);
+  // Explicit domains: log axes need positive padded bounds, and accuracy never exceeds 100 %.
+  const sizes = data.map((p) => p.bytes);
+  const sizeDomain: [number, number] = sizes.length ? [Math.min(...sizes) / 1.6, Math.max(...sizes) * 1.6] : [1e3, 1e7];
+  const accMin = data.length ? Math.min(...data.map((p) => p.accuracyPct)) : 90;
+  const accDomain: [number, number] = [Math.max(0, Math.floor((accMin - 1) / 5) * 5), 100];
+  const latencies = data.map((p) => p.latencyMs);
+  const latencyDomain: [number, number] = latencies.length ? [0, Math.max(...latencies) * 1.2] : [0, 1];
+  const axisY = <YAxis type="number" dataKey="accuracyPct" name="accuracy" unit=" %" domain={accDomain} width={64} allowDataOverflow />;
   const tip = <Tooltip content={<PointTip />} />;
-  const currentData = current ? [{ ...current, accuracyPct: current.accuracy * 100 }] : [];
-  const historyData = data.slice(0, -1);
+  const currentData = current ? [withAxes(current)] : [];
+  const baselineData = data.slice(0, -1).filter((p) => p.kind === 'baseline');
+  const historyData = data.slice(0, -1).filter((p) => p.kind === 'compressed');
   return (
     <div className="charts-grid" data-testid="charts" data-points={points.length}>
       <figure className="chart" aria-label="Accuracy against size">
-        <figcaption>Accuracy vs download size <small>(log scale; bubble = latency)</small></figcaption>
+        <figcaption>
+          Accuracy vs size of the{' '}
+          <select aria-label="Size of which export" data-testid="size-format" value={sizeFormat} onChange={(e) => setSizeFormat(e.target.value as 'compact' | 'tfjs')}>
+            <option value="compact">compact file</option>
+            <option value="tfjs">TF.js files</option>
+          </select>{' '}
+          <small>(log scale; bubble = latency)</small>
+        </figcaption>
         <ResponsiveContainer width="100%" height={260}>
           <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={['auto', 'auto']} tickFormatter={formatBytes}
+            <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={sizeDomain} tickFormatter={formatBytes} tickCount={6}
               label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} allowDataOverflow />
             {axisY}
             <ZAxis type="number" dataKey="latencyMs" range={[60, 360]} name="latency" />
             {tip}
             <Legend verticalAlign="top" height={24} />
+            <Scatter name="baseline" data={baselineData} fill="var(--text)" shape="diamond" />
             <Scatter name="history" data={historyData} fill="var(--muted)" shape="circle" />
-            <Scatter name="current" data={currentData} fill="var(--accent)" shape="diamond" />
+            <Scatter name="current" data={currentData} fill="var(--accent)" shape="star" />
           </ScatterChart>
         </ResponsiveContainer>
       </figure>
@@ -47,23 +67,24 @@ export function Charts() {
         <ResponsiveContainer width="100%" height={260}>
           <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="latencyMs" name="latency" unit=" ms" domain={['auto', 'auto']}
+            <XAxis type="number" dataKey="latencyMs" name="latency" unit=" ms" domain={latencyDomain} tickFormatter={(v: number) => v.toPrecision(2)}
               label={{ value: 'median latency (ms)', position: 'insideBottom', offset: -12 }} />
             {axisY}
             {tip}
+            <Scatter name="baseline" data={baselineData} fill="var(--text)" shape="diamond" />
             <Scatter name="history" data={historyData} fill="var(--muted)" />
-            <Scatter name="current" data={currentData} fill="var(--accent)" shape="diamond" />
+            <Scatter name="current" data={currentData} fill="var(--accent)" shape="star" />
           </ScatterChart>
         </ResponsiveContainer>
       </figure>
       {points.length > 0 && (
         <table className="history" data-testid="history">
           <caption>Every evaluated point</caption>
-          <thead><tr><th>#</th><th>model</th><th>backend</th><th>accuracy</th><th>bytes</th><th>gzip</th><th>latency</th></tr></thead>
+          <thead><tr><th>#</th><th>model</th><th>compression</th><th>backend</th><th>accuracy</th><th>compact</th><th>TF.js</th><th>TF.js gzip</th><th>latency</th></tr></thead>
           <tbody>
             {[...points].reverse().map((p) => (
-              <tr key={p.id}><td>{p.id}</td><td>{p.modelName}</td><td>{p.backend}</td><td>{formatPercent(p.accuracy)}</td>
-                <td>{formatBytes(p.bytes)}</td><td>{formatBytes(p.gzipBytes)}</td><td>{formatMs(p.latencyMs)}</td></tr>
+              <tr key={p.id} data-kind={p.kind}><td>{p.id}</td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{formatPercent(p.accuracy)}</td>
+                <td>{formatBytes(p.compactBytes)}</td><td>{formatBytes(p.tfjsBytes)}</td><td>{formatBytes(p.gzipBytes)}</td><td>{formatMs(p.latencyMs)}</td></tr>
             ))}
           </tbody>
         </table>

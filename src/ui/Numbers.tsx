@@ -1,34 +1,58 @@
-import { useStudio } from '../state/store';
+import { describePlan, useStudio } from '../state/store';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format';
 
-/** The current model's measurements, each with its unit and where it comes from. */
+type Cell = { text: string; raw?: number; note?: string };
+
+/** Baseline against current compression: every figure from the evaluated model and its files. */
 export function Numbers() {
   const model = useStudio((s) => s.model);
   const ev = useStudio((s) => s.evaluation);
+  const compressed = useStudio((s) => s.compressed);
+  const cev = useStudio((s) => s.compressedEval);
+  const plan = useStudio((s) => s.plan);
   const catalog = useStudio((s) => s.catalog);
   const modelId = useStudio((s) => s.modelId);
   const listed = catalog.find((m) => m.id === modelId);
   if (!model) return <p className="placeholder">No model loaded yet.</p>;
-  const rows: [string, string, string, string?][] = [
-    ['accuracy', ev ? formatPercent(ev.accuracy) : '…', `top-1 on ${ev ? `${formatCount(ev.count)} images of ${ev.dataset}` : 'the validation set'}`, ev ? String(ev.accuracy) : undefined],
-    ['loss', ev ? ev.loss.toFixed(4) : '…', 'mean cross-entropy'],
-    ['size', formatBytes(model.size.raw), `${formatCount(model.size.raw)} B in ${model.size.files.length} files`, String(model.size.raw)],
-    ['gzip', formatBytes(model.size.gzip), 'each file gzip -9', String(model.size.gzip)],
-    ['latency', ev ? formatMs(ev.latency.medianMs) : '…', ev ? `batch 1, median of ${ev.latency.runs} on ${ev.backend}; p90 ${formatMs(ev.latency.p90Ms)}` : 'batch 1', ev ? String(ev.latency.medianMs) : undefined],
-    ['throughput', ev ? `${Math.round(ev.throughput.imagesPerSec).toLocaleString('en-US')} img/s` : '…', ev ? `batch ${ev.throughput.batch}` : ''],
-    ['parameters', formatCount(model.params), `${model.layers.length} layers`],
+  const original = model.size.raw;
+  const pending: Cell = { text: '…' };
+  const rows: { name: string; base: Cell; comp?: Cell }[] = [
+    { name: 'accuracy', base: ev ? { text: formatPercent(ev.accuracy), raw: ev.accuracy, note: `top-1, ${formatCount(ev.count)} images` } : pending,
+      comp: cev ? { text: formatPercent(cev.accuracy), raw: cev.accuracy, note: ev ? `${((cev.accuracy - ev.accuracy) * 100).toFixed(2)} points` : '' } : pending },
+    { name: 'loss', base: ev ? { text: ev.loss.toFixed(4), raw: ev.loss } : pending, comp: cev ? { text: cev.loss.toFixed(4), raw: cev.loss } : pending },
+    { name: 'size', base: { text: formatBytes(original), raw: original, note: `TF.js files (${model.size.files.length})` },
+      comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.raw), raw: compressed.sizes.tfjs.raw, note: `TF.js files · zip ${formatBytes(compressed.sizes.tfjs.zip)}` } : pending },
+    { name: 'gzip', base: { text: formatBytes(model.size.gzip), raw: model.size.gzip, note: 'each file gzip -9' },
+      comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.gzip), raw: compressed.sizes.tfjs.gzip } : pending },
+    { name: 'compact', base: { text: formatBytes(model.compact.raw), raw: model.compact.raw, note: '.cstu file' },
+      comp: compressed ? { text: formatBytes(compressed.sizes.compact.raw), raw: compressed.sizes.compact.raw } : pending },
+    { name: 'ratio', base: { text: '1×', raw: 1, note: 'float32 TF.js ÷ export' },
+      comp: compressed ? { text: `${(original / compressed.sizes.compact.raw).toFixed(1)}×`, raw: original / compressed.sizes.compact.raw, note: `compact; TF.js ${(original / compressed.sizes.tfjs.raw).toFixed(1)}×` } : pending },
+    { name: 'latency', base: ev ? { text: formatMs(ev.latency.medianMs), raw: ev.latency.medianMs, note: `batch 1 on ${ev.backend}, p90 ${formatMs(ev.latency.p90Ms)}` } : pending,
+      comp: cev ? { text: formatMs(cev.latency.medianMs), raw: cev.latency.medianMs, note: `p90 ${formatMs(cev.latency.p90Ms)}` } : pending },
+    { name: 'throughput', base: ev ? { text: `${Math.round(ev.throughput.imagesPerSec).toLocaleString('en-US')}/s`, raw: ev.throughput.imagesPerSec, note: `batch ${ev.throughput.batch}` } : pending,
+      comp: cev ? { text: `${Math.round(cev.throughput.imagesPerSec).toLocaleString('en-US')}/s`, raw: cev.throughput.imagesPerSec } : pending },
+    { name: 'FLOPs', base: compressed && Number.isFinite(compressed.flops.before) ? { text: formatCount(compressed.flops.before), raw: compressed.flops.before, note: 'per image' } : { text: '–' },
+      comp: compressed ? { text: Number.isFinite(compressed.flops.after) ? formatCount(compressed.flops.after) : '–', raw: compressed.flops.after } : pending },
+    { name: 'parameters', base: { text: formatCount(model.params), raw: model.params, note: `${model.layers.length} layers` },
+      comp: compressed ? { text: formatCount(compressed.params), raw: compressed.params, note: `${formatPercent(compressed.sparsity, 1)} zeros` } : pending },
   ];
   return (
     <div className="numbers-panel">
       <h2 data-testid="model-name">{model.name}</h2>
       {listed && <p className="catalog-note">Catalog accuracy: {formatPercent(listed.accuracy)} on {listed.dataset}</p>}
-      <dl>
-        {rows.map(([name, value, note, raw]) => (
-          <div key={name} className="metric" data-testid={`metric-${name}`} data-value={raw}>
-            <dt>{name}</dt><dd><span className="value">{value}</span><small>{note}</small></dd>
-          </div>
-        ))}
-      </dl>
+      <table className="numbers-table">
+        <thead><tr><th scope="col"><span className="sr-only">measure</span></th><th scope="col">original</th>{plan && <th scope="col" title={describePlan(plan)}>compressed</th>}</tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name}>
+              <th scope="row">{r.name}</th>
+              <td className="metric" data-testid={`metric-${r.name}`} data-value={r.base.raw}><span className="value">{r.base.text}</span>{r.base.note && <small>{r.base.note}</small>}</td>
+              {plan && r.comp && <td className="metric" data-testid={`compressed-${r.name}`} data-value={r.comp.raw}><span className="value">{r.comp.text}</span>{r.comp.note && <small>{r.comp.note}</small>}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

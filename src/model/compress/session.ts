@@ -1,0 +1,95 @@
+/**
+ * One compression of a loaded model, with every figure the studio shows computed from the files it
+ * would write: per-layer and total bytes of the TF.js export (raw, gzip) and of the compact file,
+ * parameters, sparsity and bits. Keeps the exports so "download" hands out the measured bytes.
+ */
+import { gzipSync } from 'fflate';
+import { compactBytes, encodeCompact, exportTfjs, tfjsExportSizes, type TfjsExport } from '../export';
+import type { CompressionPlan } from '../plan';
+import type { CompressedModel, ModelParts } from '../weights';
+import { compressModel } from '.';
+
+/** One row of the compressed layer table. Bytes are bytes of that layer's weights in each file. */
+export interface CompressedLayer {
+  name: string;
+  params: number;
+  /** share of exact zeros over the layer's weights */
+  sparsity: number;
+  /** bits per stored value of the layer's kernel (32 = float32) */
+  bits: number;
+  kind: string;
+  tfjsBytes: number;
+  compactBytes: number;
+  excluded?: string;
+  /** What a structural transform did to it: "300 → 210 units", "rank 64 (90 % energy)", or why not. */
+  structure?: string;
+}
+
+/** Sizes in bytes of both export formats of one compressed model. */
+export interface CompressedSizes {
+  tfjs: { raw: number; gzip: number; zip: number; files: { name: string; bytes: number; gzipBytes: number }[] };
+  compact: { raw: number; gzip: number };
+}
+
+export interface CompressedSummary {
+  plan: CompressionPlan;
+  params: number;
+  /** FLOPs per sample (2·MACs of Dense / Conv layers) before and after; NaN if unknown. */
+  flops: { before: number; after: number };
+  /** share of exact zeros over all weights */
+  sparsity: number;
+  sizes: CompressedSizes;
+  layers: CompressedLayer[];
+  /** tensors TF.js could not store quantized, with why (they are stored float32). */
+  fallbacks: string[];
+}
+
+export interface CompressionSession {
+  parts: ModelParts;
+  compressed: CompressedModel;
+  summary: CompressedSummary;
+  tfjs: TfjsExport;
+  compact: Uint8Array;
+}
+
+/** Compresses `parts` by `plan` and measures both exports. */
+export function runCompression(parts: ModelParts, plan: CompressionPlan): CompressionSession {
+  const out = compressModel(parts, plan);
+  const tfjs = exportTfjs(out.compressed);
+  const tfjsSizes = tfjsExportSizes(tfjs);
+  const compact = encodeCompact(out.compressed);
+  const perTensor = compactBytes(out.compressed).perTensor;
+  const layers = new Map<string, CompressedLayer & { zeros: number }>();
+  out.tensors.forEach((t, i) => {
+    const row = layers.get(t.layer) ?? { name: t.layer, params: 0, sparsity: 0, bits: 32, kind: 'float32', tfjsBytes: 0, compactBytes: 0, zeros: 0 };
+    row.params += t.params;
+    row.zeros += t.sparsity * t.params;
+    row.tfjsBytes += tfjs.tensors[i].bytes;
+    row.compactBytes += perTensor[i];
+    if (/kernel$/.test(t.name)) { row.bits = t.bits; row.kind = t.kind; row.excluded = t.excluded; }
+    layers.set(t.layer, row);
+  });
+  const structure = new Map<string, string>();
+  for (const c of out.structural.channels) structure.set(c.layer, c.excluded ? `whole: ${c.excluded}` : `${c.before} → ${c.after} units`);
+  for (const r of out.structural.lowRank) {
+    if (r.skipped) { if (!structure.has(r.layer)) structure.set(r.layer, `full rank: ${r.skipped}`); continue; }
+    const text = `rank ${r.rank}${r.energy !== undefined ? ` (${(r.energy * 100).toFixed(0)} % energy)` : ''}`;
+    structure.set(r.layer, structure.has(r.layer) ? `${structure.get(r.layer)}, ${text}` : text);
+    if (r.factorLayer) structure.set(r.factorLayer, `first factor of ${r.layer}`);
+  }
+  const rows = [...layers.values()].map(({ zeros, ...r }) => ({ ...r, sparsity: r.params ? zeros / r.params : 0, structure: structure.get(r.name) }));
+  const params = rows.reduce((a, r) => a + r.params, 0);
+  const summary: CompressedSummary = {
+    plan,
+    params,
+    flops: { before: out.structural.before.flops, after: out.structural.after.flops },
+    sparsity: params ? out.tensors.reduce((a, t) => a + t.sparsity * t.params, 0) / params : 0,
+    sizes: {
+      tfjs: { raw: tfjsSizes.total, gzip: tfjsSizes.gzipTotal, zip: tfjsSizes.zipBytes, files: tfjsSizes.files },
+      compact: { raw: compact.length, gzip: gzipSync(compact, { level: 9 }).length },
+    },
+    layers: rows,
+    fallbacks: tfjs.tensors.filter((t) => t.fallback).map((t) => `${t.name}: ${t.fallback}`),
+  };
+  return { parts: out.parts, compressed: out.compressed, summary, tfjs, compact };
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { useWasm } from '../../cli/io';
+import { artifactsFromParts } from '../weights';
+import { countParams, flops } from './cost';
+import { accuracy, loadParts, valImages } from './fixtures';
+import { applyStructural } from './structural';
+
+let mnist: { x: tf.Tensor4D; labels: Uint8Array };
+beforeAll(async () => {
+  await useWasm();
+  mnist = valImages('mnist', 500);
+});
+afterAll(() => mnist.x.dispose());
+
+describe('applyStructural', () => {
+  it('a plan without structural settings returns the same parts', () => {
+    const parts = loadParts('lenet-300-100');
+    const { parts: out, report } = applyStructural(parts, { version: 1, prune: { ratio: 0.5 } });
+    expect(out).toBe(parts);
+    expect(report).toMatchObject({ channels: [], lowRank: [], before: { params: 266_610, flops: 532_400 }, after: { params: 266_610 } });
+  });
+
+  it('keeps a model_config wrapper; the result still loads', async () => {
+    const plain = loadParts('lenet-300-100');
+    const parts = { ...plain, topology: { model_config: plain.topology, keras_version: '2.15.0', backend: 'tensorflow' } };
+    const { parts: out, report } = applyStructural(parts, { version: 1, channels: { ratio: 0.5 }, lowRank: { by: 'rank', value: 16 } });
+    expect(Object.keys(out.topology)).toEqual(['model_config', 'keras_version', 'backend']);
+    expect(report.lowRank.map((r) => r.rank)).toEqual([16, 16, undefined]);
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifactsFromParts(out)));
+    expect(model.layers.map((l) => l.name)).toEqual(['flatten', 'fc1_lr', 'fc1', 'fc2_lr', 'fc2', 'fc3']);
+    expect(model.countParams()).toBe(report.after.params);
+    model.dispose();
+  });
+
+  it('channels then low-rank on lenet-5: the figures match the model TF.js loads, and it still classifies', async () => {
+    const parts = loadParts('lenet-5');
+    const { parts: out, report } = applyStructural(parts, { version: 1, channels: { ratio: 0.25 }, lowRank: { by: 'fraction', value: 0.25 } });
+    expect(report.channels.find((r) => r.layer === 'conv2')).toMatchObject({ before: 50, after: 37 }); // round(12.5) = 13 removed
+    const ip1 = report.lowRank.find((r) => r.layer === 'ip1');
+    expect(ip1).toMatchObject({ rank: Math.ceil(0.25 * 375), factorLayer: 'ip1_lr' }); // ip1 is 592×375 after pruning
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifactsFromParts(out)));
+    expect(report.after).toEqual({ params: model.countParams(), flops: flops(out) });
+    expect(model.layers.map((l) => l.name)).toEqual(['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'ip1_lr', 'ip1', 'ip2']);
+    model.dispose();
+    expect(report.after.params).toBeLessThan(report.before.params);
+    expect(report.after.flops).toBeLessThan(report.before.flops);
+    const acc = await accuracy(out, mnist.x, mnist.labels);
+    console.log(`structural lenet-5 (channels 0.25, low-rank fraction 0.25): params ${report.before.params} → ${report.after.params}, FLOPs ${report.before.flops} → ${report.after.flops}, accuracy ${acc.toFixed(3)} on 500 mnist-val images`);
+    expect(acc).toBeGreaterThan(0.5);
+    expect(countParams(out)).toBe(report.after.params);
+  });
+});
