@@ -18,7 +18,8 @@ import { encodedTensorBytes, type RecordOptions } from '../src/core';
 import { readArtifacts, readDataset, ROOT, useWasm } from '../src/cli/io';
 import type { Dataset } from '../src/model/dataset';
 import { compactBytes } from '../src/model/export';
-import { compressWeights, isKernel } from '../src/model/compress/weightLevel';
+import { compressModel, compressWeights, isKernel } from '../src/model/compress';
+import { imagesToTensor } from '../src/model/datasetTensor';
 import type { CompressionPlan } from '../src/model/plan';
 import { fineTune, type WeightConstraint } from '../src/model/train/finetune';
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../src/model/weights';
@@ -152,6 +153,53 @@ async function deepCompression(id: string) {
   line('  + Huffman', total, finalAcc, `${kb(paper.compressedBytes)}, ${(paper.bytes / paper.compressedBytes).toFixed(0)}×, ${(100 - paper.errorAfter).toFixed(2)} %`);
 }
 
+/** Median batch-1 latency (ms) of several models, measured round-robin so load drifts hit all alike. */
+async function interleavedLatency(models: tf.LayersModel[], input: tf.Tensor, rounds: number, runs: number): Promise<number[]> {
+  const times: number[][] = models.map(() => []);
+  for (const m of models) for (let i = 0; i < 10; i++) (m.predict(input) as tf.Tensor).dispose();
+  for (let r = 0; r < rounds; r++) {
+    models.forEach((m, i) => {
+      for (let k = 0; k < runs; k++) {
+        const t0 = performance.now();
+        const y = m.predict(input) as tf.Tensor;
+        y.dataSync();
+        times[i].push(performance.now() - t0);
+        y.dispose();
+      }
+    });
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);
+}
+
+async function structuralLatency() {
+  console.log('\n== Structural transforms: batch-1 latency on the tfjs WASM backend (Node, one process, interleaved) ==');
+  const variants: [string, CompressionPlan][] = [
+    ['original', { version: 1 }],
+    ['channels −50 %', { version: 1, channels: { ratio: 0.5 } }],
+    ['low-rank 25 % of full rank', { version: 1, lowRank: { by: 'fraction', value: 0.25 } }],
+    ['channels −50 % + low-rank 25 %', { version: 1, channels: { ratio: 0.5 }, lowRank: { by: 'fraction', value: 0.25 } }],
+    ['unstructured 90 % + 8-bit (for contrast)', { version: 1, prune: { ratio: 0.9 }, quantize: { bits: 8 } }],
+  ];
+  const widths = [16, 42, 12, 14, 10, 10];
+  row(['model', 'variant', 'params', 'FLOPs', 'top-1', 'latency'], widths);
+  for (const [id, dataset] of [['lenet-300-100', 'mnist'], ['lenet-5', 'mnist'], ['fashion-cnn', 'fashion-mnist']]) {
+    const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
+    const val = readDataset(dataset, 'val');
+    const outs = variants.map(([, plan]) => compressModel(parts, plan));
+    const models = await Promise.all(outs.map((o) => modelFromParts(o.parts)));
+    const input = imagesToTensor(val, 0, 1);
+    const lat = await interleavedLatency(models, input, quick ? 2 : 5, quick ? 20 : 60);
+    input.dispose();
+    for (let i = 0; i < variants.length; i++) {
+      const acc = await accuracy(outs[i].parts, val);
+      const ratio = lat[0] / lat[i];
+      row([i === 0 ? id : '', variants[i][0], outs[i].structural.after.params, outs[i].structural.after.flops, pct(acc),
+        `${lat[i].toFixed(3)} ms${i ? ` (${ratio.toFixed(2)}× faster)` : ''}`], widths);
+    }
+    models.forEach((m) => m.dispose());
+  }
+}
+
 async function main() {
   await useWasm();
   console.log(`npm run bench — Node ${process.version}, tfjs wasm backend${quick ? ' (quick: 500 validation images)' : ''}`);
@@ -159,6 +207,7 @@ async function main() {
     console.log('\n== Deep Compression (Han et al. 2016) on the bundled LeNets ==');
     for (const id of ['lenet-300-100', 'lenet-5']) await deepCompression(id);
   }
+  if (part === 'all' || part === 'latency') await structuralLatency();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
