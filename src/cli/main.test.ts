@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './io';
+
+/** Runs the real CLI entry (bin/compression-studio.js) as a user would. */
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'compression-studio.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const lines = r.stdout.trim().split('\n').filter((l) => l.startsWith('{'));
+  return { code: r.status, json: lines.length ? JSON.parse(lines[lines.length - 1]) : undefined, stderr: r.stderr };
+}
+
+const lenet = join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json');
+
+describe('compression-studio CLI', () => {
+  const out = mkdtempSync(join(tmpdir(), 'cs-cli-'));
+
+  it('compress → compact file whose size and accuracy eval reproduces', () => {
+    const c = cli('compress', lenet, '--prune', '0.8', '--clusters', '16', '--format', 'compact', '--out', join(out, 'c'));
+    expect(c.code).toBe(0);
+    expect(c.json.files[0].name).toBe('model.cstu');
+    expect(c.json.bytes).toBe(statSync(join(out, 'c', 'model.cstu')).size);
+    expect(c.json.ratio).toBeGreaterThan(10);
+    expect(c.json.sparsity).toBeGreaterThanOrEqual(0.79);
+    const e = cli('eval', join(out, 'c', 'model.cstu'), '--dataset', 'mnist-val');
+    expect(e.code).toBe(0);
+    expect(e.json.bytes).toBe(c.json.bytes);
+    expect(e.json.accuracy).toBeGreaterThan(0.85);
+    expect(e.json.count).toBe(2000);
+    expect(Object.keys(e.json)).toEqual(expect.arrayContaining(['accuracy', 'loss', 'bytes', 'gzipBytes', 'latencyMs']));
+  });
+
+  it('compress → TF.js files (uint8 manifest) with a plan file; eval reads them back', () => {
+    const planPath = join(out, 'plan.json');
+    writeFileSync(planPath, JSON.stringify({ version: 1, quantize: { bits: 8 }, layers: { fc3: { exclude: true } } }));
+    const c = cli('compress', lenet, '--plan', planPath, '--format', 'tfjs', '--out', join(out, 't'), '--zip');
+    expect(c.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 't', 'model.json'), 'utf8')).weightsManifest[0].weights;
+    expect(manifest.find((w: { name: string }) => w.name === 'fc1/kernel').quantization.dtype).toBe('uint8');
+    expect(manifest.find((w: { name: string }) => w.name === 'fc3/kernel').quantization).toBeUndefined();
+    expect(existsSync(join(out, 't', 'model.zip'))).toBe(true);
+    const e = cli('eval', join(out, 't', 'model.json'), '--dataset', 'mnist-val', '--limit', '500');
+    expect(e.code).toBe(0);
+    expect(e.json.count).toBe(500);
+    expect(e.json.bytes).toBe(c.json.bytes);
+  });
+
+  it('bad arguments and files: a clear message and a non-zero exit', () => {
+    expect(cli().code).toBe(2);
+    const unknown = cli('compres', lenet);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "compres"/);
+    const badRatio = cli('compress', lenet, '--prune', '1.5', '--out', join(out, 'x'));
+    expect(badRatio.code).toBe(1);
+    expect(badRatio.stderr).toMatch(/prune\.ratio must be in \[0, 0\.99\]/);
+    const missing = cli('eval', join(out, 'nope.json'), '--dataset', 'mnist-val');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.json: no such file/);
+    writeFileSync(join(out, 'broken.cstu'), new Uint8Array([67, 83, 84, 85, 1, 0, 0, 0, 9, 9]));
+    const corrupt = cli('eval', join(out, 'broken.cstu'), '--dataset', 'mnist-val');
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toMatch(/compact file: /);
+    const noDataset = cli('eval', lenet, '--dataset', 'imagenet');
+    expect(noDataset.code).toBe(2);
+    expect(noDataset.stderr).toMatch(/not in the catalog/);
+  });
+});
