@@ -15,6 +15,7 @@ import { imagesToTensor } from '../src/model/datasetTensor';
 import { PUBLIC, readDataset, saveModel, useWasm } from '../src/cli/io';
 import { ZOO, type ZooId } from './zoo';
 
+/** mulberry32, as in build-data.mjs; kept (not core's sfc32) so the committed models retrain bit for bit. */
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

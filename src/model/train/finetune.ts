@@ -10,6 +10,7 @@
  * Optional L1 / L2 penalties on the kernels (λ₁·Σ|w| + λ₂·Σw²) via the layers' regularisers.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../../core';
 import type { Dataset } from '../dataset';
 import { imagesAtToTensor } from '../datasetTensor';
 
@@ -27,17 +28,6 @@ export interface FineTuneOptions {
   seed?: number;
   onEpoch?: (epoch: number, loss: number) => void;
   isCancelled?: () => boolean;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Sets each cluster's members to their mean (zero cluster to 0). */
@@ -83,12 +73,12 @@ export async function fineTune(model: tf.LayersModel, train: Dataset, constraint
   }
   model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-4), loss: 'categoricalCrossentropy' });
   project(model, constraints, maskTensors);
-  const rand = mulberry32(opts.seed ?? 7);
+  const rng = createRng(opts.seed ?? 7);
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       const order = Array.from({ length: count }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
+        const j = Math.floor(rng.next() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
       let lossSum = 0;
