@@ -105,6 +105,6 @@ export interface StudioApi {
   clearCompression(): void;
   evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void, target?: EvalTarget): Promise<EvalOutcome>;
   /** The bytes of the current compression's export (exactly the measured file), for download. */
-  exportModel(format: ExportFormat): Promise<{ fileName: string; bytes: Uint8Array }>;
+  exportModel(format: ExportFormat, job: number): Promise<{ fileName: string; bytes: Uint8Array }>;
   cancel(job: number): void;
 }

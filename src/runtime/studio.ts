@@ -47,6 +47,7 @@ export function createStudio(): StudioApi {
   let session: CompressionSession | undefined;
   let compressedModel: tf.LayersModel | undefined;
   let latestCompressJob = 0;
+  let sessionJob = -1;
   /** Builds the compressed model from its exported TF.js files, exactly as a user's app would load them. */
   const loadExported = (s: CompressionSession) => {
     const files = s.tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer }));
@@ -94,8 +95,16 @@ export function createStudio(): StudioApi {
     async loadModel(source: ModelSource): Promise<LoadedModel> {
       const files = source.kind === 'url' ? await fetchModelFiles(source.url) : source.files;
       const loaded = await loadModelFiles(files, source.name);
-      const nextParts = partsFromArtifacts(toArtifacts(loaded.checked));
-      const baseline = runCompression(nextParts, EMPTY_PLAN);
+      let nextParts: ModelParts;
+      let baseline: CompressionSession;
+      try {
+        nextParts = partsFromArtifacts(toArtifacts(loaded.checked));
+        baseline = runCompression(nextParts, EMPTY_PLAN);
+      } catch (e) {
+        loaded.model.dispose();
+        throw e;
+      }
+      latestCompressJob++; // a compression of the previous model still queued must not install itself
       model?.dispose();
       dropCompression();
       model = loaded.model;
@@ -107,9 +116,10 @@ export function createStudio(): StudioApi {
     async compress(job: number, plan: CompressionPlan): Promise<CompressOutcome> {
       if (!parts) throw new Error('no model is loaded');
       latestCompressJob = job;
+      // Let queued messages in first: a newer compress or a cancel makes this one moot.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (job !== latestCompressJob || cancelled.has(job)) return { type: 'cancelled', job };
       const next = runCompression(parts, parsePlan(plan));
-      // A newer request arrived while this one ran (messages queue behind it): skip its model build.
-      if (job !== latestCompressJob) return { type: 'cancelled', job };
       const built = await loadExported(next);
       if (job !== latestCompressJob) {
         built.dispose();
@@ -117,16 +127,19 @@ export function createStudio(): StudioApi {
       }
       dropCompression();
       session = next;
+      sessionJob = job;
       compressedModel = built;
       return { type: 'done', job, summary: next.summary };
     },
 
     clearCompression() {
+      latestCompressJob++;
       dropCompression();
     },
 
-    async exportModel(format: ExportFormat) {
+    async exportModel(format: ExportFormat, job: number) {
       if (!session) throw new Error('nothing is compressed yet: move a control first');
+      if (job !== sessionJob) throw new Error('the compression shown is not the one held; move a control again and export when it is measured');
       const bytes = format === 'compact' ? session.compact.slice() : session.tfjs.zip();
       return Comlink.transfer({ fileName: format === 'compact' ? 'model.cstu' : 'model-tfjs.zip', bytes }, [bytes.buffer]);
     },

@@ -10,6 +10,8 @@ import type { CompressionPlan } from '../model/plan';
 import type { ModelFile } from '../model/modelFiles';
 import { onWorkerCrash, proxy, restartStudio, studio } from '../runtime/client';
 import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent } from '../runtime/protocol';
+import { reportCsv, reportJson } from './report';
+import { sweepGrid } from './pareto';
 import { readUrlSettings, writeUrlSettings } from './urlState';
 
 /**
@@ -18,7 +20,7 @@ import { readUrlSettings, writeUrlSettings } from './urlState';
  */
 export interface ChartPoint {
   id: number;
-  kind: 'baseline' | 'compressed';
+  kind: 'baseline' | 'compressed' | 'sweep';
   label: string;
   modelName: string;
   accuracy: number;
@@ -33,6 +35,19 @@ export interface ChartPoint {
 
 /** Which export's bytes the chart's size axis shows. */
 export type SizeFormat = 'compact' | 'tfjs';
+
+/** A running or finished sweep: cells done of total, and when it started (ms since epoch). */
+export interface SweepState {
+  done: number;
+  total: number;
+  startedAt: number;
+  running: boolean;
+  message: string;
+  /** estimated seconds left, from the mean time per finished cell */
+  secondsLeft?: number;
+}
+
+export type Theme = 'system' | 'light' | 'dark';
 
 export interface StudioError {
   title: string;
@@ -55,6 +70,8 @@ export interface StudioState {
   compressed?: CompressedSummary;
   compressedEval?: EvalResult;
   sizeFormat: SizeFormat;
+  sweep?: SweepState;
+  theme: Theme;
   points: ChartPoint[];
   progress?: ProgressEvent;
   busy?: string;
@@ -70,6 +87,13 @@ export interface StudioState {
   setPlan(plan: CompressionPlan | undefined): void;
   setSizeFormat(format: SizeFormat): void;
   download(format: ExportFormat): Promise<void>;
+  /** Runs every prune ratio × bit width (a grid), adding a point per cell; cancellable. */
+  runSweep(prune: number[], bits: (number | 'f16')[]): Promise<void>;
+  cancelSweep(): void;
+  /** Restores the settings of a chart point (its plan, or none for a baseline). */
+  restorePoint(id: number): void;
+  downloadReport(format: 'json' | 'csv'): void;
+  setTheme(theme: Theme): void;
   cancel(): void;
   dismissError(): void;
   reportError(title: string, e: unknown): void;
@@ -79,6 +103,10 @@ const BASE = new URL(import.meta.env.BASE_URL, globalThis.location?.href ?? 'htt
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^Error: /, '');
 let jobCounter = 0;
 let planTimer: ReturnType<typeof setTimeout> | undefined;
+/** The baseline evaluation in flight, if any: plan jobs wait for it rather than superseding it. */
+let baselineJob: number | undefined;
+/** The job whose compression the worker holds (exports must come from it). */
+let compressedJob: number | undefined;
 
 /** A short human description of a plan, e.g. "prune 90 % · 32 clusters". */
 export function describePlan(plan: CompressionPlan): string {
@@ -102,19 +130,39 @@ async function fetchJson(path: string): Promise<unknown> {
 }
 
 export const useStudio = create<StudioState>((set, get) => {
+  /**
+   * Starts a job that supersedes the running one: the worker is told to cancel the old job (its
+   * result would be ignored anyway), and the progress bar follows the new one.
+   */
+  const startJob = (message: string): number => {
+    const old = get().progress?.job;
+    if (old !== undefined) void studio().cancel(old);
+    if (old === baselineJob) baselineJob = undefined;
+    const job = ++jobCounter;
+    set({ progress: { type: 'progress', job, phase: 'data', fraction: 0, message } });
+    return job;
+  };
+
   /** Replaces a stuck or crashed worker with a fresh one and reloads the current model into it. */
   const recoverWorker = async () => {
     restartStudio();
-    set({ progress: undefined, busy: 'Restarting the TF.js worker…' });
+    baselineJob = undefined;
+    compressedJob = undefined;
+    set({ progress: undefined, busy: 'Restarting the TF.js worker…', compressed: undefined, compressedEval: undefined });
+    let reloaded = false;
     try {
       set({ backend: await studio().init(get().backendChoice) });
-      if (lastSource) await studio().loadModel(lastSource);
-      else set({ model: undefined, modelId: undefined, evaluation: undefined });
+      if (lastSource) {
+        await studio().loadModel(lastSource);
+        reloaded = true;
+      } else set({ model: undefined, modelId: undefined, evaluation: undefined });
     } catch (e) {
       get().reportError('The TF.js worker had to be restarted and failed', e);
     } finally {
       set({ busy: undefined });
     }
+    // The new worker holds no compression and no figures: measure again (the plan follows).
+    if (reloaded) await get().evaluate();
   };
   onWorkerCrash((m) => {
     get().reportError('The TF.js worker failed and was restarted', m);
@@ -143,42 +191,60 @@ export const useStudio = create<StudioState>((set, get) => {
     }
   };
 
-  /** Compresses by the current plan, then evaluates the compressed model; a newer plan supersedes. */
-  const runPlan = async () => {
-    const { plan, model, datasets, datasetId } = get();
+  /**
+   * Compresses by `plan` and evaluates the compressed model as one job; returns the new chart point,
+   * or undefined when a newer job superseded it. `kind` says whether it is the live plan or a sweep cell.
+   */
+  const measurePlan = async (plan: CompressionPlan, kind: 'compressed' | 'sweep'): Promise<ChartPoint | undefined> => {
+    const { model, datasets, datasetId } = get();
     const entry = datasets.find((d) => d.id === datasetId);
-    if (!model || !entry) return;
-    if (!plan) {
-      void studio().clearCompression();
-      set({ compressed: undefined, compressedEval: undefined });
-      return;
-    }
-    const job = ++jobCounter;
-    set({ progress: { type: 'progress', job, phase: 'data', fraction: 0, message: 'compressing' } });
+    if (!model || !entry) return undefined;
+    const job = startJob('compressing');
     try {
       const done = await studio().compress(job, plan);
-      if (done.type !== 'done' || get().progress?.job !== job) return;
-      set({ compressed: done.summary });
+      if (done.type !== 'done' || get().progress?.job !== job) return undefined;
+      compressedJob = job;
+      // New sizes with old accuracy would mix two plans: show "…" until this one is evaluated.
+      set({ compressed: done.summary, compressedEval: undefined });
       const outcome = await studio().evaluate(job, entry, BASE, {}, proxy((p: ProgressEvent) => {
         if (get().progress?.job === p.job) set({ progress: p });
       }), 'compressed');
-      if (outcome.type !== 'done' || get().progress?.job !== job) return;
+      if (outcome.type !== 'done' || get().progress?.job !== job) return undefined;
       const point: ChartPoint = {
-        id: ++pointCounter, kind: 'compressed', label: describePlan(plan), modelName: model.name, accuracy: outcome.accuracy,
+        id: ++pointCounter, kind, label: describePlan(plan), modelName: model.name, accuracy: outcome.accuracy,
         compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: done.summary.sizes.tfjs.gzip,
         latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, plan,
       };
       set({ compressedEval: outcome, points: [...get().points, point] });
-    } catch (e) {
-      if (get().progress?.job === job) get().reportError('Compression failed', e);
+      return point;
     } finally {
       if (get().progress?.job === job) set({ progress: undefined });
+    }
+  };
+
+  /** Compresses by the current plan, then evaluates the compressed model; a newer plan supersedes. */
+  const runPlan = async () => {
+    const { plan, model } = get();
+    // During a baseline evaluation the plan waits: evaluate() runs it when the baseline is in.
+    if (!model || get().sweep?.running || baselineJob !== undefined) return;
+    if (!plan) {
+      if (get().progress) { startJob('reset'); set({ progress: undefined }); }
+      compressedJob = undefined;
+      void studio().clearCompression();
+      set({ compressed: undefined, compressedEval: undefined });
+      return;
+    }
+    try {
+      await measurePlan(plan, 'compressed');
+    } catch (e) {
+      get().reportError('Compression failed', e);
     }
   };
 
   return {
     phase: 'starting',
     sizeFormat: 'compact',
+    theme: 'system',
     catalog: [],
     datasets: [],
     backendChoice: 'auto',
@@ -207,7 +273,10 @@ export const useStudio = create<StudioState>((set, get) => {
       const { catalog } = get();
       const first = catalog.find((m) => m.id === url.model) ?? catalog[0];
       if (!first) return;
-      if (await load({ kind: 'url', url: new URL(first.model, BASE).href, name: first.name }, first.id, url.dataset ?? first.dataset)) {
+      if (url.model && url.model !== first.id) get().reportError('Unknown model in the link', `"${url.model}" is not a bundled model; opened ${first.name} instead`);
+      const dataset = url.dataset && get().datasets.some((d) => d.id === url.dataset) ? url.dataset : first.dataset;
+      if (url.dataset && url.dataset !== dataset) get().reportError('Unknown data set in the link', `"${url.dataset}" is not a bundled data set; using ${dataset}`);
+      if (await load({ kind: 'url', url: new URL(first.model, BASE).href, name: first.name }, first.id, dataset)) {
         await get().evaluate();
       }
     },
@@ -233,7 +302,7 @@ export const useStudio = create<StudioState>((set, get) => {
     },
 
     async selectDataset(id) {
-      set({ datasetId: id });
+      set({ datasetId: id, evaluation: undefined, compressedEval: undefined });
       syncUrl();
       await get().evaluate();
     },
@@ -254,10 +323,14 @@ export const useStudio = create<StudioState>((set, get) => {
     async evaluate() {
       const { model, datasets, datasetId } = get();
       const entry = datasets.find((d) => d.id === datasetId);
-      if (!model || !entry) return;
-      const job = ++jobCounter;
+      if (!model) return;
+      if (!entry) {
+        get().reportError('No validation data', `data set "${datasetId}" is not among the bundled ones (${datasets.map((d) => d.id).join(', ')}); pick one in the Data set menu`);
+        return;
+      }
+      const job = startJob('starting');
+      baselineJob = job;
       const options: EvalOptions = {};
-      set({ progress: { type: 'progress', job, phase: 'data', fraction: 0, message: 'starting' } });
       try {
         const outcome = await studio().evaluate(job, entry, BASE, options, proxy((p: ProgressEvent) => {
           if (get().progress?.job === p.job) set({ progress: p });
@@ -269,12 +342,13 @@ export const useStudio = create<StudioState>((set, get) => {
           latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id,
         };
         set({ evaluation: outcome, points: [...get().points, point] });
-        if (get().plan) await runPlan();
       } catch (e) {
         if (get().progress?.job === job) get().reportError(`Evaluation of ${model.name} failed`, e);
       } finally {
+        if (baselineJob === job) baselineJob = undefined;
         if (get().progress?.job === job) set({ progress: undefined });
       }
+      if (get().progress === undefined) await runPlan();
     },
 
     setPlan(plan) {
@@ -288,7 +362,8 @@ export const useStudio = create<StudioState>((set, get) => {
 
     async download(format) {
       try {
-        const { fileName, bytes } = await studio().exportModel(format);
+        if (compressedJob === undefined || get().progress) throw new Error('the compression is still being measured; export when it is done');
+        const { fileName, bytes } = await studio().exportModel(format, compressedJob);
         const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'compact' ? 'application/octet-stream' : 'application/zip' }));
         const a = document.createElement('a');
         a.href = url;
@@ -298,6 +373,61 @@ export const useStudio = create<StudioState>((set, get) => {
       } catch (e) {
         get().reportError('Export failed', e);
       }
+    },
+
+    async runSweep(prune, bits) {
+      if (!get().model || get().sweep?.running) return;
+      const cells = sweepGrid(prune, bits);
+      const livePlan = get().plan;
+      set({ sweep: { done: 0, total: cells.length, startedAt: Date.now(), running: true, message: '' } });
+      try {
+        for (const [i, cell] of cells.entries()) {
+          if (!get().sweep?.running) break;
+          const plan: CompressionPlan = { version: 1 };
+          if (cell.prune > 0) plan.prune = { ratio: cell.prune, scope: 'global' };
+          if (cell.bits === 'f16') plan.quantize = 'float16';
+          else if (cell.bits < 32) plan.quantize = { bits: cell.bits };
+          set({ sweep: { ...(get().sweep as SweepState), message: describePlan(plan) } });
+          await measurePlan(plan, 'sweep');
+          const now = get().sweep as SweepState;
+          set({ sweep: { ...now, done: i + 1, secondsLeft: Math.round(((Date.now() - now.startedAt) / 1000 / (i + 1)) * (cells.length - i - 1)) } });
+        }
+      } catch (e) {
+        get().reportError('The sweep stopped', e);
+      } finally {
+        set({ sweep: { ...(get().sweep as SweepState), running: false } });
+        // The live plan's compression is what exports and the numbers show again.
+        set({ plan: livePlan });
+        if (livePlan) await runPlan();
+        else { void studio().clearCompression(); set({ compressed: undefined, compressedEval: undefined }); }
+      }
+    },
+
+    cancelSweep() {
+      const sweep = get().sweep;
+      if (sweep?.running) set({ sweep: { ...sweep, running: false, message: 'cancelled' } });
+    },
+
+    restorePoint(id) {
+      const point = get().points.find((p) => p.id === id);
+      if (!point || get().sweep?.running) return;
+      get().setPlan(point.plan ? structuredClone(point.plan) : undefined);
+    },
+
+    downloadReport(format) {
+      const { points, model, datasetId, backend } = get();
+      const text = format === 'json' ? reportJson(points, { model: model?.name, dataset: datasetId, backend: backend?.detail, date: new Date().toISOString() }) : reportCsv(points);
+      const url = URL.createObjectURL(new Blob([text], { type: format === 'json' ? 'application/json' : 'text/csv' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `compression-report.${format}`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+
+    setTheme(theme) {
+      set({ theme });
+      document.documentElement.dataset.theme = theme;
     },
 
     cancel() {

@@ -5,7 +5,7 @@ import { readUrlSettings, writeUrlSettings, type UrlSettings } from './urlState'
 describe('URL settings', () => {
   it('round-trips the view and a full plan', () => {
     const s: UrlSettings = { model: 'lenet-5', dataset: 'mnist-val', backend: 'wasm',
-      plan: { version: 1, prune: { ratio: 0.9, scope: 'layer' }, quantize: { bits: 4, granularity: 'channel', scheme: 'symmetric' }, channels: { ratio: 0.25 }, lowRank: { by: 'energy', value: 0.9 } } };
+      plan: { version: 1, prune: { ratio: 0.9, scope: 'layer' }, quantize: { bits: 4, granularity: 'channel', scheme: 'symmetric' }, channels: { ratio: 0.25, norm: 'l2' }, lowRank: { by: 'energy', value: 0.9 } } };
     expect(readUrlSettings(writeUrlSettings(s))).toEqual(s);
     expect(() => parsePlan(readUrlSettings(writeUrlSettings(s)).plan)).not.toThrow();
   });
@@ -17,6 +17,8 @@ describe('URL settings', () => {
   it('ignores unknown keys and invalid values', () => {
     expect(readUrlSettings('#model=lenet-5&backend=tpu&foo=1&prune=7&q=99&k=1&nm=4:2')).toEqual({ model: 'lenet-5' });
     expect(readUrlSettings('#model=<script>')).toEqual({});
+    expect(readUrlSettings('#lr=rank:0.5').plan).toBeUndefined();
+    expect(readUrlSettings('#lr=energy:5').plan).toBeUndefined();
     expect(readUrlSettings('')).toEqual({});
   });
 });

@@ -49,7 +49,14 @@ export const URL_PROPS: Prop[] = [
     write: (s) => (s.plan?.quantize && s.plan.quantize !== 'float16' ? s.plan.quantize.scheme : undefined) },
   { key: 'k', read: (r, s) => { const k = num(r, 2, 65536); if (k !== undefined && Number.isInteger(k)) plan(s).cluster = { k }; }, write: (s) => (s.plan?.cluster ? String(s.plan.cluster.k) : undefined) },
   { key: 'ch', read: (r, s) => { const v = num(r, 0, 0.9); if (v !== undefined) plan(s).channels = { ratio: v }; }, write: (s) => (s.plan?.channels ? String(s.plan.channels.ratio) : undefined) },
-  { key: 'lr', read: (r, s) => { const m = /^(rank|fraction|energy):([\d.]+)$/.exec(r); if (m) plan(s).lowRank = { by: m[1] as 'rank', value: Number(m[2]) }; },
+  { key: 'chn', read: (r, s) => { if (s.plan?.channels && (r === 'l1' || r === 'l2')) s.plan.channels.norm = r; }, write: (s) => s.plan?.channels?.norm },
+  { key: 'lr', read: (r, s) => {
+    const m = /^(rank|fraction|energy):([\d.]+)$/.exec(r);
+    if (!m) return;
+    const v = Number(m[2]);
+    // the same ranges parsePlan enforces: a whole rank ≥ 1, or a share in (0, 1]
+    if (m[1] === 'rank' ? Number.isInteger(v) && v >= 1 : v > 0 && v <= 1) plan(s).lowRank = { by: m[1] as 'rank' | 'fraction' | 'energy', value: v };
+  },
     write: (s) => (s.plan?.lowRank ? `${s.plan.lowRank.by}:${s.plan.lowRank.value}` : undefined) },
 ];
 

@@ -1,4 +1,5 @@
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { paretoFront } from '../state/pareto';
 import { describePlan, useStudio, type ChartPoint } from '../state/store';
 import { formatBytes, formatMs, formatPercent } from './format';
 
@@ -21,9 +22,17 @@ export function Charts() {
   const points = useStudio((s) => s.points);
   const sizeFormat = useStudio((s) => s.sizeFormat);
   const setSizeFormat = useStudio((s) => s.setSizeFormat);
-  const current = points[points.length - 1];
+  const restorePoint = useStudio((s) => s.restorePoint);
+  const model = useStudio((s) => s.model);
+  const datasetId = useStudio((s) => s.datasetId);
+  const plan = useStudio((s) => s.plan);
+  const compressedEval = useStudio((s) => s.compressedEval);
   const withAxes = (p: ChartPoint) => ({ ...p, accuracyPct: p.accuracy * 100, bytes: sizeFormat === 'compact' ? p.compactBytes : p.tfjsBytes });
-  const data = points.map(withAxes);
+  // The chart shows this model on this data set; the table below lists every point ever measured.
+  const mine = points.filter((p) => p.modelName === model?.name && p.dataset === datasetId);
+  // Current = what the numbers panel shows: the live compression once measured, else the baseline.
+  const current = [...mine].reverse().find((p) => (plan && compressedEval ? p.kind === 'compressed' : p.kind === 'baseline'));
+  const data = mine.map(withAxes);
   // Explicit domains: log axes need positive padded bounds, and accuracy never exceeds 100 %.
   const sizes = data.map((p) => p.bytes);
   const sizeDomain: [number, number] = sizes.length ? [Math.min(...sizes) / 1.6, Math.max(...sizes) * 1.6] : [1e3, 1e7];
@@ -34,10 +43,16 @@ export function Charts() {
   const axisY = <YAxis type="number" dataKey="accuracyPct" name="accuracy" unit=" %" domain={accDomain} width={64} allowDataOverflow />;
   const tip = <Tooltip content={<PointTip />} />;
   const currentData = current ? [withAxes(current)] : [];
-  const baselineData = data.slice(0, -1).filter((p) => p.kind === 'baseline');
-  const historyData = data.slice(0, -1).filter((p) => p.kind === 'compressed');
+  const others = data.filter((p) => p.id !== current?.id);
+  const baselineData = others.filter((p) => p.kind === 'baseline');
+  const historyData = others.filter((p) => p.kind !== 'baseline');
+  const front = paretoFront(data);
+  const onPoint = (entry: unknown) => {
+    const id = (entry as { payload?: ChartPoint; id?: number }).payload?.id ?? (entry as ChartPoint).id;
+    if (typeof id === 'number') restorePoint(id);
+  };
   return (
-    <div className="charts-grid" data-testid="charts" data-points={points.length}>
+    <div className="charts-grid" data-testid="charts" data-points={points.length} data-current={current?.id ?? ''} data-front={front.map((p) => p.id).join(',')}>
       <figure className="chart" aria-label="Accuracy against size">
         <figcaption>
           Accuracy vs size of the{' '}
@@ -56,9 +71,10 @@ export function Charts() {
             <ZAxis type="number" dataKey="latencyMs" range={[60, 360]} name="latency" />
             {tip}
             <Legend verticalAlign="top" height={24} />
-            <Scatter name="baseline" data={baselineData} fill="var(--text)" shape="diamond" />
-            <Scatter name="history" data={historyData} fill="var(--muted)" shape="circle" />
-            <Scatter name="current" data={currentData} fill="var(--accent)" shape="star" />
+            <Scatter name="Pareto front" data={front} fill="none" line={{ stroke: 'var(--good)', strokeWidth: 2 }} lineType="joint" shape={() => <g />} legendType="line" isAnimationActive={false} />
+            <Scatter name="baseline" data={baselineData} fill="var(--text)" shape="diamond" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
+            <Scatter name="history" data={historyData} fill="var(--muted)" shape="circle" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
+            <Scatter name="current" data={currentData} fill="var(--accent)" shape="star" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
           </ScatterChart>
         </ResponsiveContainer>
       </figure>
@@ -83,7 +99,7 @@ export function Charts() {
           <thead><tr><th>#</th><th>model</th><th>compression</th><th>backend</th><th>accuracy</th><th>compact</th><th>TF.js</th><th>TF.js gzip</th><th>latency</th></tr></thead>
           <tbody>
             {[...points].reverse().map((p) => (
-              <tr key={p.id} data-kind={p.kind}><td>{p.id}</td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{formatPercent(p.accuracy)}</td>
+              <tr key={p.id} data-kind={p.kind} data-testid={`point-${p.id}`}><td><button type="button" className="link" title="Restore these settings" onClick={() => restorePoint(p.id)}>{p.id}</button></td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{formatPercent(p.accuracy)}</td>
                 <td>{formatBytes(p.compactBytes)}</td><td>{formatBytes(p.tfjsBytes)}</td><td>{formatBytes(p.gzipBytes)}</td><td>{formatMs(p.latencyMs)}</td></tr>
             ))}
           </tbody>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { CompressionPlan, QuantSettings } from '../model/plan';
 import { useStudio } from '../state/store';
+import { SweepPanel } from './SweepPanel';
 
 /** The presets: named plans a workshop can jump between. */
 export const PRESETS: Record<string, CompressionPlan> = {
@@ -35,6 +36,7 @@ function Slider({ label, value, min, max, step, display, onChange, testId }: {
 /** Technique cards with sliders and options; every change re-runs compression (debounced). */
 export function Controls() {
   const plan = useStudio((s) => s.plan);
+  const sweeping = useStudio((s) => Boolean(s.sweep?.running));
   const setPlan = useStudio((s) => s.setPlan);
   const model = useStudio((s) => s.model);
   const p: CompressionPlan = plan ?? { version: 1 };
@@ -48,7 +50,8 @@ export function Controls() {
   const pattern = p.prune?.pattern === 'n:m' ? 'nm' : p.prune?.scope === 'layer' ? 'layer' : 'global';
   const k = p.cluster?.k ?? 32;
   return (
-    <div className="controls" aria-disabled={!model}>
+    <div className="controls">
+      <fieldset className="controls-body" disabled={sweeping || !model} aria-label="Compression settings">
       <div className="presets" role="group" aria-label="Presets">
         {Object.entries(PRESETS).map(([name, preset]) => (
           <button key={name} type="button" onClick={() => setPlan(structuredClone(preset))} disabled={!model}>{name}</button>
@@ -130,6 +133,8 @@ export function Controls() {
           </>
         )}
       </Card>
+      </fieldset>
+      <SweepPanel />
     </div>
   );
 }

@@ -54,6 +54,14 @@ export function Header() {
           {s.backend ? `Running on ${s.backend.detail}` : 'Starting…'}
         </span>
       </div>
+      <label className="theme">
+        Theme
+        <select data-testid="theme-select" value={s.theme} onChange={(e) => s.setTheme(e.target.value as 'system' | 'light' | 'dark')}>
+          <option value="system">system</option>
+          <option value="light">light</option>
+          <option value="dark">dark</option>
+        </select>
+      </label>
       {s.backend?.note && <p className="backend-note" data-testid="backend-note">{s.backend.note}</p>}
     </header>
   );

@@ -1,0 +1,47 @@
+import { useState } from 'react';
+import { useStudio } from '../state/store';
+
+const PRUNE = [0, 0.5, 0.7, 0.8, 0.9, 0.95];
+const BITS: (number | 'f16')[] = [32, 'f16', 8, 6, 4, 2];
+const bitsLabel = (b: number | 'f16') => (b === 'f16' ? 'float16' : b === 32 ? 'float32' : `${b}-bit`);
+
+/** A grid sweep of prune ratio × bit width: one chart point per cell, the Pareto front drawn. */
+export function SweepPanel() {
+  const sweep = useStudio((s) => s.sweep);
+  const runSweep = useStudio((s) => s.runSweep);
+  const cancelSweep = useStudio((s) => s.cancelSweep);
+  const model = useStudio((s) => s.model);
+  const [prune, setPrune] = useState<number[]>([0.5, 0.8, 0.9]);
+  const [bits, setBits] = useState<(number | 'f16')[]>([32, 8, 4]);
+  const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  const running = Boolean(sweep?.running);
+  const left = running ? sweep?.secondsLeft : undefined;
+  return (
+    <fieldset className="card sweep" data-testid="sweep">
+      <legend>Sweep</legend>
+      <div className="chips" role="group" aria-label="Prune ratios to sweep">
+        {PRUNE.map((p) => (
+          <label key={p}><input type="checkbox" checked={prune.includes(p)} disabled={running} onChange={() => setPrune(toggle(prune, p))} /> {Math.round(p * 100)} %</label>
+        ))}
+      </div>
+      <div className="chips" role="group" aria-label="Bit widths to sweep">
+        {BITS.map((b) => (
+          <label key={String(b)}><input type="checkbox" checked={bits.includes(b)} disabled={running} onChange={() => setBits(toggle(bits, b))} /> {bitsLabel(b)}</label>
+        ))}
+      </div>
+      {running ? (
+        <div className="sweep-progress" data-testid="sweep-progress">
+          <progress max={sweep?.total} value={sweep?.done} aria-label="Sweep progress" />
+          <span aria-live="polite">{sweep?.done}/{sweep?.total}{left !== undefined ? ` · about ${left} s left` : ''} · {sweep?.message}</span>
+          <button type="button" onClick={cancelSweep} data-testid="sweep-cancel">Cancel sweep</button>
+        </div>
+      ) : (
+        <button type="button" data-testid="sweep-run" disabled={!model || prune.length === 0 || bits.length === 0}
+          onClick={() => void runSweep([...prune].sort(), bits)}>
+          Run {prune.length * bits.length} points
+        </button>
+      )}
+      {sweep && !running && <small data-testid="sweep-done">{sweep.done}/{sweep.total} points{sweep.message === 'cancelled' ? ' (cancelled)' : ''}</small>}
+    </fieldset>
+  );
+}
