@@ -22,8 +22,11 @@ test.describe('a broken model shows a specific error and the previous model stay
     { name: 'unsupported layer class', expected: /layer "conv1" has class "MyConv"/,
       files: () => [{ name: 'model.json', bytes: bytes(modelFile('lenet-5', 'model.json').buffer.toString().replace('"class_name":"Conv2D"', '"class_name":"MyConv"')) },
         { name: 'weights.bin', bytes: bytes(modelFile('lenet-5', 'weights.bin').buffer) }] },
-    { name: 'graph model', expected: /graph model/,
-      files: () => [{ name: 'model.json', bytes: bytes(JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] })) }] },
+    { name: 'graph model with an op TF.js does not support', expected: /model\.json: graph node "[^"]*ip1\/Relu" uses the op "MyFancyRelu", which TF\.js does not support/,
+      files: () => [{ name: 'model.json', bytes: bytes(modelFile('lenet-5-graph', 'model.json').buffer.toString().replace('"op":"Relu"', '"op":"MyFancyRelu"')) },
+        { name: 'weights.bin', bytes: bytes(modelFile('lenet-5-graph', 'weights.bin').buffer) }] },
+    { name: 'graph model without its weight shard', expected: /weights\.bin: model\.json lists this weight file, but it was not dropped/,
+      files: () => [{ name: 'model.json', bytes: bytes(modelFile('lenet-5-graph', 'model.json').buffer) }] },
   ];
 
   for (const c of cases) {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { makeDataset, parseDatasetEntry, type Dataset, type DatasetEntry } from '../model/dataset';
+import { extrasOf } from '../model/weights';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,7 +37,7 @@ export function readDataset(id: string, split?: string): Dataset {
   return makeDataset(entry, images, labels);
 }
 
-/** Reads a model folder's model.json and its weight shards into TF.js ModelArtifacts. */
+/** Reads a model folder's model.json (layers or graph model) and its weight shards into TF.js ModelArtifacts. */
 export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
   const json = JSON.parse(readFileSync(modelJsonPath, 'utf8')) as tf.io.ModelJSON;
   const specs: tf.io.WeightsManifestEntry[] = [];
@@ -53,7 +54,8 @@ export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
     convertedBy: json.convertedBy,
     weightSpecs: specs,
     weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
-  };
+    ...extrasOf(json),
+  } as tf.io.ModelArtifacts;
 }
 
 export async function loadModelFile(modelJsonPath: string): Promise<tf.LayersModel> {

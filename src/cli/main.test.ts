@@ -47,6 +47,29 @@ describe('compression-studio CLI', () => {
     expect(e.json.bytes).toBe(c.json.bytes);
   });
 
+  it('a TF.js graph model: compress (structural flags skipped with a note) and eval both exports', () => {
+    const graph = join(ROOT, 'public', 'models', 'lenet-5-graph', 'model.json');
+    const t = cli('compress', graph, '--bits', '8', '--rank', '0.5', '--format', 'tfjs', '--out', join(out, 'g'));
+    expect(t.code).toBe(0);
+    expect(t.json.modelFormat).toBe('graph-model');
+    expect(t.json.skipped).toEqual([expect.stringMatching(/^low-rank skipped: it needs a TF\.js layers model/)]);
+    expect(t.stderr).toMatch(/note: low-rank skipped/);
+    const written = JSON.parse(readFileSync(join(out, 'g', 'model.json'), 'utf8'));
+    expect(written.format).toBe('graph-model');
+    expect(written.weightsManifest[0].weights.filter((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8').length).toBe(4);
+    expect(t.json.ratio).toBeGreaterThan(3.5);
+    const te = cli('eval', join(out, 'g', 'model.json'), '--dataset', 'mnist-val', '--limit', '500');
+    expect(te.code).toBe(0);
+    expect(te.json.bytes).toBe(t.json.bytes);
+    expect(te.json.accuracy).toBeGreaterThan(0.95);
+    const c = cli('compress', graph, '--prune', '0.8', '--clusters', '16', '--format', 'compact', '--out', join(out, 'gc'));
+    expect(c.code).toBe(0);
+    const ce = cli('eval', join(out, 'gc', 'model.cstu'), '--dataset', 'mnist-val', '--limit', '500');
+    expect(ce.code).toBe(0);
+    expect(ce.json.bytes).toBe(c.json.bytes);
+    expect(ce.json.accuracy).toBeGreaterThan(0.95);
+  });
+
   it('bad arguments and files: a clear message and a non-zero exit', () => {
     expect(cli().code).toBe(2);
     const unknown = cli('compres', lenet);

@@ -18,7 +18,7 @@ import { compactBytes, decodeCompact, encodeCompact, exportTfjs, tfjsExportSizes
 import { loadModelFiles } from '../model/modelInfo';
 import { checkModelFiles, toArtifacts, type ModelFile } from '../model/modelFiles';
 import { parsePlan, type CompressionPlan } from '../model/plan';
-import { modelFromParts, partsFromArtifacts, type ModelParts } from '../model/weights';
+import { loadParts, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { evaluateModel } from '../runtime/evaluate';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { datasetCatalog, readDataset, useWasm } from './io';
@@ -86,7 +86,7 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   const plan = planFromFlags(flags);
   const parts = readParts(modelPath);
   const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + statSync(modelPath).size;
-  const { compressed, tensors } = compressModel(parts, plan);
+  const { compressed, tensors, skipped } = compressModel(parts, plan);
   const out = resolve(String(flags.out));
   mkdirSync(out, { recursive: true });
   let files: { name: string; bytes: number; gzipBytes: number }[];
@@ -108,13 +108,15 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   }
   const main = files.filter((f) => f.name !== 'model.zip');
   const bytes = main.reduce((a, f) => a + f.bytes, 0);
-  const kernels = tensors.filter((t) => t.kind !== 'float32' || t.sparsity > 0 || /kernel/.test(t.name));
+  const kernels = tensors.filter((t) => t.kernel);
   const params = kernels.reduce((a, t) => a + t.params, 0);
   const sparsity = params ? kernels.reduce((a, t) => a + t.sparsity * t.params, 0) / params : 0;
   console.log(JSON.stringify({
     format, out, files, bytes, gzipBytes: main.reduce((a, f) => a + f.gzipBytes, 0), originalBytes: original,
     ratio: Number((original / bytes).toFixed(3)), sparsity: Number(sparsity.toFixed(4)), plan,
+    modelFormat: parts.format ?? 'layers-model', ...(skipped.length ? { skipped } : {}),
   }));
+  for (const why of skipped) console.error(`note: ${why}`);
 }
 
 function datasetFrom(spec: string): Dataset {
@@ -134,12 +136,12 @@ async function evaluate(positionals: string[], flags: Record<string, string | nu
   if (!path) throw new UsageError('eval needs a model.json or a .cstu file');
   if (!flags.dataset) throw new UsageError('eval needs --dataset <catalog id | entry.json>');
   const ds = datasetFrom(String(flags.dataset));
-  let model: tf.LayersModel;
+  let model: TfModel;
   let bytes: number;
   let gzipBytes: number;
   if (path.endsWith('.cstu')) {
     const raw = new Uint8Array(readFileSync(path));
-    model = await modelFromParts(decodeCompact(raw));
+    model = await loadParts(decodeCompact(raw));
     bytes = raw.length;
     gzipBytes = gzipSync(raw, { level: 9 }).length;
   } else {

@@ -59,9 +59,24 @@ describe('checkModelFiles', () => {
       'model.json', /class "MyAttention"/);
   });
 
-  it('says graph models are not supported yet', () => {
-    const graph = JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] });
-    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf(graph) }], supported), 'model.json', /graph model/);
+  it('accepts the graph LeNet-5 (tensorflowjs_converter layout) and keeps its signature', () => {
+    const graphDir = join(dir, '..', 'lenet-5-graph');
+    const json = readFileSync(join(graphDir, 'model.json'), 'utf8');
+    const checked = checkModelFiles([{ name: 'model.json', bytes: buf(json) }, { name: 'weights.bin', bytes: buf(new Uint8Array(readFileSync(join(graphDir, 'weights.bin')))) }], supported);
+    expect(checked.json.format).toBe('graph-model');
+    const artifacts = toArtifacts(checked);
+    expect(artifacts.signature).toEqual(JSON.parse(json).signature);
+    expect(artifacts.weightSpecs?.find((s) => s.dtype === 'int32')?.shape).toEqual([2]);
+  });
+
+  it('names the fault of a broken graph model', () => {
+    const graph = (topology: object, weights: object[] = []) => buf(JSON.stringify({ format: 'graph-model', modelTopology: topology, weightsManifest: [{ paths: [], weights }] }));
+    const check = (bytes: ArrayBuffer) => () => checkModelFiles([{ name: 'model.json', bytes }], supported);
+    expectFault(check(graph({ node: [] })), 'model.json', /graph model with no nodes/);
+    expectFault(check(graph({ node: [{ name: 'x' }] })), 'model.json', /graph node 1 has no name or no op/);
+    expectFault(check(graph({ node: [{ name: 'c', op: 'Const' }] })), 'model.json', /no input \(no Placeholder node\)/);
+    expectFault(check(graph({ node: [{ name: 'x', op: 'Placeholder' }, { name: 'x', op: 'Relu' }] })), 'model.json', /two graph nodes are called "x"/);
+    expectFault(check(graph({ node: [{ name: 'x', op: 'Placeholder' }] }, [{ name: 'w', shape: [0], dtype: 'float32' }])), 'model.json', /lists "w", but no graph node has that name/);
   });
 
   it('counts quantized weights at their stored width', () => {

@@ -1,10 +1,15 @@
 /**
  * Checks a user's dropped files before TF.js sees them: finds model.json, parses it, verifies it is a
- * TF.js layers model whose layer classes TF.js provides and whose weight shards are present and
- * exactly as large as its weights manifest requires. Every failure is a ModelFileError naming the
+ * TF.js layers model whose layer classes TF.js provides, or a TF.js graph model (from
+ * tensorflowjs_converter) whose GraphDef nodes are well formed and whose weights each belong to a
+ * node, and that the weight shards are present and exactly as large as its weights manifest
+ * requires. (Whether TF.js runs every op of a graph model shows only when it runs: loadModelFiles
+ * tries it and names an unsupported op.) Every failure is a ModelFileError naming the
  * file and the fault, with what to do about it.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { graphNodes } from './graphModel';
+import { extrasOf, isGraphModel } from './weights';
 
 /** One dropped file: its name (or relative path within a dropped folder) and its bytes. */
 export interface ModelFile {
@@ -59,6 +64,24 @@ export function topologyLayers(topology: unknown): { name: string; className: st
   return out;
 }
 
+/** A graph model's GraphDef: a non-empty node list of named ops, unique names, and a node for every weight. */
+function checkGraph(file: string, json: tf.io.ModelJSON): void {
+  const fix = 'Convert the model again with tensorflowjs_converter.';
+  if (!Array.isArray((json.modelTopology as { node?: unknown }).node)) throw new ModelFileError(file, `is a TF.js graph model without a "node" list in its modelTopology. ${fix}`);
+  const nodes = graphNodes(json.modelTopology);
+  if (nodes.length === 0) throw new ModelFileError(file, `is a TF.js graph model with no nodes. ${fix}`);
+  const names = new Set<string>();
+  nodes.forEach((n, i) => {
+    if (typeof n?.name !== 'string' || typeof n.op !== 'string' || !n.name || !n.op) throw new ModelFileError(file, `graph node ${i + 1} has no name or no op. ${fix}`);
+    if (names.has(n.name)) throw new ModelFileError(file, `two graph nodes are called "${n.name}". ${fix}`);
+    names.add(n.name);
+  });
+  if (!nodes.some((n) => n.op.startsWith('Placeholder'))) throw new ModelFileError(file, `the graph has no input (no Placeholder node). ${fix}`);
+  for (const spec of json.weightsManifest.flatMap((g) => g.weights)) {
+    if (!names.has(spec.name)) throw new ModelFileError(file, `the weights manifest lists "${spec.name}", but no graph node has that name. ${fix}`);
+  }
+}
+
 /**
  * Validates dropped files and returns the model.json and its shards.
  * @param supportedClasses layer class names TF.js can deserialise (from its serialization map).
@@ -83,11 +106,8 @@ export function checkModelFiles(files: ModelFile[], supportedClasses: ReadonlySe
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFileError(file, 'is JSON but not a TF.js model (expected an object with modelTopology and weightsManifest).');
   if (!('modelTopology' in json) || !json.modelTopology) throw new ModelFileError(file, 'is not a TF.js model: it has no "modelTopology". Export it with model.save() or tensorflowjs_converter.');
   if (!Array.isArray(json.weightsManifest)) throw new ModelFileError(file, 'is not a TF.js model: it has no "weightsManifest" list.');
-  const topology = json.modelTopology as { node?: unknown; class_name?: string };
-  if (json.format === 'graph-model' || 'node' in topology) {
-    throw new ModelFileError(file, 'is a TF.js graph model (from tensorflowjs_converter). Only layers models are supported so far: convert with --output_format=tfjs_layers_model.');
-  }
-  for (const layer of topologyLayers(json.modelTopology)) {
+  if (isGraphModel(json.format, json.modelTopology)) checkGraph(file, json);
+  else for (const layer of topologyLayers(json.modelTopology)) {
     if (!supportedClasses.has(layer.className)) {
       throw new ModelFileError(file, `layer "${layer.name}" has class "${layer.className}", which TF.js does not provide. Custom layers are not supported: replace it with built-in layers and export again.`);
     }
@@ -136,5 +156,6 @@ export function toArtifacts(checked: CheckedModelFiles): tf.io.ModelArtifacts {
     convertedBy: checked.json.convertedBy,
     weightSpecs: specs,
     weightData: data.buffer,
-  };
+    ...extrasOf(checked.json),
+  } as tf.io.ModelArtifacts;
 }

@@ -1,11 +1,16 @@
 /**
- * What the studio shows about a loaded model: a layer table and the exact download size.
+ * What the studio shows about a loaded model — a layers model or a graph model: a layer table
+ * (for a graph model, one row per weight tensor with the op that consumes it) and the exact
+ * download size.
  * Sizes are bytes of the files as the user downloads them (model.json + weight shards), raw and
  * after gzip level 9 of each file (what a web server with gzip sends).
  */
 import * as tf from '@tensorflow/tfjs';
 import { gzipSync } from 'fflate';
+import { toClassifier } from './classifier';
+import { weightUses } from './graphModel';
 import { ModelFileError, checkModelFiles, toArtifacts, weightSpecBytes, type CheckedModelFiles, type ModelFile } from './modelFiles';
+import { isGraphModel, loadTfModel, type ModelFormat, type TfModel } from './weights';
 
 /** One row of the layer table. `bytes` = bytes of the layer's weights in the shard files. */
 export interface LayerRow {
@@ -25,6 +30,8 @@ export interface ModelSize {
 
 export interface ModelInfo {
   name: string;
+  /** 'graph-model' for a TF.js graph model (its layer table lists weight tensors); absent or 'layers-model' otherwise. */
+  format?: ModelFormat;
   params: number;
   inputShape: number[];
   outputShape: number[];
@@ -62,25 +69,69 @@ export function layerRows(model: tf.LayersModel, json: tf.io.ModelJSON): LayerRo
   });
 }
 
-/** Validates the files, loads them with stock TF.js, and describes the result. */
-export async function loadModelFiles(files: ModelFile[], name: string): Promise<{ model: tf.LayersModel; info: ModelInfo; checked: CheckedModelFiles }> {
-  const checked = checkModelFiles(files, supportedLayerClasses());
-  let model: tf.LayersModel;
+/**
+ * The layer table of a graph model: one row per weight tensor — its name, the op that consumes it
+ * (className), its shape (outputShape), elements (params) and bytes as stored in the shards.
+ */
+export function graphWeightRows(json: tf.io.ModelJSON): LayerRow[] {
+  const uses = weightUses(json.modelTopology);
+  return json.weightsManifest.flatMap((g) => g.weights).map((spec) => ({
+    name: spec.name,
+    className: uses.get(spec.name)?.op ?? 'unused',
+    outputShape: shapeText(spec.shape),
+    params: spec.shape.reduce((a, b) => a * b, 1),
+    bytes: weightSpecBytes(spec),
+  }));
+}
+
+/** Builds a graph model and runs it once on zeros, so an op TF.js lacks is named now, not at evaluation. */
+async function loadGraph(checked: CheckedModelFiles): Promise<tf.GraphModel> {
+  const model = (await loadTfModel(toArtifacts(checked))) as tf.GraphModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory(toArtifacts(checked)));
+    const { inputShape } = toClassifier(model);
+    tf.tidy(() => { model.predict(tf.zeros(inputShape.map((d) => (d > 0 ? d : 1)))); });
   } catch (e) {
+    model.dispose();
+    const op = /Unknown op '([^']+)'/.exec((e as Error).message)?.[1];
+    if (op === undefined) throw e;
+    const node = (checked.json.modelTopology as { node: { name: string; op: string }[] }).node.find((n) => n.op === op)?.name ?? '?';
+    throw new ModelFileError(checked.jsonName, `graph node "${node}" uses the op "${op}", which TF.js does not support. Convert the model without it (or register it with tf.registerOp in your app).`);
+  }
+  return model;
+}
+
+/** Validates the files, loads them with stock TF.js (tf.loadLayersModel or tf.loadGraphModel), and describes the result. */
+export async function loadModelFiles(files: ModelFile[], name: string): Promise<{ model: TfModel; info: ModelInfo; checked: CheckedModelFiles }> {
+  const checked = checkModelFiles(files, supportedLayerClasses());
+  const graph = isGraphModel(checked.json.format, checked.json.modelTopology);
+  let model: TfModel;
+  try {
+    model = graph ? await loadGraph(checked) : await loadTfModel(toArtifacts(checked));
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
     throw new ModelFileError(checked.jsonName, `TF.js could not build the model: ${(e as Error).message}`);
   }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+  let inputShape: number[];
+  let outputShape: number[];
+  try {
+    const classifier = toClassifier(model);
+    if (!(model instanceof tf.GraphModel) && (model.inputs.length !== 1 || model.outputs.length !== 1)) {
+      throw new Error(`the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the studio evaluates single-input, single-output classifiers.`);
+    }
+    inputShape = classifier.inputShape;
+    outputShape = model instanceof tf.GraphModel ? [-1, classifier.classes] : model.outputs[0].shape.map((d) => d ?? -1);
+  } catch (e) {
     model.dispose();
-    throw new ModelFileError(checked.jsonName, `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the studio evaluates single-input, single-output classifiers.`);
+    throw new ModelFileError(checked.jsonName, (e as Error).message);
   }
+  const layers = model instanceof tf.GraphModel ? graphWeightRows(checked.json) : layerRows(model, checked.json);
   const info: ModelInfo = {
     name,
-    params: model.countParams(),
-    inputShape: model.inputs[0].shape.map((d) => d ?? -1),
-    outputShape: model.outputs[0].shape.map((d) => d ?? -1),
-    layers: layerRows(model, checked.json),
+    format: graph ? 'graph-model' : 'layers-model',
+    params: model instanceof tf.GraphModel ? layers.reduce((a, l) => a + l.params, 0) : model.countParams(),
+    inputShape,
+    outputShape,
+    layers,
     size: measureSize(checked),
   };
   return { model, info, checked };

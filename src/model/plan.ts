@@ -6,7 +6,10 @@
  * Order of application: structural transforms first (channel pruning, then low-rank), which change
  * the architecture; then, per weight tensor, pruning → clustering or quantization or float16.
  * Which tensors are compressed: the kernels of Dense, Conv2D, DepthwiseConv2D and SeparableConv2D
- * (depthwise and pointwise). Biases and BatchNormalization parameters stay float32 (they are
+ * (depthwise and pointwise); in a TF.js graph model, the Const weights consumed as the filter /
+ * weight input of MatMul, BatchMatMul, Conv2D, DepthwiseConv2dNative and their fused forms (layer
+ * overrides then name the weight itself). Structural transforms apply to layers models only: on a
+ * graph model they are skipped and the compression summary says why. Biases and BatchNormalization parameters stay float32 (they are
  * < 1 % of the bytes of the bundled models and quantizing them costs accuracy for nothing);
  * BatchNormalization is not folded.
  */

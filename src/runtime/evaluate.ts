@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../model/dataset';
 import { imagesToTensor } from '../model/datasetTensor';
+import { toClassifier, type Classifier } from '../model/classifier';
+import type { TfModel } from '../model/weights';
 import type { EvalOptions, EvalOutcome, EvalPhase, SamplePrediction } from './protocol';
 
 export interface EvalHooks {
@@ -31,7 +33,9 @@ export function percentile(values: number[], p: number): number {
 // Progress is split across phases so that it only ever grows: accuracy 0–0.75, latency to 0.95.
 const SPAN: Record<EvalPhase, [number, number]> = { data: [0, 0], accuracy: [0, 0.75], latency: [0.75, 0.95], throughput: [0.95, 1] };
 
-export async function evaluateModel(model: tf.LayersModel, ds: Dataset, options: EvalOptions, hooks: EvalHooks): Promise<EvalOutcome> {
+/** Evaluates a LayersModel, a GraphModel or any Classifier on `ds` (see the file comment). */
+export async function evaluateModel(target: TfModel | Classifier, ds: Dataset, options: EvalOptions, hooks: EvalHooks): Promise<EvalOutcome> {
+  const model: Classifier = 'classes' in target ? target : toClassifier(target);
   const started = performance.now();
   const count = Math.min(options.limit ?? ds.entry.count, ds.entry.count);
   const batchSize = options.batchSize ?? 250;
@@ -42,7 +46,7 @@ export async function evaluateModel(model: tf.LayersModel, ds: Dataset, options:
     hooks.onProgress?.(phase, a + (b - a) * within, message);
   };
   const cancelled = () => hooks.isCancelled?.() ?? false;
-  const outClasses = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  const outClasses = model.classes;
   if (outClasses !== classes) {
     throw new Error(`the model outputs ${outClasses} classes but ${ds.entry.name} has ${classes}: pick a data set with the same classes`);
   }

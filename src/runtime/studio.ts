@@ -10,7 +10,7 @@ import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
 import { checkModelFiles, toArtifacts } from '../model/modelFiles';
 import { runCompression, type CompressionSession } from '../model/compress/session';
 import { EMPTY_PLAN, parsePlan, type CompressionPlan } from '../model/plan';
-import { partsFromArtifacts, type ModelParts } from '../model/weights';
+import { loadTfModel, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { supportedLayerClasses } from '../model/modelInfo';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
 import { selectBackend } from './backend';
@@ -41,17 +41,17 @@ async function fetchModelFiles(url: string): Promise<ModelFile[]> {
 }
 
 export function createStudio(): StudioApi {
-  let model: tf.LayersModel | undefined;
+  let model: TfModel | undefined;
   let checked: CheckedModelFiles | undefined;
   let parts: ModelParts | undefined;
   let session: CompressionSession | undefined;
-  let compressedModel: tf.LayersModel | undefined;
+  let compressedModel: TfModel | undefined;
   let latestCompressJob = 0;
   let sessionJob = -1;
-  /** Builds the compressed model from its exported TF.js files, exactly as a user's app would load them. */
+  /** Builds the compressed model from its exported TF.js files, exactly as a user's app would load them (tf.loadLayersModel or tf.loadGraphModel). */
   const loadExported = (s: CompressionSession) => {
     const files = s.tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer }));
-    return tf.loadLayersModel(tf.io.fromMemory(toArtifacts(checkModelFiles(files, supportedLayerClasses()))));
+    return loadTfModel(toArtifacts(checkModelFiles(files, supportedLayerClasses())));
   };
   const dropCompression = () => {
     compressedModel?.dispose();
@@ -80,7 +80,7 @@ export function createStudio(): StudioApi {
       const info = await selectBackend(choice);
       // Variables belong to the backend they were made on: rebuild the model on the new one.
       if (checked && model) {
-        const next = await tf.loadLayersModel(tf.io.fromMemory(toArtifacts(checked)));
+        const next = await loadTfModel(toArtifacts(checked));
         model.dispose();
         model = next;
       }
@@ -149,7 +149,7 @@ export function createStudio(): StudioApi {
       if (target === 'compressed' && !compressedModel) throw new Error('nothing is compressed yet');
       onProgress({ type: 'progress', job, phase: 'data', fraction: 0, message: `loading ${entry.name}` });
       const ds = await dataset(entry, baseUrl);
-      const current = target === 'compressed' ? (compressedModel as tf.LayersModel) : model;
+      const current = target === 'compressed' ? (compressedModel as TfModel) : model;
       let last = 0;
       try {
         return await evaluateModel(current, ds, options, {

@@ -42,6 +42,8 @@ export interface CompressedSummary {
   layers: CompressedLayer[];
   /** tensors TF.js could not store quantized, with why (they are stored float32). */
   fallbacks: string[];
+  /** Parts of the plan that were not applied, with why (e.g. low-rank on a graph model). */
+  skipped: string[];
 }
 
 export interface CompressionSession {
@@ -66,7 +68,7 @@ export function runCompression(parts: ModelParts, plan: CompressionPlan): Compre
     row.zeros += t.sparsity * t.params;
     row.tfjsBytes += tfjs.tensors[i].bytes;
     row.compactBytes += perTensor[i];
-    if (/kernel$/.test(t.name)) { row.bits = t.bits; row.kind = t.kind; row.excluded = t.excluded; }
+    if (t.kernel) { row.bits = t.bits; row.kind = t.kind; row.excluded = t.excluded; }
     layers.set(t.layer, row);
   });
   const structure = new Map<string, string>();
@@ -77,6 +79,8 @@ export function runCompression(parts: ModelParts, plan: CompressionPlan): Compre
     structure.set(r.layer, structure.has(r.layer) ? `${structure.get(r.layer)}, ${text}` : text);
     if (r.factorLayer) structure.set(r.factorLayer, `first factor of ${r.layer}`);
   }
+  // A graph model skips structural transforms: say so on every kernel row, where the UI shows structure.
+  if (out.skipped.length) for (const t of out.tensors) if (t.kernel && !structure.has(t.layer)) structure.set(t.layer, out.skipped.join('; '));
   const rows = [...layers.values()].map(({ zeros, ...r }) => ({ ...r, sparsity: r.params ? zeros / r.params : 0, structure: structure.get(r.name) }));
   const params = rows.reduce((a, r) => a + r.params, 0);
   const summary: CompressedSummary = {
@@ -90,6 +94,7 @@ export function runCompression(parts: ModelParts, plan: CompressionPlan): Compre
     },
     layers: rows,
     fallbacks: tfjs.tensors.filter((t) => t.fallback).map((t) => `${t.name}: ${t.fallback}`),
+    skipped: out.skipped,
   };
   return { parts: out.parts, compressed: out.compressed, summary, tfjs, compact };
 }

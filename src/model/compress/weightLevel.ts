@@ -1,14 +1,18 @@
 /**
  * Weight-level compression of a model's kernels by a plan: pruning (global or per layer,
  * unstructured or N:M), then weight sharing (k-means), uniform quantization or float16. Every
- * other weight (biases, BatchNormalization) is kept as float32. Pure data in, pure data out:
- * the returned tensors' `values` are exactly decode(payload), what the compressed model computes.
+ * other weight (biases, BatchNormalization, a graph model's int32 constants) is kept as it is.
+ * Which weights are kernels, which layer owns each and its output-channel axis come from a
+ * {@link KernelTargets}: by weight-name suffix for a layers model, by consuming op for a graph
+ * model. Pure data in, pure data out: the returned tensors' `values` are exactly decode(payload),
+ * what the compressed model computes.
  */
 import {
   float16ToFloat32Array, float32ToFloat16Array, kmeans1d, pruneMagnitude, pruneMagnitudeGlobal, pruneNM,
   quantizeUniform, quantPayload, clusterPayload, type PruneResult, type TensorPayload,
 } from '../../core';
 import type { CompressionPlan, LayerOverride } from '../plan';
+import { graphKernels } from '../graphModel';
 import type { CompressedTensor, ModelParts, WeightTensor } from '../weights';
 
 /** Weight names (the part after the layer name) that hold a layer's kernel, compressed by plans. */
@@ -23,6 +27,37 @@ export function splitWeightName(name: string): { layer: string; role: string } {
 
 export const isKernel = (name: string) => KERNEL_SUFFIXES.includes(splitWeightName(name).role);
 
+/** A weight's role: the layer that owns it (the name plan.layers overrides use) and, for a kernel, its output-channel axis. */
+export interface WeightRole {
+  layer: string;
+  /** Set for kernels (the tensors a plan compresses): output-channel axis, −1 = last. */
+  axis?: number;
+}
+
+/** Which weights of a model are kernels, and the layer of each weight. */
+export type KernelTargets = (t: WeightTensor) => WeightRole;
+
+/** Output channel axis used for per-channel quantization: depthwise kernels [kh, kw, c, mult] → c. */
+const channelAxis = (name: string) => (splitWeightName(name).role === 'depthwise_kernel' ? 2 : -1);
+
+/** Layers models: kernels by weight-name suffix (kernel, depthwise_kernel, pointwise_kernel), layer = the name before the last "/". */
+export const layersKernelTargets: KernelTargets = (t) => {
+  const layer = splitWeightName(t.name).layer;
+  return isKernel(t.name) ? { layer, axis: channelAxis(t.name) } : { layer };
+};
+
+/** Graph models: kernels are the weight inputs of MatMul / Conv2D / depthwise ops (graphModel.ts); each weight is its own "layer". */
+export function graphKernelTargets(parts: ModelParts): KernelTargets {
+  const kernels = graphKernels(parts.topology, parts.weights);
+  return (t) => {
+    const k = kernels.get(t.name);
+    return k ? { layer: t.name, axis: k.axis } : { layer: t.name };
+  };
+}
+
+/** The kernel targets that fit `parts`: by op for a graph model, by weight name for a layers model. */
+export const kernelTargetsOf = (parts: ModelParts): KernelTargets => (parts.format === 'graph-model' ? graphKernelTargets(parts) : layersKernelTargets);
+
 /** What happened to one weight tensor. `bits` = bits per stored value code (32 float32, 16 float16, b, ⌈log₂K⌉). */
 export interface TensorReport {
   name: string;
@@ -32,11 +67,10 @@ export interface TensorReport {
   sparsity: number;
   bits: number;
   kind: TensorPayload['kind'];
+  /** true for a kernel (a tensor the plan compresses), false for biases and other weights. */
+  kernel: boolean;
   excluded?: string;
 }
-
-/** Output channel axis used for per-channel quantization: depthwise kernels [kh, kw, c, mult] → c. */
-const channelAxis = (name: string) => (splitWeightName(name).role === 'depthwise_kernel' ? 2 : -1);
 
 function zeros(values: Float32Array): number {
   let z = 0;
@@ -68,7 +102,7 @@ function prune(tensors: WeightTensor[], plan: CompressionPlan, override: (t: Wei
   return out;
 }
 
-function encode(t: WeightTensor, values: Float32Array, plan: CompressionPlan, o: LayerOverride): { payload: TensorPayload; values: Float32Array; bits: number } {
+function encode(t: WeightTensor, axis: number, values: Float32Array, plan: CompressionPlan, o: LayerOverride): { payload: TensorPayload; values: Float32Array; bits: number } {
   const k = o.clusters ?? plan.cluster?.k;
   if (k !== undefined) {
     const r = kmeans1d(values, t.shape, { k, init: plan.cluster?.init ?? 'linear' });
@@ -80,32 +114,35 @@ function encode(t: WeightTensor, values: Float32Array, plan: CompressionPlan, o:
     return { payload: { kind: 'float16', shape: t.shape, values: v }, values: v, bits: 16 };
   }
   if (q) {
-    const r = quantizeUniform(values, t.shape, { bits: q.bits, scheme: q.scheme ?? 'affine', axis: q.granularity === 'channel' ? channelAxis(t.name) : undefined });
+    const r = quantizeUniform(values, t.shape, { bits: q.bits, scheme: q.scheme ?? 'affine', axis: q.granularity === 'channel' ? axis : undefined });
     return { payload: quantPayload(r, t.shape), values: r.values, bits: q.bits };
   }
   return { payload: { kind: 'float32', shape: t.shape, values }, values, bits: 32 };
 }
 
 /**
- * Applies the weight-level part of a plan to every kernel of `parts` (others stay float32).
+ * Applies the weight-level part of a plan to every kernel of `parts` (others stay as they are).
  * Layers named in plan.layers with `exclude` are left untouched and reported as excluded.
+ * `targets` says which weights are kernels (default: kernelTargetsOf(parts)).
  */
-export function compressWeights(parts: ModelParts, plan: CompressionPlan): { tensors: CompressedTensor[]; report: TensorReport[] } {
-  const override = (t: WeightTensor): LayerOverride => plan.layers?.[splitWeightName(t.name).layer] ?? {};
-  const targets = parts.weights.filter((t) => isKernel(t.name) && !override(t).exclude);
-  const pruned = prune(targets, plan, override);
-  const prunedByName = new Map(targets.map((t, i) => [t.name, pruned[i]]));
+export function compressWeights(parts: ModelParts, plan: CompressionPlan, targets: KernelTargets = kernelTargetsOf(parts)): { tensors: CompressedTensor[]; report: TensorReport[] } {
+  const roles = new Map(parts.weights.map((t) => [t.name, targets(t)]));
+  const role = (t: WeightTensor) => roles.get(t.name) as WeightRole;
+  const override = (t: WeightTensor): LayerOverride => plan.layers?.[role(t).layer] ?? {};
+  const kernels = parts.weights.filter((t) => role(t).axis !== undefined && !override(t).exclude);
+  const pruned = prune(kernels, plan, override);
+  const prunedByName = new Map(kernels.map((t, i) => [t.name, pruned[i]]));
   const tensors: CompressedTensor[] = [];
   const report: TensorReport[] = [];
   for (const t of parts.weights) {
-    const layer = splitWeightName(t.name).layer;
+    const { layer, axis } = role(t);
     const values = prunedByName.get(t.name);
-    const enc = values ? encode(t, values, plan, override(t)) : { payload: { kind: 'float32' as const, shape: t.shape, values: t.values }, values: t.values, bits: 32 };
-    tensors.push({ name: t.name, shape: t.shape, layer, values: enc.values, payload: enc.payload });
+    const enc = values ? encode(t, axis ?? -1, values, plan, override(t)) : { payload: { kind: 'float32' as const, shape: t.shape, values: t.values }, values: t.values, bits: 32 };
+    tensors.push({ name: t.name, shape: t.shape, layer, values: enc.values, payload: enc.payload, ...(t.dtype ? { dtype: t.dtype } : {}) });
     report.push({
       name: t.name, layer, params: t.values.length, sparsity: t.values.length ? zeros(enc.values) / t.values.length : 0,
-      bits: enc.bits, kind: enc.payload.kind,
-      excluded: isKernel(t.name) && override(t).exclude ? 'excluded by the plan' : undefined,
+      bits: enc.bits, kind: enc.payload.kind, kernel: axis !== undefined,
+      excluded: axis !== undefined && override(t).exclude ? 'excluded by the plan' : undefined,
     });
   }
   return { tensors, report };

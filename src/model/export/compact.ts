@@ -36,7 +36,9 @@ function headerBlock(model: CompressedModel, opts: CompactOptions): { block: Uin
     version: COMPACT_VERSION,
     generatedBy: opts.generatedBy ?? 'Compression Studio',
     modelTopology: model.topology,
-    tensors: model.tensors.map((t) => ({ name: t.name, layer: t.layer, shape: [...t.shape] })),
+    tensors: model.tensors.map((t) => ({ name: t.name, layer: t.layer, shape: [...t.shape], ...(t.dtype && t.dtype !== 'float32' ? { dtype: t.dtype } : {}) })),
+    ...(model.format === 'graph-model' ? { modelFormat: 'graph-model' as const } : {}),
+    ...(model.extras ? { extras: model.extras } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const deflated = deflateSync(json, { level: 9 });

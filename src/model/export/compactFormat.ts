@@ -9,7 +9,11 @@
  *   12       4     u32 H, the header block's length in bytes
  *   16       H     header block: UTF-8 JSON, or its DEFLATE when that is smaller (flag bit 0)
  *                  { format: 'compression-studio-compact', version: 1, generatedBy: string,
- *                    modelTopology: object (model.json's), tensors: [{ name, layer, shape }] }
+ *                    modelTopology: object (model.json's), tensors: [{ name, layer, shape, dtype? }],
+ *                    modelFormat?: 'graph-model', extras?: { signature, userDefinedMetadata,
+ *                    modelInitializer, initializerSignature } }
+ *                  modelFormat absent = a layers model; dtype absent = float32 ('int32' / 'bool':
+ *                  a graph model's integer constants, whose records hold the integers as float32)
  *   16 + H   …     one tensor record per header tensor, in header (= weights manifest) order:
  *                  core's self-delimiting tensor record (src/core/coding/tensorRecord.ts), which
  *                  starts with its own u32 length
@@ -22,7 +26,7 @@
 import { inflateSync } from 'fflate';
 import { crc32 } from '../../core/coding/crc32';
 import { decodeTensor } from '../../core/coding/tensorDecode';
-import type { ModelParts } from '../weights';
+import type { ModelExtras, ModelParts, WeightDtype } from '../weights';
 
 /** File magic, the first four bytes. */
 export const COMPACT_MAGIC = 'CSTU';
@@ -44,6 +48,8 @@ export interface CompactTensorInfo {
   name: string;
   layer: string;
   shape: number[];
+  /** absent = float32 */
+  dtype?: WeightDtype;
 }
 
 /** The header block's JSON. */
@@ -53,6 +59,10 @@ export interface CompactHeader {
   generatedBy: string;
   modelTopology: object;
   tensors: CompactTensorInfo[];
+  /** 'graph-model' for a TF.js graph model; absent = layers model. */
+  modelFormat?: 'graph-model';
+  /** A graph model's other model.json fields, as read. */
+  extras?: ModelExtras;
 }
 
 const fail = (msg: string): never => {
@@ -82,7 +92,10 @@ export function parseCompactHeader(block: Uint8Array, flags: number): CompactHea
   if (!Array.isArray(h.tensors)) return fail('bad header JSON (no tensors list)');
   h.tensors.forEach((t, i) => {
     if (typeof t?.name !== 'string' || typeof t.layer !== 'string' || !isShape(t.shape)) fail(`bad header JSON (tensors[${i}] needs a name, a layer and a shape of non-negative integers)`);
+    if (t.dtype !== undefined && !['float32', 'int32', 'bool'].includes(t.dtype)) fail(`bad header JSON (tensors[${i}] has dtype ${JSON.stringify(t.dtype)}; float32, int32 or bool)`);
   });
+  if (h.modelFormat !== undefined && h.modelFormat !== 'graph-model') fail(`bad header JSON (modelFormat ${JSON.stringify(h.modelFormat)} is not "graph-model")`);
+  if (h.extras !== undefined && (typeof h.extras !== 'object' || h.extras === null)) fail('bad header JSON (extras is not an object)');
   return h as CompactHeader;
 }
 
@@ -134,7 +147,7 @@ export function decodeCompact(input: Uint8Array | ArrayBuffer): ModelParts {
   const { flags, headerEnd, end } = checkFrame(bytes);
   const header = parseCompactHeader(bytes.subarray(FIXED_HEADER_BYTES, headerEnd), flags);
   let offset = headerEnd;
-  const weights = header.tensors.map(({ name, shape }) => {
+  const weights = header.tensors.map(({ name, shape, dtype }) => {
     if (offset + 4 > end) fail(`record for "${name}" is missing: the records end at byte ${offset}`);
     // Compare shapes before decoding, so a wrong shape is named and never allocated.
     const declared = recordShape(bytes, offset, end) ?? shape;
@@ -147,8 +160,8 @@ export function decodeCompact(input: Uint8Array | ArrayBuffer): ModelParts {
     }
     if (!sameShape(decoded.shape, shape)) fail(`record for "${name}" has shape [${decoded.shape.join(', ')}] but header says [${shape.join(', ')}]`);
     offset += decoded.byteLength;
-    return { name, shape: [...shape], values: decoded.values };
+    return { name, shape: [...shape], values: decoded.values, ...(dtype && dtype !== 'float32' ? { dtype } : {}) };
   });
   if (offset !== end) fail(`${end - offset} unexplained bytes after the last record (bytes ${offset}–${end - 1})`);
-  return { topology: header.modelTopology, weights };
+  return { topology: header.modelTopology, weights, ...(header.modelFormat ? { format: header.modelFormat } : {}), ...(header.extras ? { extras: header.extras } : {}) };
 }

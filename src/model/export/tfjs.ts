@@ -1,11 +1,13 @@
 /**
- * TF.js layers-model export of a compressed model: model.json plus binary weight shards that
- * stock `tf.loadLayersModel` loads unchanged, using the weights manifest's own quantization
+ * TF.js export of a compressed model: model.json plus binary weight shards that stock
+ * `tf.loadLayersModel` (layers model) or `tf.loadGraphModel` (graph model) loads unchanged, using the weights manifest's own quantization
  * (uint8 / uint16 / float16) wherever it reproduces the tensor exactly (rules in tfjsWeights.ts).
  *
  * Files, as tensorflowjs_converter writes them:
- *   model.json                  UTF-8 JSON { format: 'layers-model', generatedBy, convertedBy: null,
- *                               modelTopology, weightsManifest: [{ paths, weights }] }
+ *   model.json                  UTF-8 JSON { format: 'layers-model' | 'graph-model', generatedBy,
+ *                               convertedBy: null, modelTopology, weightsManifest: [{ paths, weights }],
+ *                               and a graph model's signature, userDefinedMetadata, modelInitializer
+ *                               and initializerSignature as they were read }
  *   group1-shard{i}of{N}.bin    the weights' element bytes concatenated in manifest order, cut into
  *                               N shards of `shardBytes` (default 4 MiB = 4 194 304 bytes; the last
  *                               one shorter). A tensor may straddle two shards: TF.js joins a group's
@@ -68,12 +70,13 @@ export function exportTfjs(model: CompressedModel, opts: TfjsExportOptions = {})
   const names = shardNames(Math.ceil(total / shardBytes));
   const shards = names.map((name, i) => ({ name, bytes: data.slice(i * shardBytes, Math.min(total, (i + 1) * shardBytes)) }));
   const json: tf.io.ModelJSON = {
-    format: 'layers-model',
+    format: model.format ?? 'layers-model',
     generatedBy: opts.generatedBy ?? 'Compression Studio',
     convertedBy: null,
     modelTopology: model.topology,
     weightsManifest: [{ paths: names, weights: weights.map((w) => w.spec) }],
-  };
+    ...model.extras,
+  } as tf.io.ModelJSON;
   const files = [{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)) }, ...shards];
   const tensors = weights.map((w) => ({ name: w.spec.name, storage: w.storage, bytes: w.data.length, ...(w.fallback ? { fallback: w.fallback } : {}) }));
   return { files, tensors, zip: () => zipFiles(files) };

@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { float32ToFloat16Array, fromFloat16Bits, toFloat16Bits, type TensorPayload } from '../../core';
-import type { CompressedTensor } from '../weights';
+import { weightBytes, type CompressedTensor } from '../weights';
 
 /** Element encoding of a weight in the manifest (its `quantization.dtype`, or float32 when none). */
 export type TfjsStorage = 'float32' | 'float16' | 'uint8' | 'uint16';
@@ -85,6 +85,8 @@ export function firstTfjsMismatch(spec: tf.io.WeightsManifestEntry, data: Uint8A
 export function tfjsWeight(t: CompressedTensor): TfjsWeight {
   const n = t.shape.reduce((a, d) => a * d, 1);
   if (t.values.length !== n) throw new Error(`exportTfjs: "${t.name}" has ${t.values.length} values for shape [${t.shape.join(', ')}] (${n} elements)`);
+  // A graph model's int32 / bool constants (shapes, indices) are written as they were read.
+  if (t.dtype && t.dtype !== 'float32') return { spec: { name: t.name, shape: [...t.shape], dtype: t.dtype }, data: weightBytes(t), storage: 'float32' };
   const c = candidate(t);
   if (!c) return float32Weight(t);
   const bad = firstTfjsMismatch(c.spec, c.data, t.values);
