@@ -53,6 +53,9 @@ export function Numbers() {
           ))}
         </tbody>
       </table>
+      {compressed && compressed.skipped.length > 0 && (
+        <p className="hint" role="note" data-testid="skipped">Not applied: {compressed.skipped.join('; ')}</p>
+      )}
     </div>
   );
 }
