@@ -36,7 +36,8 @@ async function main() {
     const catalog = JSON.parse(readFileSync(join(ROOT, 'public', 'models', 'catalog.json'), 'utf8')) as { id: string; name: string }[];
     const ids = what === 'screenshot' ? [catalog[0].id] : catalog.map((m) => m.id);
     for (const id of ids) {
-      await page.goto(`${URL_BASE}/#model=${id}&backend=wasm`);
+      // The screenshot shows a compression being explored: 60 % pruned, 32 shared values.
+      await page.goto(`${URL_BASE}/#model=${id}&backend=wasm${what === 'screenshot' ? '&prune=0.6&scope=global&k=32' : ''}`);
       await page.reload();
       await page.getByTestId('metric-latency').and(page.locator('[data-value]')).waitFor({ timeout: 120_000 });
       await page.getByTestId('progress').waitFor({ state: 'detached' });
@@ -48,6 +49,8 @@ async function main() {
       }
     }
     if (what === 'screenshot') {
+      await page.getByTestId('compressed-accuracy').and(page.locator('[data-value]')).waitFor({ timeout: 120_000 });
+      await page.getByTestId('progress').waitFor({ state: 'detached' });
       mkdirSync(join(ROOT, 'docs'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'docs', 'screenshot.png') });
       console.log('wrote docs/screenshot.png');

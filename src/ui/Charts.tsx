@@ -36,6 +36,8 @@ export function Charts() {
   // Explicit domains: log axes need positive padded bounds, and accuracy never exceeds 100 %.
   const sizes = data.map((p) => p.bytes);
   const sizeDomain: [number, number] = sizes.length ? [Math.min(...sizes) / 1.6, Math.max(...sizes) * 1.6] : [1e3, 1e7];
+  // Log-axis ticks at 1-2-5 steps inside the domain (recharts' own ticks are linear).
+  const sizeTicks = [1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].flatMap((d) => [d, 2 * d, 5 * d]).filter((t) => t >= sizeDomain[0] && t <= sizeDomain[1]);
   const accMin = data.length ? Math.min(...data.map((p) => p.accuracyPct)) : 90;
   const accDomain: [number, number] = [Math.max(0, Math.floor((accMin - 1) / 5) * 5), 100];
   const latencies = data.map((p) => p.latencyMs);
@@ -65,7 +67,7 @@ export function Charts() {
         <ResponsiveContainer width="100%" height={260}>
           <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={sizeDomain} tickFormatter={formatBytes} tickCount={6}
+            <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={sizeDomain} tickFormatter={formatBytes} ticks={sizeTicks}
               label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} allowDataOverflow />
             {axisY}
             <ZAxis type="number" dataKey="latencyMs" range={[60, 360]} name="latency" />

@@ -53,15 +53,15 @@ export function Header() {
           title={[s.backend?.note, ...Object.entries(s.backend?.unavailable ?? {}).map(([k, v]) => `${k}: ${v}`)].filter(Boolean).join('\n')}>
           {s.backend ? `Running on ${s.backend.detail}` : 'Starting…'}
         </span>
+        <label className="theme">
+          Theme
+          <select data-testid="theme-select" value={s.theme} onChange={(e) => s.setTheme(e.target.value as 'system' | 'light' | 'dark')}>
+            <option value="system">system</option>
+            <option value="light">light</option>
+            <option value="dark">dark</option>
+          </select>
+        </label>
       </div>
-      <label className="theme">
-        Theme
-        <select data-testid="theme-select" value={s.theme} onChange={(e) => s.setTheme(e.target.value as 'system' | 'light' | 'dark')}>
-          <option value="system">system</option>
-          <option value="light">light</option>
-          <option value="dark">dark</option>
-        </select>
-      </label>
       {s.backend?.note && <p className="backend-note" data-testid="backend-note">{s.backend.note}</p>}
     </header>
   );
