@@ -66,3 +66,20 @@ test('the theme can be switched and the snippet is offered with an export', asyn
   await page.getByText('Load it in your app').click();
   await expect(page.getByTestId('snippet-tfjs')).toContainText('tf.loadLayersModel');
 });
+
+test('sensitivity analysis charts each layer and auto picks per-layer settings with reasons', async ({ page }) => {
+  await page.getByTestId('sensitivity-run').click();
+  const table = page.getByTestId('sensitivity-table');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  await expect(table.locator('tbody th')).toHaveText(['fc1', 'fc2', 'fc3']);
+  // Drops grow with the prune ratio along each row (the output layer suffers most at 95 %).
+  const drops = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number(td.getAttribute('data-drop')))));
+  expect(drops[2][4]).toBeGreaterThan(drops[0][0]);
+  await page.getByTestId('auto-target').fill('0.5');
+  await page.getByTestId('auto-apply').click();
+  await expect(page.getByTestId('auto-explanation').locator('li')).toHaveCount(3);
+  await expect(page).toHaveURL(/lo=/);
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await expect(page.getByTestId('compressed-accuracy')).toHaveAttribute('data-value', /\d/);
+});

@@ -93,6 +93,24 @@ export type EvalTarget = 'original' | 'compressed';
 
 export type ExportFormat = 'tfjs-zip' | 'compact';
 
+/** A sensitivity analysis: which technique, at which levels (prune ratios, or bits), on how many samples. */
+export interface SensitivityRequest {
+  technique: 'prune' | 'quantize';
+  levels: number[];
+  limit?: number;
+}
+
+/** accuracy[i][j] = top-1 with only layers[i] compressed at levels[j], on `count` validation samples. */
+export interface SensitivityResult {
+  technique: SensitivityRequest['technique'];
+  levels: number[];
+  layers: string[];
+  accuracy: number[][];
+  /** top-1 of the uncompressed model on the same samples */
+  baseline: number;
+  count: number;
+}
+
 /** The worker's typed interface (Comlink). The page never runs TF.js itself. */
 export interface StudioApi {
   init(choice: BackendChoice): Promise<BackendInfo>;
@@ -106,5 +124,7 @@ export interface StudioApi {
   evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void, target?: EvalTarget): Promise<EvalOutcome>;
   /** The bytes of the current compression's export (exactly the measured file), for download. */
   exportModel(format: ExportFormat, job: number): Promise<{ fileName: string; bytes: Uint8Array }>;
+  /** Per-layer sensitivity of the loaded model; undefined when cancelled. */
+  sensitivity(job: number, dataset: DatasetEntry, baseUrl: string, request: SensitivityRequest, onProgress: (p: ProgressEvent) => void): Promise<SensitivityResult | undefined>;
   cancel(job: number): void;
 }

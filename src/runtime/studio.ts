@@ -15,6 +15,7 @@ import { supportedLayerClasses } from '../model/modelInfo';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
 import { selectBackend } from './backend';
 import { evaluateModel } from './evaluate';
+import { measureSensitivity } from './sensitivity';
 import type { BackendChoice, BackendInfo, CompressOutcome, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
@@ -159,6 +160,20 @@ export function createStudio(): StudioApi {
             last = Math.max(last, fraction);
             onProgress({ type: 'progress', job, phase, fraction: last, message });
           },
+        });
+      } finally {
+        cancelled.delete(job);
+      }
+    },
+
+    async sensitivity(job, entry, baseUrl, request, onProgress) {
+      if (!parts) throw new Error('no model is loaded');
+      const ds = await dataset(entry, baseUrl);
+      const current = parts;
+      try {
+        return await measureSensitivity(current, ds, request, {
+          isCancelled: () => cancelled.has(job) || current !== parts,
+          onProgress: (done, total, message) => onProgress({ type: 'progress', job, phase: 'accuracy', fraction: done / total, message }),
         });
       } finally {
         cancelled.delete(job);

@@ -9,7 +9,8 @@ import type { CompressedSummary } from '../model/compress/session';
 import type { CompressionPlan } from '../model/plan';
 import type { ModelFile } from '../model/modelFiles';
 import { onWorkerCrash, proxy, restartStudio, studio } from '../runtime/client';
-import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent } from '../runtime/protocol';
+import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent, SensitivityRequest, SensitivityResult } from '../runtime/protocol';
+import { autoPlan } from './auto';
 import { reportCsv, reportJson } from './report';
 import { sweepGrid } from './pareto';
 import { readUrlSettings, writeUrlSettings } from './urlState';
@@ -71,6 +72,9 @@ export interface StudioState {
   compressedEval?: EvalResult;
   sizeFormat: SizeFormat;
   sweep?: SweepState;
+  sensitivity?: SensitivityResult;
+  /** the last "auto" choice, explained layer by layer */
+  autoExplanation?: string[];
   theme: Theme;
   points: ChartPoint[];
   progress?: ProgressEvent;
@@ -90,6 +94,9 @@ export interface StudioState {
   /** Runs every prune ratio × bit width (a grid), adding a point per cell; cancellable. */
   runSweep(prune: number[], bits: (number | 'f16')[]): Promise<void>;
   cancelSweep(): void;
+  runSensitivity(request: SensitivityRequest): Promise<void>;
+  /** Applies per-layer settings chosen from the sensitivity table for an allowed accuracy drop (fraction). */
+  applyAuto(targetDrop: number): void;
   /** Restores the settings of a chart point (its plan, or none for a baseline). */
   restorePoint(id: number): void;
   downloadReport(format: 'json' | 'csv'): void;
@@ -180,7 +187,7 @@ export const useStudio = create<StudioState>((set, get) => {
     try {
       const info = await studio().loadModel(source);
       lastSource = source;
-      set({ model: info, modelId, datasetId: datasetId ?? get().datasetId, evaluation: undefined, compressed: undefined, compressedEval: undefined, error: undefined });
+      set({ model: info, modelId, datasetId: datasetId ?? get().datasetId, evaluation: undefined, compressed: undefined, compressedEval: undefined, sensitivity: undefined, autoExplanation: undefined, error: undefined });
       syncUrl();
       return true;
     } catch (e) {
@@ -406,6 +413,33 @@ export const useStudio = create<StudioState>((set, get) => {
     cancelSweep() {
       const sweep = get().sweep;
       if (sweep?.running) set({ sweep: { ...sweep, running: false, message: 'cancelled' } });
+    },
+
+    async runSensitivity(request) {
+      const { model, datasets, datasetId } = get();
+      const entry = datasets.find((d) => d.id === datasetId);
+      if (!model || !entry || get().sweep?.running) return;
+      const job = startJob('sensitivity');
+      try {
+        const limit = request.limit ?? Math.min(entry.count, 2000);
+        const result = await studio().sensitivity(job, entry, BASE, { ...request, limit }, proxy((p: ProgressEvent) => {
+          if (get().progress?.job === p.job) set({ progress: p });
+        }));
+        if (!result || get().progress?.job !== job) return;
+        set({ sensitivity: result, autoExplanation: undefined });
+      } catch (e) {
+        if (get().progress?.job === job) get().reportError('Sensitivity analysis failed', e);
+      } finally {
+        if (get().progress?.job === job) set({ progress: undefined });
+      }
+    },
+
+    applyAuto(targetDrop) {
+      const s = get().sensitivity;
+      if (!s) return;
+      const { plan, explanation } = autoPlan(s, targetDrop);
+      set({ autoExplanation: explanation });
+      get().setPlan(Object.keys(plan.layers ?? {}).length ? plan : undefined);
     },
 
     restorePoint(id) {

@@ -9,6 +9,11 @@ describe('URL settings', () => {
     expect(readUrlSettings(writeUrlSettings(s))).toEqual(s);
     expect(() => parsePlan(readUrlSettings(writeUrlSettings(s)).plan)).not.toThrow();
   });
+  it('round-trips per-layer overrides', () => {
+    const plan = { version: 1 as const, quantize: { bits: 8 }, layers: { fc3: { exclude: true }, 'block/conv1': { prune: 0.9, bits: 4 } } };
+    expect(readUrlSettings(writeUrlSettings({ plan })).plan).toEqual(plan);
+    expect(readUrlSettings('#lo=fc1~p2~b99~zz,<bad>~x').plan).toBeUndefined();
+  });
   it('round-trips N:M, float16 and clusters', () => {
     for (const plan of [{ version: 1 as const, prune: { ratio: 0.5, pattern: 'n:m' as const, n: 2, m: 4 } }, { version: 1 as const, quantize: 'float16' as const }, { version: 1 as const, cluster: { k: 32 } }]) {
       expect(readUrlSettings(writeUrlSettings({ plan })).plan).toEqual(plan);

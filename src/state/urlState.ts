@@ -49,6 +49,26 @@ export const URL_PROPS: Prop[] = [
     write: (s) => (s.plan?.quantize && s.plan.quantize !== 'float16' ? s.plan.quantize.scheme : undefined) },
   { key: 'k', read: (r, s) => { const k = num(r, 2, 65536); if (k !== undefined && Number.isInteger(k)) plan(s).cluster = { k }; }, write: (s) => (s.plan?.cluster ? String(s.plan.cluster.k) : undefined) },
   { key: 'ch', read: (r, s) => { const v = num(r, 0, 0.9); if (v !== undefined) plan(s).channels = { ratio: v }; }, write: (s) => (s.plan?.channels ? String(s.plan.channels.ratio) : undefined) },
+  { key: 'lo', read: (r, s) => {
+    // per-layer overrides: name~x (exclude), ~p0.9 (prune), ~b4 (bits); entries joined by ','
+    const layers: NonNullable<CompressionPlan['layers']> = {};
+    for (const entry of r.split(',')) {
+      const [name, ...flags] = entry.split('~');
+      if (!/^[\w./-]{1,100}$/.test(name)) continue;
+      const o: NonNullable<CompressionPlan['layers']>[string] = {};
+      for (const f of flags) {
+        if (f === 'x') o.exclude = true;
+        else if (f[0] === 'p' && num(f.slice(1), 0, 0.99) !== undefined) o.prune = Number(f.slice(1));
+        else if (f[0] === 'b' && Number.isInteger(num(f.slice(1), 1, 16))) o.bits = Number(f.slice(1));
+      }
+      if (Object.keys(o).length) layers[name] = o;
+    }
+    if (Object.keys(layers).length) plan(s).layers = layers;
+  },
+  write: (s) => {
+    const entries = Object.entries(s.plan?.layers ?? {}).map(([name, o]) => [name, o.exclude ? 'x' : '', o.prune !== undefined ? `p${o.prune}` : '', o.bits !== undefined ? `b${o.bits}` : ''].filter(Boolean).join('~'));
+    return entries.length ? entries.join(',') : undefined;
+  } },
   { key: 'chn', read: (r, s) => { if (s.plan?.channels && (r === 'l1' || r === 'l2')) s.plan.channels.norm = r; }, write: (s) => s.plan?.channels?.norm },
   { key: 'lr', read: (r, s) => {
     const m = /^(rank|fraction|energy):([\d.]+)$/.exec(r);

@@ -8,6 +8,7 @@ import { LayerTable } from './LayerTable';
 import { Numbers } from './Numbers';
 import { ProgressBar } from './ProgressBar';
 import { Samples } from './Samples';
+import { SensitivityPanel } from './SensitivityPanel';
 import { Confusion } from './Confusion';
 import { Controls } from './Controls';
 import { ExportBar } from './ExportBar';
@@ -26,6 +27,7 @@ export function App() {
         </section>
         <section className="region charts" aria-label="Charts">
           <ErrorBoundary name="charts"><Charts /></ErrorBoundary>
+          <ErrorBoundary name="sensitivity"><SensitivityPanel /></ErrorBoundary>
         </section>
         <aside className="region numbers" aria-label="Measurements">
           <ErrorBoundary name="numbers">

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../cli/io';
+import { partsFromArtifacts } from '../model/weights';
+import { compressibleLayers, measureSensitivity, singleLayerPlan } from './sensitivity';
+
+describe('measureSensitivity', () => {
+  beforeAll(async () => { await useWasm(); });
+
+  it('measures every layer alone at every level, against a baseline on the same samples', async () => {
+    const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
+    expect(compressibleLayers(parts)).toEqual(['fc1', 'fc2', 'fc3']);
+    expect(singleLayerPlan('quantize', 'fc2', 4)).toEqual({ version: 1, layers: { fc2: { bits: 4 } } });
+    const progress: number[] = [];
+    const r = await measureSensitivity(parts, readDataset('mnist', 'val'), { technique: 'prune', levels: [0, 0.99], limit: 300 },
+      { isCancelled: () => false, onProgress: (done) => progress.push(done) });
+    if (!r) throw new Error('cancelled');
+    expect(r.count).toBe(300);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // ratio 0 changes nothing: exactly the baseline
+    for (const row of r.accuracy) expect(row[0]).toBe(r.baseline);
+    // pruning 99 % of the output layer alone is far worse than of the big first layer alone
+    expect(r.baseline - r.accuracy[2][1]).toBeGreaterThan(r.baseline - r.accuracy[0][1]);
+  });
+
+  it('stops when cancelled', async () => {
+    const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
+    let calls = 0;
+    const r = await measureSensitivity(parts, readDataset('mnist', 'val'), { technique: 'quantize', levels: [8, 4], limit: 100 },
+      { isCancelled: () => calls >= 2, onProgress: () => { calls++; } });
+    expect(r).toBeUndefined();
+  });
+});

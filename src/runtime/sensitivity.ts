@@ -1,0 +1,66 @@
+/**
+ * Per-layer sensitivity (as AIMET and Sparsify offer): the accuracy when each compressible layer
+ * alone is pruned or quantized at several levels, every other layer left as it is. Each cell is a
+ * real compression of that one layer (through the same plan code) evaluated on the validation split.
+ */
+import type { Dataset } from '../model/dataset';
+import { compressModel, kernelTargetsOf } from '../model/compress';
+import type { CompressionPlan } from '../model/plan';
+import { loadParts, type ModelParts } from '../model/weights';
+import { evaluateModel } from './evaluate';
+import type { SensitivityRequest, SensitivityResult } from './protocol';
+
+/** The plan that compresses only `layer` at `level` (a prune ratio, or bits per weight). */
+export function singleLayerPlan(technique: SensitivityRequest['technique'], layer: string, level: number): CompressionPlan {
+  return technique === 'prune'
+    ? { version: 1, layers: { [layer]: { prune: level } } }
+    : { version: 1, layers: { [layer]: { bits: level } } };
+}
+
+/** Compressible layers of `parts`, in weight order. */
+export function compressibleLayers(parts: ModelParts): string[] {
+  const targets = kernelTargetsOf(parts);
+  const out: string[] = [];
+  for (const w of parts.weights) {
+    const role = targets(w);
+    if (role.axis !== undefined && !out.includes(role.layer)) out.push(role.layer);
+  }
+  return out;
+}
+
+export async function measureSensitivity(parts: ModelParts, ds: Dataset, request: SensitivityRequest,
+  hooks: { isCancelled: () => boolean; onProgress: (done: number, total: number, message: string) => void }): Promise<SensitivityResult | undefined> {
+  const layers = compressibleLayers(parts);
+  const total = layers.length * request.levels.length + 1;
+  const accuracy: number[][] = [];
+  const evalOptions = { limit: request.limit, latencyRuns: 1, warmupRuns: 0, throughputBatch: 1 };
+  // The baseline on exactly the same samples, so every drop compares like with like.
+  const original = await loadParts(parts);
+  let baseline: number;
+  try {
+    const r = await evaluateModel(original, ds, evalOptions, { job: 0, isCancelled: hooks.isCancelled });
+    if (r.type !== 'done') return undefined;
+    baseline = r.accuracy;
+  } finally {
+    original.dispose();
+  }
+  let done = 1;
+  hooks.onProgress(done, total, 'baseline');
+  for (const layer of layers) {
+    const row: number[] = [];
+    for (const level of request.levels) {
+      if (hooks.isCancelled()) return undefined;
+      const model = await loadParts(compressModel(parts, singleLayerPlan(request.technique, layer, level)).parts);
+      try {
+        const r = await evaluateModel(model, ds, evalOptions, { job: 0, isCancelled: hooks.isCancelled });
+        if (r.type !== 'done') return undefined;
+        row.push(r.accuracy);
+      } finally {
+        model.dispose();
+      }
+      hooks.onProgress(++done, total, `${layer} at ${request.technique === 'prune' ? `${Math.round(level * 100)} %` : `${level} bits`}`);
+    }
+    accuracy.push(row);
+  }
+  return { technique: request.technique, levels: request.levels, layers, accuracy, baseline, count: Math.min(request.limit ?? ds.entry.count, ds.entry.count) };
+}

@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { useStudio } from '../state/store';
+
+const LEVELS = { prune: [0.5, 0.7, 0.8, 0.9, 0.95], quantize: [8, 6, 4, 3, 2] };
+
+/** Per-layer sensitivity (accuracy drop of each layer compressed alone), and "auto" per-layer settings. */
+export function SensitivityPanel() {
+  const result = useStudio((s) => s.sensitivity);
+  const explanation = useStudio((s) => s.autoExplanation);
+  const runSensitivity = useStudio((s) => s.runSensitivity);
+  const applyAuto = useStudio((s) => s.applyAuto);
+  const busy = useStudio((s) => Boolean(s.progress) || Boolean(s.sweep?.running) || !s.evaluation);
+  const [technique, setTechnique] = useState<'prune' | 'quantize'>('prune');
+  const [target, setTarget] = useState(0.5);
+  const label = (level: number) => (result?.technique === 'prune' ? `${Math.round(level * 100)} %` : `${level} bit`);
+  return (
+    <section className="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analysis">
+      <div className="sensitivity-bar">
+        <strong>Sensitivity</strong>
+        <label>each layer alone,
+          <select value={technique} data-testid="sensitivity-technique" onChange={(e) => setTechnique(e.target.value as 'prune' | 'quantize')}>
+            <option value="prune">pruned</option>
+            <option value="quantize">quantized</option>
+          </select>
+        </label>
+        <button type="button" data-testid="sensitivity-run" disabled={busy} onClick={() => void runSensitivity({ technique, levels: LEVELS[technique] })}>Analyse</button>
+        {result && (
+          <>
+            <label>Auto: allow
+              <input type="number" min={0} max={20} step={0.1} value={target} data-testid="auto-target" onChange={(e) => setTarget(Number(e.target.value))} style={{ width: 56 }} />
+              points lost
+            </label>
+            <button type="button" data-testid="auto-apply" disabled={busy} onClick={() => applyAuto(target / 100)}>Apply auto</button>
+          </>
+        )}
+      </div>
+      {result && (
+        <table className="sensitivity-table" data-testid="sensitivity-table">
+          <caption>Accuracy drop (points) with only that layer {result.technique === 'prune' ? 'pruned' : 'quantized'}, on the first {result.count.toLocaleString("en-US")} validation images (baseline {(result.baseline * 100).toFixed(2)} %)</caption>
+          <thead><tr><th scope="col">layer</th>{result.levels.map((l) => <th key={l} scope="col">{label(l)}</th>)}</tr></thead>
+          <tbody>
+            {result.layers.map((layer, i) => (
+              <tr key={layer}>
+                <th scope="row">{layer}</th>
+                {result.accuracy[i].map((a, j) => {
+                  const drop = (result.baseline - a) * 100;
+                  return (
+                    <td key={j} data-drop={drop.toFixed(3)} style={{ background: `color-mix(in srgb, var(--bad) calc(var(--heat) * ${Math.min(1, Math.max(0, drop) / 10).toFixed(3)}), transparent)` }}>
+                      {drop <= 0 ? '0' : `−${drop.toFixed(2)}`}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {explanation && (
+        <ul className="auto-explanation" data-testid="auto-explanation">
+          {explanation.map((line) => <li key={line}>{line}</li>)}
+        </ul>
+      )}
+    </section>
+  );
+}
