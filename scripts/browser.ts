@@ -4,6 +4,7 @@
  *
  *   npx tsx scripts/browser.ts latency       # each bundled model on WASM: accuracy and batch-1 latency
  *   npx tsx scripts/browser.ts screenshot    # writes docs/screenshot.png (1280×720 viewport)
+ *   npx tsx scripts/browser.ts slider        # LeNet-5 on WASM: slider move → new chart point, and main-thread long tasks
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -26,13 +27,48 @@ async function startServer(): Promise<ChildProcess | undefined> {
   return child;
 }
 
+/**
+ * Time from a slider move (one key press on the prune slider) to the new point in the history, for
+ * LeNet-5 on WASM, over several moves; and the longest main-thread task meanwhile (Long Tasks API).
+ */
+async function sliderResponse(page: import('@playwright/test').Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(`${URL_BASE}/#model=lenet-5&backend=wasm&prune=0.5`);
+  const latest = page.getByTestId('history').locator('tbody tr').first().locator('td').nth(2);
+  await latest.filter({ hasText: 'prune 50 %' }).waitFor({ timeout: 120_000 });
+  await page.getByTestId('progress').waitFor({ state: 'detached' });
+  await page.evaluate(() => { (window as unknown as { longTasks: number[] }).longTasks = []; });
+  const times: number[] = [];
+  const slider = page.getByTestId('prune-slider');
+  for (let v = 51; v <= 60; v++) {
+    await slider.focus();
+    const t0 = Date.now();
+    await slider.press('ArrowRight');
+    await latest.filter({ hasText: `prune ${v} %` }).waitFor({ timeout: 60_000 });
+    times.push(Date.now() - t0);
+    await page.getByTestId('progress').waitFor({ state: 'detached' });
+  }
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  times.sort((a, b) => a - b);
+  console.log(`LeNet-5 on WASM, 10 slider moves (250 ms debounce included): median ${times[5]} ms, max ${times[9]} ms to the new chart point`);
+  console.log(`main-thread long tasks (> 50 ms) meanwhile: ${longTasks.length}${longTasks.length ? `, longest ${Math.round(Math.max(...longTasks))} ms` : ''}`);
+}
+
 async function main() {
   const what = process.argv[2];
-  if (what !== 'latency' && what !== 'screenshot') throw new Error('usage: tsx scripts/browser.ts latency|screenshot (run npm run build first)');
+  if (what !== 'latency' && what !== 'screenshot' && what !== 'slider') throw new Error('usage: tsx scripts/browser.ts latency|screenshot|slider (run npm run build first)');
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    if (what === 'slider') {
+      await sliderResponse(page);
+      return;
+    }
     const catalog = JSON.parse(readFileSync(join(ROOT, 'public', 'models', 'catalog.json'), 'utf8')) as { id: string; name: string }[];
     const ids = what === 'screenshot' ? [catalog[0].id] : catalog.map((m) => m.id);
     for (const id of ids) {

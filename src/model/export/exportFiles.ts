@@ -4,7 +4,7 @@
  * `Content-Encoding: gzip` transfers, give or take its own gzip header). Every figure is the
  * length of real bytes — nothing is estimated — so the size the studio shows is what is downloaded.
  */
-import { gzipSync, zipSync, type Zippable } from 'fflate';
+import { deflateSync, gzipSync, zipSync, type Zippable } from 'fflate';
 
 /** One file of an export: a plain file name (no folders) and its bytes. */
 export interface ExportFile {
@@ -56,15 +56,25 @@ export function zipFiles(files: readonly ExportFile[]): Uint8Array {
 }
 
 /**
- * Exact sizes of an export's files: raw length, gzip-9 length (by compressing them) and, when
- * `zip` is given, its length; otherwise the files are zipped here to measure it.
+ * Exact sizes of an export's files: raw length, gzip-9 length and the length of zipFiles(files),
+ * from ONE level-9 DEFLATE of each file (gzip and zip wrap the very same deflate stream):
+ *   gzip = 10-byte header + deflate + 8-byte trailer (CRC-32, size);
+ *   zip  = Σ (30-byte local header + name + deflate + 46-byte central entry + name) + 22-byte end record.
+ * Tests check both against gzip9 / zipFiles on every export. When `zip` is given, its length is used.
  */
 export function exportSizes(files: readonly ExportFile[], zip?: Uint8Array): ExportSizes {
-  const sizes = files.map((f) => ({ name: f.name, bytes: f.bytes.length, gzipBytes: gzip9(f.bytes).length }));
+  const encoder = new TextEncoder();
+  let zipBytes = 22;
+  const sizes = files.map((f) => {
+    const deflated = deflateSync(f.bytes, { level: 9 }).length;
+    const name = encoder.encode(f.name).length;
+    zipBytes += 30 + name + deflated + 46 + name;
+    return { name: f.name, bytes: f.bytes.length, gzipBytes: 10 + deflated + 8 };
+  });
   return {
     files: sizes,
     total: sizes.reduce((a, s) => a + s.bytes, 0),
     gzipTotal: sizes.reduce((a, s) => a + s.gzipBytes, 0),
-    zipBytes: (zip ?? zipFiles(files)).length,
+    zipBytes: zip ? zip.length : zipBytes,
   };
 }

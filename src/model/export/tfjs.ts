@@ -87,5 +87,5 @@ export function exportTfjs(model: CompressedModel, opts: TfjsExportOptions = {})
  * length — the numbers the studio shows, equal to what the user downloads.
  */
 export function tfjsExportSizes(exported: TfjsExport): ExportSizes {
-  return exportSizes(exported.files, exported.zip());
+  return exportSizes(exported.files);
 }
