@@ -4,7 +4,7 @@
  * parameters, sparsity and bits. Keeps the exports so "download" hands out the measured bytes.
  */
 import { gzipSync } from 'fflate';
-import { compactBytes, encodeCompact, exportTfjs, tfjsExportSizes, type TfjsExport } from '../export';
+import { encodeCompactSized, exportTfjs, tfjsExportSizes, type TfjsExport } from '../export';
 import type { CompressionPlan } from '../plan';
 import type { CompressedModel, ModelParts } from '../weights';
 import { compressModel } from '.';
@@ -59,8 +59,7 @@ export function runCompression(parts: ModelParts, plan: CompressionPlan): Compre
   const out = compressModel(parts, plan);
   const tfjs = exportTfjs(out.compressed);
   const tfjsSizes = tfjsExportSizes(tfjs);
-  const compact = encodeCompact(out.compressed);
-  const perTensor = compactBytes(out.compressed).perTensor;
+  const { bytes: compact, size: { perTensor } } = encodeCompactSized(out.compressed);
   const layers = new Map<string, CompressedLayer & { zeros: number }>();
   out.tensors.forEach((t, i) => {
     const row = layers.get(t.layer) ?? { name: t.layer, params: 0, sparsity: 0, bits: 32, kind: 'float32', tfjsBytes: 0, compactBytes: 0, zeros: 0 };

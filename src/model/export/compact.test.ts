@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readArtifacts, ROOT, useWasm } from '../../cli/io';
 import { crc32, encodedTensorBytes } from '../../core';
 import { partsFromArtifacts, type CompressedModel, type ModelParts } from '../weights';
-import { compactBytes, decodeCompact, encodeCompact } from './compact';
+import { compactBytes, decodeCompact, encodeCompact, encodeCompactSized } from './compact';
 import { FLAG_HEADER_DEFLATE, parseCompactHeader } from './compactFormat';
 import { compressModel, compressTensor, MIX_KINDS } from './fixtures';
 
@@ -51,6 +51,10 @@ describe('encodeCompact', () => {
       const bytes = encodeCompact(model);
       expect(size.total).toBe(bytes.length);
       expect(size.perTensor).toEqual(model.tensors.map((t) => encodedTensorBytes(t.payload)));
+      // the sized encoder reports the same figures for the same bytes
+      const sized = encodeCompactSized(model);
+      expect(sized.size).toEqual(size);
+      expect(Buffer.from(sized.bytes).equals(Buffer.from(bytes))).toBe(true);
       expect(u16(bytes, 6)).toBe(FLAG_HEADER_DEFLATE); // a real topology always deflates smaller
       const back = decodeCompact(bytes.slice().buffer);
       back.weights.forEach((w, i) => expect(Buffer.from(w.values.buffer).equals(Buffer.from(model.tensors[i].values.buffer))).toBe(true));

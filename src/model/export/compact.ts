@@ -71,6 +71,14 @@ export function compactBytes(model: CompressedModel, opts: CompactOptions = {}):
  * stores −0 as +0), so a payload that does not reproduce its values throws instead of being saved.
  */
 export function encodeCompact(model: CompressedModel, opts: CompactOptions = {}): Uint8Array {
+  return encodeCompactSized(model, opts).bytes;
+}
+
+/**
+ * encodeCompact plus the byte counts it produced (the same figures compactBytes computes, read
+ * off the records just written, so a caller that needs both does not plan every record twice).
+ */
+export function encodeCompactSized(model: CompressedModel, opts: CompactOptions = {}): { bytes: Uint8Array; size: CompactSize } {
   checkShapes(model);
   const { block, flags } = headerBlock(model, opts);
   const records = model.tensors.map((t) => {
@@ -98,5 +106,5 @@ export function encodeCompact(model: CompressedModel, opts: CompactOptions = {})
     offset += r.length;
   }
   view.setUint32(offset, crc32(out.subarray(0, offset)), true);
-  return out;
+  return { bytes: out, size: { total, header: FIXED_HEADER_BYTES + block.length, perTensor: records.map((r) => r.length) } };
 }
