@@ -12,6 +12,7 @@ import { onWorkerCrash, proxy, restartStudio, studio } from '../runtime/client';
 import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent, SensitivityRequest, SensitivityResult } from '../runtime/protocol';
 import { autoPlan } from './auto';
 import { reportCsv, reportJson } from './report';
+import { saveBlob } from './saveBlob';
 import { sweepGrid } from './pareto';
 import { readUrlSettings, writeUrlSettings } from './urlState';
 
@@ -371,12 +372,8 @@ export const useStudio = create<StudioState>((set, get) => {
       try {
         if (compressedJob === undefined || get().progress) throw new Error('the compression is still being measured; export when it is done');
         const { fileName, bytes } = await studio().exportModel(format, compressedJob);
-        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'compact' ? 'application/octet-stream' : 'application/zip' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = `${(get().model?.name ?? 'model').replace(/[^\w.-]+/g, '-').replace(/-+$/, '')}-${fileName}`;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'compact' ? 'application/octet-stream' : 'application/zip' }),
+          `${(get().model?.name ?? 'model').replace(/[^\w.-]+/g, '-').replace(/-+$/, '')}-${fileName}`);
       } catch (e) {
         get().reportError('Export failed', e);
       }
@@ -451,12 +448,7 @@ export const useStudio = create<StudioState>((set, get) => {
     downloadReport(format) {
       const { points, model, datasetId, backend } = get();
       const text = format === 'json' ? reportJson(points, { model: model?.name, dataset: datasetId, backend: backend?.detail, date: new Date().toISOString() }) : reportCsv(points);
-      const url = URL.createObjectURL(new Blob([text], { type: format === 'json' ? 'application/json' : 'text/csv' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `compression-report.${format}`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(new Blob([text], { type: format === 'json' ? 'application/json' : 'text/csv' }), `compression-report.${format}`);
     },
 
     setTheme(theme) {

@@ -1,5 +1,6 @@
 import { useStudio } from '../state/store';
-import { saveBlob, svgToPngBlob } from './chartPng';
+import { saveBlob } from '../state/saveBlob';
+import { svgToPngBlob } from './chartPng';
 import { formatBytes } from './format';
 
 const SNIPPET_TFJS = `import * as tf from '@tensorflow/tfjs';

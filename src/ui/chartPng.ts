@@ -35,13 +35,3 @@ export async function svgToPngBlob(svg: SVGSVGElement, scale = 2): Promise<Blob>
     URL.revokeObjectURL(url);
   }
 }
-
-/** Offers a blob as a file download. */
-export function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
