@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../src/model/dataset';
+import type { LabelledDataset } from '../src/model/dataset';
 import { imagesToTensor } from '../src/model/datasetTensor';
 import { PUBLIC, readDataset, saveModel, useWasm } from '../src/cli/io';
 import { ZOO, type ZooId } from './zoo';
@@ -28,7 +28,7 @@ function mulberry32(seed: number): () => number {
 }
 
 /** A batch of images shifted by up to ±maxShift pixels (zero fill), with one-hot labels. */
-function augmentedBatch(ds: Dataset, indices: number[], rand: () => number, maxShift: number, flip: boolean) {
+function augmentedBatch(ds: LabelledDataset, indices: number[], rand: () => number, maxShift: number, flip: boolean) {
   const [h, w, c] = ds.entry.shape;
   const size = h * w * c;
   const x = new Float32Array(indices.length * size);
@@ -51,7 +51,7 @@ function augmentedBatch(ds: Dataset, indices: number[], rand: () => number, maxS
   return { x: tf.tensor4d(x, [indices.length, h, w, c]), y: tf.tensor2d(y, [indices.length, ds.entry.classes.length]) };
 }
 
-function accuracy(model: tf.LayersModel, ds: Dataset): number {
+function accuracy(model: tf.LayersModel, ds: LabelledDataset): number {
   let correct = 0;
   for (let start = 0; start < ds.entry.count; start += 500) {
     const n = Math.min(500, ds.entry.count - start);

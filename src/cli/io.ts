@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { makeDataset, parseDatasetEntry, type Dataset, type DatasetEntry } from '../model/dataset';
+import { makeDataset, parseDatasetEntry, type DatasetEntry, type LabelledDataset } from '../model/dataset';
 import { extrasOf } from '../model/weights';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
 
@@ -29,10 +29,11 @@ export function datasetCatalog(): DatasetEntry[] {
 }
 
 /** Loads a catalog split by id (e.g. "mnist-val"), or by data-set group and split name. */
-export function readDataset(id: string, split?: string): Dataset {
+export function readDataset(id: string, split?: string): LabelledDataset {
   const entry = datasetCatalog().find((e) => (split ? e.dataset === id && e.split === split : e.id === id));
   if (!entry) throw new Error(`no data set "${id}"${split ? ` split "${split}"` : ''} in public/data/catalog.json (run npm run data)`);
   const images = new Uint8Array(readFileSync(join(PUBLIC, entry.images)));
+  if (!entry.labels) throw new Error(`${entry.id} in public/data/catalog.json has no labels file`);
   const labels = new Uint8Array(readFileSync(join(PUBLIC, entry.labels)));
   return makeDataset(entry, images, labels);
 }

@@ -123,6 +123,7 @@ function datasetFrom(spec: string): Dataset {
   if (spec.endsWith('.json')) {
     const entry = parseDatasetEntry(JSON.parse(readFileSync(spec, 'utf8')), spec);
     const dir = dirname(spec);
+    if (!entry.labels) throw new UsageError(`--dataset ${spec}: the entry has no "labels" file; eval measures accuracy and needs labels`);
     return makeDataset(entry, new Uint8Array(readFileSync(join(dir, entry.images))), new Uint8Array(readFileSync(join(dir, entry.labels))));
   }
   if (!datasetCatalog().some((e) => e.id === spec)) {

@@ -64,6 +64,28 @@ describe('evaluateModel', () => {
     await expect(evaluateModel(handModel(), five, {}, { job: 0 })).rejects.toThrow(/outputs 3 classes but tiny has 5/);
   });
 
+  it('without labels reports no accuracy but fidelity to a reference; mean/std change the inputs', async () => {
+    const unlabelled = makeDataset({ ...entry, labels: undefined, classes: [] }, tiny.images);
+    let outputs: Float32Array | undefined;
+    const own = await evaluateModel(handModel(), unlabelled, { latencyRuns: 1, warmupRuns: 0 }, { job: 0, onOutputs: (o) => { outputs = o; } });
+    if (own.type !== 'done' || !outputs) throw new Error('cancelled');
+    expect(own.labelled).toBe(false);
+    expect(own.accuracy).toBeNaN();
+    expect(own.confusion).toEqual([]);
+    expect(own.samples[0].label).toBe(-1);
+    expect(outputs[0]).toBeCloseTo(softmax([2, 0, 0.5])[0], 5);
+    // x = (byte · 0.1 − 1) / 0.5: sample (10, 0) → (0, −2); logits (0, −4, −2.5).
+    const shifted = makeDataset({ ...entry, labels: undefined, classes: [], mean: [1], std: [0.5] }, tiny.images);
+    const r = await evaluateModel(handModel(), shifted, { latencyRuns: 1, warmupRuns: 0 }, { job: 0, reference: outputs });
+    if (r.type !== 'done' || !r.fidelity) throw new Error('no fidelity');
+    expect(r.samples[0].probabilities[0]).toBeCloseTo(softmax([0, -4, -2.5])[0], 5);
+    // Every shifted sample moves to (−2, −2) or similar: top-1 agreement and KL computed against the reference.
+    const mine = r.samples.map((s) => s.predicted);
+    const theirs = own.samples.map((s) => s.predicted);
+    expect(r.fidelity.agreement).toBe(mine.filter((p, i) => p === theirs[i]).length / 4);
+    expect(r.fidelity.meanKl).toBeGreaterThan(0);
+  });
+
   it('limits the evaluation to the first samples when asked', async () => {
     const r = await evaluateModel(handModel(), tiny, { limit: 2, latencyRuns: 1, warmupRuns: 0 }, { job: 0 });
     expect(r.type === 'done' && r.count).toBe(2);

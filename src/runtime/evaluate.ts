@@ -1,13 +1,15 @@
 /**
- * Evaluation of a classifier on a labelled split: top-1 accuracy, cross-entropy loss and a
- * confusion matrix over the split, then batch-1 latency (median and p90 after warm-up) and
- * throughput at a larger batch, all on the active tfjs backend. Cancellable between batches.
+ * Evaluation of a classifier on a split: its outputs on every sample, from which top-1 accuracy,
+ * cross-entropy loss and a confusion matrix (labelled splits) and fidelity to a reference model
+ * (when one is given) are computed (metrics.ts); then batch-1 latency (median and p90 after
+ * warm-up) and throughput at a larger batch, all on the active tfjs backend. Cancellable between batches.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../model/dataset';
 import { imagesToTensor } from '../model/datasetTensor';
 import { toClassifier, type Classifier } from '../model/classifier';
 import type { TfModel } from '../model/weights';
+import { accuracyStats, argmaxRow, fidelity, probabilitiesRow } from './metrics';
 import type { EvalOptions, EvalOutcome, EvalPhase, SamplePrediction } from './protocol';
 
 export interface EvalHooks {
@@ -16,6 +18,10 @@ export interface EvalHooks {
   isCancelled?: () => boolean;
   /** yields to the event loop so cancel messages can arrive (default: a macrotask). */
   yieldNow?: () => Promise<void>;
+  /** the original model's outputs on the same samples: fidelity is measured against them */
+  reference?: Float32Array;
+  /** receives this model's outputs (count × classes) once they are all in */
+  onOutputs?: (outputs: Float32Array) => void;
 }
 
 const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -39,7 +45,6 @@ export async function evaluateModel(target: TfModel | Classifier, ds: Dataset, o
   const started = performance.now();
   const count = Math.min(options.limit ?? ds.entry.count, ds.entry.count);
   const batchSize = options.batchSize ?? 250;
-  const classes = ds.entry.classes.length;
   const yieldNow = hooks.yieldNow ?? defaultYield;
   const report = (phase: EvalPhase, within: number, message: string) => {
     const [a, b] = SPAN[phase];
@@ -47,37 +52,33 @@ export async function evaluateModel(target: TfModel | Classifier, ds: Dataset, o
   };
   const cancelled = () => hooks.isCancelled?.() ?? false;
   const outClasses = model.classes;
-  if (outClasses !== classes) {
+  const classes = ds.entry.classes.length;
+  if (ds.labels && outClasses !== classes) {
     throw new Error(`the model outputs ${outClasses} classes but ${ds.entry.name} has ${classes}: pick a data set with the same classes`);
   }
 
-  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  let correct = 0;
-  let lossSum = 0;
-  const sampleCount = Math.min(options.sampleCount ?? 8, count);
-  const samples: SamplePrediction[] = [];
+  const labels = ds.labels;
+  const size = ds.entry.shape[0] * ds.entry.shape[1] * ds.entry.shape[2];
+  const outputs = new Float32Array(count * outClasses);
   for (let start = 0; start < count; start += batchSize) {
     if (cancelled()) return { type: 'cancelled', job: hooks.job };
     const n = Math.min(batchSize, count - start);
     const probs = tf.tidy(() => model.predict(imagesToTensor(ds, start, n)) as tf.Tensor);
     const p = (await probs.data()) as Float32Array;
     probs.dispose();
-    for (let i = 0; i < n; i++) {
-      const row = p.subarray(i * classes, (i + 1) * classes);
-      let best = 0;
-      for (let c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
-      const label = ds.labels[start + i];
-      confusion[label][best]++;
-      if (best === label) correct++;
-      lossSum -= Math.log(Math.max(row[label], 1e-7));
-      if (start + i < sampleCount) {
-        const size = ds.entry.shape[0] * ds.entry.shape[1] * ds.entry.shape[2];
-        samples.push({ index: start + i, label, predicted: best, probabilities: Array.from(row),
-          pixels: ds.images.slice((start + i) * size, (start + i + 1) * size), shape: ds.entry.shape });
-      }
-    }
-    report('accuracy', (start + n) / count, `accuracy ${start + n}/${count}`);
+    if (p.length !== n * outClasses) throw new Error(`the model returned ${p.length / n} values per image, expected ${outClasses}`);
+    outputs.set(p, start * outClasses);
+    report('accuracy', (start + n) / count, `${labels ? 'accuracy' : 'outputs'} ${start + n}/${count}`);
     await yieldNow();
+  }
+  hooks.onOutputs?.(outputs);
+  const stats = labels ? accuracyStats(outputs, labels, count, outClasses) : { accuracy: NaN, loss: NaN, confusion: [] };
+  const fid = hooks.reference ? fidelity(hooks.reference, outputs, count, outClasses) : undefined;
+  const samples: SamplePrediction[] = [];
+  for (let i = 0; i < Math.min(options.sampleCount ?? 8, count); i++) {
+    samples.push({ index: i, label: labels ? labels[i] : -1, predicted: argmaxRow(outputs, i, outClasses),
+      probabilities: Array.from(probabilitiesRow(outputs, i, outClasses)),
+      pixels: ds.images.slice(i * size, (i + 1) * size), shape: ds.entry.shape });
   }
 
   const latencyRuns = Math.max(options.latencyRuns ?? 30, 1);
@@ -128,9 +129,9 @@ export async function evaluateModel(target: TfModel | Classifier, ds: Dataset, o
     backend: tf.getBackend() as EvalOutcome extends { backend: infer B } ? B : never,
     dataset: ds.entry.id,
     count,
-    accuracy: correct / count,
-    loss: lossSum / count,
-    confusion,
+    labelled: Boolean(labels),
+    ...stats,
+    ...(fid ? { fidelity: fid } : {}),
     latency: { medianMs: percentile(times, 50), p90Ms: percentile(times, 90), runs: times.length },
     throughput: { batch: tBatch, imagesPerSec },
     samples,

@@ -6,7 +6,10 @@ import type { CompressedSummary } from '../model/compress/session';
 import type { ModelInfo } from '../model/modelInfo';
 import type { CompressionPlan } from '../model/plan';
 import type { ModelFile } from '../model/modelFiles';
-import type { DatasetEntry } from '../model/dataset';
+import type { DatasetEntry, Preprocessing } from '../model/dataset';
+import type { Fidelity } from './metrics';
+
+export type { Fidelity } from './metrics';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -40,6 +43,7 @@ export interface ProgressEvent {
 /** A validation image's prediction, for the sample strip and for cross-backend checks. */
 export interface SamplePrediction {
   index: number;
+  /** the true class, or −1 in an unlabelled split */
   label: number;
   predicted: number;
   probabilities: number[];
@@ -54,12 +58,16 @@ export interface EvalResult {
   backend: BackendName;
   dataset: string;
   count: number;
+  /** whether the split has labels; without them accuracy and loss are NaN and confusion is empty */
+  labelled: boolean;
   /** top-1 accuracy in [0, 1]. */
   accuracy: number;
   /** mean categorical cross-entropy, −ln p(label), with p clipped to ≥ 1e-7. */
   loss: number;
   /** confusion[label][predicted] = count. */
   confusion: number[][];
+  /** agreement with and mean KL from the original model on the same inputs (a compressed model's evaluation; the original's own is 1 and 0) */
+  fidelity?: Fidelity;
   /** batch-1 predict latency in ms after warm-up. */
   latency: { medianMs: number; p90Ms: number; runs: number };
   throughput: { batch: number; imagesPerSec: number };
@@ -103,13 +111,43 @@ export interface SensitivityRequest {
 /** accuracy[i][j] = top-1 with only layers[i] compressed at levels[j], on `count` validation samples. */
 export interface SensitivityResult {
   technique: SensitivityRequest['technique'];
+  /** what `accuracy` and `baseline` hold: top-1 accuracy, or (unlabelled data) top-1 agreement with the original */
+  metric: 'accuracy' | 'agreement';
   levels: number[];
   layers: string[];
   accuracy: number[][];
-  /** top-1 of the uncompressed model on the same samples */
+  /** bytes[i][j] = compact-file bytes of layers[i]'s tensors compressed at levels[j] (exact record sizes) */
+  bytes: number[][];
+  /** compact-file bytes of each layer's tensors uncompressed */
+  baseBytes: number[];
+  /** compact-file bytes of the whole uncompressed model */
+  totalBytes: number;
+  /** top-1 of the uncompressed model on the same samples (1 for agreement) */
   baseline: number;
   count: number;
 }
+
+/** A dropped data file: its path (folder/…/name, as picked or dropped) and contents. */
+export interface DataFile {
+  name: string;
+  blob: Blob;
+}
+
+/** What dropped images are fitted to: the loaded model's input and class count, and the preprocessing to start with. */
+export interface ImportTarget {
+  shape: [number, number, number];
+  classes: number;
+  preprocessing: Preprocessing;
+}
+
+/** A user data set the worker now holds: its entry (pass it to evaluate) and what was assumed or skipped. */
+export interface ImportedData {
+  entry: DatasetEntry;
+  notes: string[];
+}
+
+/** Sizes in bytes of a compression's exports (raw, gzip -9, zip; see CompressedSummary). */
+export type CompressedSizes = CompressedSummary['sizes'];
 
 /** The worker's typed interface (Comlink). The page never runs TF.js itself. */
 export interface StudioApi {
@@ -121,10 +159,29 @@ export interface StudioApi {
   compress(job: number, plan: CompressionPlan): Promise<CompressOutcome>;
   /** Drops the current compression; evaluations measure the original again. */
   clearCompression(): void;
+  /**
+   * Reads dropped data (a folder of images, one subfolder per class or none; or a catalog-format
+   * entry .json with its .u8 files) into a data set under `id`, replacing one of that id. Images
+   * are decoded and resized to `target.shape` in the worker. Undefined when cancelled.
+   */
+  importData(job: number, id: string, name: string, files: DataFile[], target: ImportTarget, onProgress: (p: ProgressEvent) => void): Promise<ImportedData | undefined>;
+  /**
+   * Evaluates on `dataset` (its bytes fetched from baseUrl, or an imported set's), fitted to the
+   * model's input shape and preprocessed by the entry's scale/mean/std. A compressed model's
+   * result carries its fidelity to the original on the same inputs.
+   */
   evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void, target?: EvalTarget): Promise<EvalOutcome>;
   /** The bytes of the current compression's export (exactly the measured file), for download. */
   exportModel(format: ExportFormat, job: number): Promise<{ fileName: string; bytes: Uint8Array }>;
   /** Per-layer sensitivity of the loaded model; undefined when cancelled. */
   sensitivity(job: number, dataset: DatasetEntry, baseUrl: string, request: SensitivityRequest, onProgress: (p: ProgressEvent) => void): Promise<SensitivityResult | undefined>;
   cancel(job: number): void;
+  /**
+   * compress without waiting for the DEFLATE-based sizes: answers once the model is compressed,
+   * exported and loaded from its export, with the summary's gzip and zip lengths NaN; they are
+   * measured meanwhile on another thread, and compressedSizes(job) gives them. Evaluate at once.
+   */
+  compressStaged(job: number, plan: CompressionPlan): Promise<CompressOutcome>;
+  /** The exact sizes of `job`'s compression once measured; undefined when a newer one superseded it. */
+  compressedSizes(job: number): Promise<CompressedSizes | undefined>;
 }

@@ -23,6 +23,24 @@ describe('measureSensitivity', () => {
     expect(r.baseline - r.accuracy[2][1]).toBeGreaterThan(r.baseline - r.accuracy[0][1]);
   });
 
+  it('reports exact compact bytes per layer and level, and scores unlabelled data by agreement', async () => {
+    const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
+    const val = readDataset('mnist', 'val');
+    const r = await measureSensitivity(parts, { entry: { ...val.entry, labels: undefined }, images: val.images }, { technique: 'quantize', levels: [8, 2], limit: 200 },
+      { isCancelled: () => false, onProgress: () => {} });
+    if (!r) throw new Error('cancelled');
+    expect(r.metric).toBe('agreement');
+    expect(r.baseline).toBe(1);
+    // 8-bit keeps nearly every top-1; 2-bit on the first layer changes more of them.
+    expect(r.accuracy[0][0]).toBeGreaterThan(0.97);
+    expect(r.accuracy[0][1]).toBeLessThan(r.accuracy[0][0]);
+    // fc1 is 784×300 float32 (+ 300 biases): ~941 KB uncompressed, ~1/4 at 8 bits, ~1/16 at 2 bits.
+    expect(r.baseBytes[0]).toBeGreaterThan(784 * 300 * 4);
+    expect(r.bytes[0][0]).toBeLessThan(r.baseBytes[0] / 3.5);
+    expect(r.bytes[0][1]).toBeLessThan(r.bytes[0][0] / 3);
+    expect(r.totalBytes).toBeGreaterThan(r.baseBytes.reduce((a, b) => a + b, 0));
+  });
+
   it('stops when cancelled', async () => {
     const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
     let calls = 0;

@@ -1,14 +1,17 @@
 /**
  * Per-layer sensitivity (as AIMET and Sparsify offer): the accuracy when each compressible layer
  * alone is pruned or quantized at several levels, every other layer left as it is. Each cell is a
- * real compression of that one layer (through the same plan code) evaluated on the validation split.
+ * real compression of that one layer (through the same plan code) evaluated on the validation split
+ * (on an unlabelled split: top-1 agreement with the original model instead of accuracy).
  */
 import type { Dataset } from '../model/dataset';
 import { compressModel, kernelTargetsOf } from '../model/compress';
+import { compactBytes } from '../model/export';
+import { EMPTY_PLAN } from '../model/plan';
 import type { CompressionPlan } from '../model/plan';
 import { loadParts, type ModelParts } from '../model/weights';
 import { evaluateModel } from './evaluate';
-import type { SensitivityRequest, SensitivityResult } from './protocol';
+import type { EvalResult, SensitivityRequest, SensitivityResult } from './protocol';
 
 /** The plan that compresses only `layer` at `level` (a prune ratio, or bits per weight). */
 export function singleLayerPlan(technique: SensitivityRequest['technique'], layer: string, level: number): CompressionPlan {
@@ -35,32 +38,48 @@ export async function measureSensitivity(parts: ModelParts, ds: Dataset, request
   const accuracy: number[][] = [];
   const evalOptions = { limit: request.limit, latencyRuns: 1, warmupRuns: 0, throughputBatch: 1 };
   // The baseline on exactly the same samples, so every drop compares like with like.
+  // Without labels each cell is scored by top-1 agreement with the original model's outputs.
   const original = await loadParts(parts);
   let baseline: number;
+  let reference: Float32Array | undefined;
   try {
-    const r = await evaluateModel(original, ds, evalOptions, { job: 0, isCancelled: hooks.isCancelled });
+    const r = await evaluateModel(original, ds, evalOptions, { job: 0, isCancelled: hooks.isCancelled, onOutputs: (o) => { reference = o; } });
     if (r.type !== 'done') return undefined;
-    baseline = r.accuracy;
+    baseline = ds.labels ? r.accuracy : 1;
   } finally {
     original.dispose();
   }
+  // Compact-file bytes of each layer's tensors (exact record sizes), uncompressed and per cell.
+  const layerBytes = (out: ReturnType<typeof compressModel>, layer: string) => {
+    const { perTensor } = compactBytes(out.compressed);
+    return out.tensors.reduce((sum, t, k) => (t.layer === layer ? sum + perTensor[k] : sum), 0);
+  };
+  const plain = compressModel(parts, EMPTY_PLAN);
+  const totalBytes = compactBytes(plain.compressed).total;
+  const baseBytes = layers.map((layer) => layerBytes(plain, layer));
+  const bytes: number[][] = [];
+  const score = (r: EvalResult) => (ds.labels ? r.accuracy : (r.fidelity?.agreement ?? NaN));
   let done = 1;
   hooks.onProgress(done, total, 'baseline');
   for (const layer of layers) {
     const row: number[] = [];
+    const sizes: number[] = [];
     for (const level of request.levels) {
       if (hooks.isCancelled()) return undefined;
-      const model = await loadParts(compressModel(parts, singleLayerPlan(request.technique, layer, level)).parts);
+      const out = compressModel(parts, singleLayerPlan(request.technique, layer, level));
+      sizes.push(layerBytes(out, layer));
+      const model = await loadParts(out.parts);
       try {
-        const r = await evaluateModel(model, ds, evalOptions, { job: 0, isCancelled: hooks.isCancelled });
+        const r = await evaluateModel(model, ds, evalOptions, { job: 0, isCancelled: hooks.isCancelled, reference: ds.labels ? undefined : reference });
         if (r.type !== 'done') return undefined;
-        row.push(r.accuracy);
+        row.push(score(r));
       } finally {
         model.dispose();
       }
       hooks.onProgress(++done, total, `${layer} at ${request.technique === 'prune' ? `${Math.round(level * 100)} %` : `${level} bits`}`);
     }
     accuracy.push(row);
+    bytes.push(sizes);
   }
-  return { technique: request.technique, levels: request.levels, layers, accuracy, baseline, count: Math.min(request.limit ?? ds.entry.count, ds.entry.count) };
+  return { technique: request.technique, metric: ds.labels ? 'accuracy' : 'agreement', levels: request.levels, layers, accuracy, baseline, bytes, baseBytes, totalBytes, count: Math.min(request.limit ?? ds.entry.count, ds.entry.count) };
 }

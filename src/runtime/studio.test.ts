@@ -53,6 +53,43 @@ describe('createStudio', () => {
     expect(await running).toEqual<EvalOutcome>({ type: 'cancelled', job: 2 });
   });
 
+  it('imports a catalog-format data file without labels, fits it to the model and measures fidelity', async () => {
+    const studio = createStudio();
+    await studio.init('wasm');
+    const info = await studio.loadModel({ kind: 'files', name: 'lenet-5', files: [file('lenet-5', 'model.json'), file('lenet-5', 'weights.bin')] });
+    // 300 MNIST digits downsampled to 14×14 (every other pixel), no labels file.
+    const src = readFileSync(join(ROOT, 'public', val.images));
+    const small = new Uint8Array(300 * 196);
+    for (let n = 0; n < 300; n++) for (let y = 0; y < 14; y++) for (let x = 0; x < 14; x++) small[n * 196 + y * 14 + x] = src[n * 784 + y * 2 * 28 + x * 2];
+    const entry = { id: 'mine', name: 'Mine', split: 'val', count: 300, shape: [14, 14, 1], images: 'px.u8', scale: 1 / 255 };
+    const files = [{ name: 'd/mine.json', blob: new Blob([JSON.stringify(entry)]) }, { name: 'd/px.u8', blob: new Blob([small]) }];
+    const target = { shape: [28, 28, 1] as [number, number, number], classes: 10, preprocessing: { scale: 1 / 255, mean: [0], std: [1] } };
+    const imported = await studio.importData(1, 'user-1', 'mine', files, target, () => {});
+    if (!imported) throw new Error('cancelled');
+    expect(imported.entry).toMatchObject({ id: 'user-1', count: 300, shape: [14, 14, 1], classes: [] });
+    expect(imported.notes.join(' ')).toMatch(/no labels: measured by fidelity.*resized to the model's 28×28×1 input/);
+    expect(info.inputShape).toEqual([-1, 28, 28, 1]);
+    const original = await studio.evaluate(2, imported.entry, base, { latencyRuns: 1 }, () => {});
+    if (original.type !== 'done') throw new Error('cancelled');
+    expect(original.labelled).toBe(false);
+    expect(original.fidelity).toEqual({ agreement: 1, meanKl: 0 });
+    expect(original.samples[0].shape).toEqual([28, 28, 1]);
+    await studio.compress(3, { version: 1, quantize: { bits: 2 } });
+    const two = await studio.evaluate(4, imported.entry, base, { latencyRuns: 1 }, () => {}, 'compressed');
+    await studio.compress(5, { version: 1, quantize: { bits: 8 } });
+    const eight = await studio.evaluate(6, imported.entry, base, { latencyRuns: 1 }, () => {}, 'compressed');
+    if (two.type !== 'done' || eight.type !== 'done' || !two.fidelity || !eight.fidelity) throw new Error('no fidelity');
+    expect(eight.fidelity.agreement).toBeGreaterThan(0.97);
+    expect(eight.fidelity.meanKl).toBeLessThan(two.fidelity.meanKl);
+    expect(two.fidelity.agreement).toBeLessThanOrEqual(eight.fidelity.agreement);
+    // A preprocessing the model was not trained for changes what it sees: the reference is recomputed for it.
+    const inverted = await studio.evaluate(7, { ...imported.entry, scale: 2 / 255, mean: [1] }, base, { latencyRuns: 1 }, () => {}, 'compressed');
+    expect(inverted.type === 'done' && inverted.fidelity && inverted.fidelity.agreement).toBeGreaterThan(0.9);
+    await expect(studio.evaluate(8, { ...imported.entry, std: [0] }, base, {}, () => {})).rejects.toThrow(/std must be positive/);
+    await expect(studio.importData(9, 'user-2', 'x', [{ name: 'a/cat/1.png', blob: new Blob([new Uint8Array(4)]) }, { name: 'a/dog/2.png', blob: new Blob([new Uint8Array(4)]) }], target, () => {}))
+      .rejects.toThrow(/found 2 class folders \(cat, dog\) but the model outputs 10 classes/);
+  });
+
   it('a newer compression supersedes a queued one; exports come from the measured job only', async () => {
     const studio = createStudio();
     await studio.init('wasm');

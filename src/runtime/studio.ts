@@ -4,11 +4,14 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { makeDataset, type Dataset, type DatasetEntry } from '../model/dataset';
+import { checkPreprocessing, makeDataset, preprocessingOf, type Dataset, type DatasetEntry } from '../model/dataset';
+import { fitDataset, imageInputShape } from '../model/data/imageFit';
+import { toClassifier } from '../model/classifier';
+import { importDataFiles } from './importData';
 import { loadModelFiles } from '../model/modelInfo';
 import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
 import { checkModelFiles, toArtifacts } from '../model/modelFiles';
-import { runCompression, type CompressionSession } from '../model/compress/session';
+import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
 import { EMPTY_PLAN, parsePlan, type CompressionPlan } from '../model/plan';
 import { loadTfModel, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { supportedLayerClasses } from '../model/modelInfo';
@@ -16,7 +19,7 @@ import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels'
 import { selectBackend } from './backend';
 import { evaluateModel } from './evaluate';
 import { measureSensitivity } from './sensitivity';
-import type { BackendChoice, BackendInfo, CompressOutcome, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
+import type { BackendChoice, BackendInfo, CompressedSizes, CompressOutcome, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const res = await fetch(url);
@@ -49,6 +52,8 @@ export function createStudio(): StudioApi {
   let compressedModel: TfModel | undefined;
   let latestCompressJob = 0;
   let sessionJob = -1;
+  /** The gzip/zip measurement of a compression, running on another thread while the model is evaluated. */
+  let sizing: { job: number; promise: Promise<CompressedSizes | undefined>; cancel(): void } | undefined;
   /** Builds the compressed model from its exported TF.js files, exactly as a user's app would load them (tf.loadLayersModel or tf.loadGraphModel). */
   const loadExported = (s: CompressionSession) => {
     const files = s.tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer }));
@@ -60,14 +65,35 @@ export function createStudio(): StudioApi {
     session = undefined;
   };
   const datasets = new Map<string, Promise<Dataset>>();
+  /** Data sets resized/converted to a model's input shape, per source set and shape. */
+  const fitted = new WeakMap<Dataset, Map<string, Dataset>>();
+  /** The original model's outputs on the last data it was evaluated on (fidelity compares with them). */
+  let reference: { key: string; outputs: Float32Array } | undefined;
+  /**
+   * `entry`'s samples as `target` consumes them: fitted to its input shape (bilinear, channel
+   * conversion) and preprocessed by the entry's scale/mean/std (which the page may have edited).
+   */
+  const prepared = async (entry: DatasetEntry, baseUrl: string, target: TfModel): Promise<Dataset> => {
+    const source = await dataset(entry, baseUrl);
+    const shape = imageInputShape(toClassifier(target).inputShape);
+    let byShape = fitted.get(source);
+    if (!byShape) fitted.set(source, (byShape = new Map()));
+    const key = shape.join('×');
+    let fit = byShape.get(key);
+    if (!fit) byShape.set(key, (fit = fitDataset(source, shape)));
+    const preprocessing = checkPreprocessing(preprocessingOf(entry), shape[2]);
+    return { ...fit, entry: { ...fit.entry, name: entry.name, scale: preprocessing.scale, mean: preprocessing.mean, std: preprocessing.std } };
+  };
+  const referenceKey = (ds: Dataset) => JSON.stringify([ds.entry.id, ds.entry.shape, preprocessingOf(ds.entry), tf.getBackend()]);
   const cancelled = new Set<number>();
   registerWasmTrainingKernels();
 
   const dataset = (entry: DatasetEntry, baseUrl: string) => {
     let p = datasets.get(entry.id);
     if (!p) {
-      p = Promise.all([fetchBytes(new URL(entry.images, baseUrl).href), fetchBytes(new URL(entry.labels, baseUrl).href)])
-        .then(([images, labels]) => makeDataset(entry, new Uint8Array(images), new Uint8Array(labels)));
+      const labelsUrl = entry.labels ? new URL(entry.labels, baseUrl).href : undefined;
+      p = Promise.all([fetchBytes(new URL(entry.images, baseUrl).href), labelsUrl ? fetchBytes(labelsUrl) : undefined])
+        .then(([images, labels]) => makeDataset(entry, new Uint8Array(images), labels ? new Uint8Array(labels) : undefined));
       p.catch(() => datasets.delete(entry.id));
       datasets.set(entry.id, p);
     }
@@ -79,6 +105,7 @@ export function createStudio(): StudioApi {
 
     async setBackend(choice: BackendChoice): Promise<BackendInfo> {
       const info = await selectBackend(choice);
+      reference = undefined;
       // Variables belong to the backend they were made on: rebuild the model on the new one.
       if (checked && model) {
         const next = await loadTfModel(toArtifacts(checked));
@@ -106,6 +133,7 @@ export function createStudio(): StudioApi {
         throw e;
       }
       latestCompressJob++; // a compression of the previous model still queued must not install itself
+      reference = undefined;
       model?.dispose();
       dropCompression();
       model = loaded.model;
@@ -115,22 +143,10 @@ export function createStudio(): StudioApi {
     },
 
     async compress(job: number, plan: CompressionPlan): Promise<CompressOutcome> {
-      if (!parts) throw new Error('no model is loaded');
-      latestCompressJob = job;
-      // Let queued messages in first: a newer compress or a cancel makes this one moot.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (job !== latestCompressJob || cancelled.has(job)) return { type: 'cancelled', job };
-      const next = runCompression(parts, parsePlan(plan));
-      const built = await loadExported(next);
-      if (job !== latestCompressJob) {
-        built.dispose();
-        return { type: 'cancelled', job };
-      }
-      dropCompression();
-      session = next;
-      sessionJob = job;
-      compressedModel = built;
-      return { type: 'done', job, summary: next.summary };
+      const staged = await api.compressStaged(job, plan);
+      if (staged.type !== 'done') return staged;
+      const sizes = await api.compressedSizes(job);
+      return sizes ? { ...staged, summary: { ...staged.summary, sizes } } : { type: 'cancelled', job };
     },
 
     clearCompression() {
@@ -149,18 +165,49 @@ export function createStudio(): StudioApi {
       if (!model) throw new Error('no model is loaded');
       if (target === 'compressed' && !compressedModel) throw new Error('nothing is compressed yet');
       onProgress({ type: 'progress', job, phase: 'data', fraction: 0, message: `loading ${entry.name}` });
-      const ds = await dataset(entry, baseUrl);
-      const current = target === 'compressed' ? (compressedModel as TfModel) : model;
+      const original = model;
+      const current = target === 'compressed' ? (compressedModel as TfModel) : original;
+      const ds = await prepared(entry, baseUrl, current);
+      const isCancelled = () => cancelled.has(job) || (current !== model && current !== compressedModel);
       let last = 0;
       try {
-        return await evaluateModel(current, ds, options, {
+        const key = referenceKey(ds);
+        let ref = target === 'compressed' && reference?.key === key ? reference.outputs : undefined;
+        if (target === 'compressed' && !ref) {
+          // The original's outputs on these inputs are not at hand (new data or preprocessing): compute them.
+          onProgress({ type: 'progress', job, phase: 'data', fraction: 0, message: 'original model outputs' });
+          const r = await evaluateModel(original, ds, { ...options, latencyRuns: 1, warmupRuns: 0, throughputBatch: 1 }, { job, isCancelled, onOutputs: (o) => { ref = o; } });
+          if (r.type !== 'done') return r;
+          reference = { key, outputs: ref as unknown as Float32Array };
+        }
+        const result = await evaluateModel(current, ds, options, {
           job,
-          isCancelled: () => cancelled.has(job) || (current !== model && current !== compressedModel),
+          isCancelled,
+          reference: ref,
+          onOutputs: target === 'original' ? (outputs) => { reference = { key, outputs }; } : undefined,
           onProgress: (phase, fraction, message) => {
             last = Math.max(last, fraction);
             onProgress({ type: 'progress', job, phase, fraction: last, message });
           },
         });
+        // The original compared with itself: full agreement, no divergence.
+        if (result.type === 'done' && target === 'original') result.fidelity = { agreement: 1, meanKl: 0 };
+        return result;
+      } finally {
+        cancelled.delete(job);
+      }
+    },
+
+    async importData(job, id, name, files, target, onProgress) {
+      try {
+        const data = await importDataFiles(id, name, files, target, {
+          isCancelled: () => cancelled.has(job),
+          onProgress: (done, total) => onProgress({ type: 'progress', job, phase: 'data', fraction: done / total, message: `decoding image ${done}/${total}` }),
+        });
+        if (!data) return undefined;
+        datasets.set(id, Promise.resolve(data.dataset));
+        if (reference && JSON.parse(reference.key)[0] === id) reference = undefined;
+        return { entry: data.dataset.entry, notes: data.notes };
       } finally {
         cancelled.delete(job);
       }
@@ -182,6 +229,38 @@ export function createStudio(): StudioApi {
 
     cancel(job: number) {
       cancelled.add(job);
+    },
+
+    async compressStaged(job: number, plan: CompressionPlan): Promise<CompressOutcome> {
+      if (!parts) throw new Error('no model is loaded');
+      latestCompressJob = job;
+      // Let queued messages in first: a newer compress or a cancel makes this one moot.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (job !== latestCompressJob || cancelled.has(job)) return { type: 'cancelled', job };
+      const next = compressUnmeasured(parts, parsePlan(plan));
+      // The DEFLATE lengths take another core while this one loads and evaluates the model.
+      sizing?.cancel();
+      const measuring = measureSizesOffThread(next);
+      sizing = { job, ...measuring };
+      const built = await loadExported(next);
+      if (job !== latestCompressJob) {
+        built.dispose();
+        measuring.cancel();
+        return { type: 'cancelled', job };
+      }
+      dropCompression();
+      session = next;
+      sessionJob = job;
+      compressedModel = built;
+      return { type: 'done', job, summary: next.summary };
+    },
+
+    async compressedSizes(job: number): Promise<CompressedSizes | undefined> {
+      if (sizing?.job !== job) return undefined;
+      const sizes = await sizing.promise;
+      if (!sizes || job !== sessionJob || !session) return undefined;
+      session.summary.sizes = sizes;
+      return sizes;
     },
   };
   return api;

@@ -1,38 +1,74 @@
 /**
- * "Auto": per-layer settings for a target accuracy drop, from a sensitivity table. Each layer gets
- * an equal share of the budget, d = target / L, and the most aggressive level whose drop *alone*
- * stays within d (drops of separately compressed layers roughly add up). The choice is explained
- * layer by layer; the combined plan is then measured like any other, so the drop it really
- * causes is shown, not assumed.
+ * "Auto": per-layer settings from a sensitivity table, for a target accuracy drop or a target
+ * size. Greedy on exchange rates: starting from nothing compressed, it repeatedly moves one layer
+ * to a more compressed level, taking the move that saves the most bytes per point of accuracy
+ * lost (moves that lose nothing first), until
+ *   - target drop: no further move fits in the remaining budget, or
+ *   - target size: the estimated compact size is at or under the target.
+ * Estimates add up single-layer figures: size = whole model − Σ layer bytes + Σ chosen layer bytes
+ * (exact record sizes, so this part is exact up to the header), drop = Σ single-layer drops (an
+ * approximation: drops of separately compressed layers roughly add up). The plan is then measured
+ * like any other, so the drop and size it really gives are shown, not assumed.
  */
 import type { CompressionPlan, LayerOverride } from '../model/plan';
 import type { SensitivityResult } from '../runtime/protocol';
 
+/** What auto aims for: at most `drop` accuracy lost (fraction), or at most `bytes` of compact file. */
+export type AutoTarget = { drop: number } | { bytes: number };
+
 export interface AutoChoice {
   plan: CompressionPlan;
-  /** one line per layer: what was chosen and why */
+  /** one summary line, then one line per layer: what was chosen and why */
   explanation: string[];
+  /** estimated compact size (bytes) and accuracy drop (fraction) of the plan */
+  estimate: { bytes: number; drop: number };
 }
 
-const levelText = (r: SensitivityResult, level: number) => (r.technique === 'prune' ? `prune ${Math.round(level * 100)} %` : `${level} bits`);
+const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} KB` : `${n} B`);
+const points = (fraction: number) => `${(fraction * 100).toFixed(2)} points`;
 
-/** @param targetDrop allowed loss in accuracy (fraction, e.g. 0.005) against r.baseline, measured on the same samples. */
-export function autoPlan(r: SensitivityResult, targetDrop: number): AutoChoice {
-  const baseline = r.baseline;
-  const share = targetDrop / Math.max(1, r.layers.length);
-  // Most aggressive first: highest prune ratio, or fewest bits.
-  const order = r.levels.map((level, j) => ({ level, j })).sort((a, b) => (r.technique === 'prune' ? b.level - a.level : a.level - b.level));
-  const layers: Record<string, LayerOverride> = {};
-  const explanation: string[] = [];
-  r.layers.forEach((layer, i) => {
-    const pick = order.find(({ j }) => baseline - r.accuracy[i][j] <= share);
-    if (!pick) {
-      explanation.push(`${layer}: left as it is — every level costs more than ${(share * 100).toFixed(2)} points alone`);
-      return;
+/** @param target allowed loss (fraction of accuracy, against r.baseline on the same samples) or size in bytes. */
+export function autoPlan(r: SensitivityResult, target: AutoTarget): AutoChoice {
+  const L = r.layers.length;
+  const level = new Array<number>(L).fill(-1); // −1 = left as it is
+  const bytesAt = (i: number, j: number) => (j < 0 ? r.baseBytes[i] : r.bytes[i][j]);
+  // A level that scores above the baseline counts as no loss (noise on a subset), never as a gain.
+  const dropAt = (i: number, j: number) => (j < 0 ? 0 : Math.max(0, r.baseline - r.accuracy[i][j]));
+  const size = () => r.totalBytes - r.baseBytes.reduce((a, b) => a + b, 0) + level.reduce((a, j, i) => a + bytesAt(i, j), 0);
+  const drop = () => level.reduce((a, j, i) => a + dropAt(i, j), 0);
+  const done = () => ('bytes' in target ? size() <= target.bytes : false);
+
+  while (!done()) {
+    let best: { i: number; j: number; rate: number; saved: number } | undefined;
+    const budget = 'drop' in target ? target.drop - drop() : Infinity;
+    for (let i = 0; i < L; i++) {
+      for (let j = 0; j < r.levels.length; j++) {
+        const saved = bytesAt(i, level[i]) - bytesAt(i, j);
+        if (saved <= 0) continue;
+        const cost = dropAt(i, j) - dropAt(i, level[i]);
+        if (cost > budget + 1e-12) continue;
+        // Free moves (no added loss) rank by bytes saved, ahead of every costly move.
+        const rate = cost <= 0 ? Infinity : saved / cost;
+        if (!best || rate > best.rate || (rate === best.rate && saved > best.saved)) best = { i, j, rate, saved };
+      }
     }
-    const drop = (baseline - r.accuracy[i][pick.j]) * 100;
-    layers[layer] = r.technique === 'prune' ? { prune: pick.level } : { bits: pick.level };
-    explanation.push(`${layer}: ${levelText(r, pick.level)} (alone: ${drop <= 0 ? 'no loss' : `−${drop.toFixed(2)} points`}, budget ${(share * 100).toFixed(2)})`);
+    if (!best) break;
+    level[best.i] = best.j;
+  }
+
+  const text = (j: number) => (r.technique === 'prune' ? `prune ${Math.round(r.levels[j] * 100)} %` : `${r.levels[j]} bits`);
+  const metric = r.metric === 'agreement' ? 'agreement' : 'accuracy';
+  const layers: Record<string, LayerOverride> = {};
+  const lines = r.layers.map((name, i) => {
+    const j = level[i];
+    if (j < 0) return `${name}: left as it is (${kb(r.baseBytes[i])}) — ${'bytes' in target && done() ? 'not needed for the target' : 'every level costs more than the budget left'}`;
+    layers[name] = r.technique === 'prune' ? { prune: r.levels[j] } : { bits: r.levels[j] };
+    const d = dropAt(i, j);
+    return `${name}: ${text(j)} — ${kb(r.baseBytes[i])} → ${kb(r.bytes[i][j])}, alone ${d <= 0 ? `no ${metric} loss` : `−${points(d)}`}`;
   });
-  return { plan: { version: 1, layers }, explanation };
+  const estimate = { bytes: size(), drop: drop() };
+  const goal = 'drop' in target ? `at most ${points(target.drop)} of ${metric} lost` : `a compact file of at most ${kb(target.bytes)}`;
+  const reached = 'bytes' in target && !done() ? ` — not reachable with these levels; the smallest is ${kb(estimate.bytes)}` : '';
+  const summary = `Target ${goal}${reached}: estimated ${kb(estimate.bytes)} (from ${kb(r.totalBytes)}), −${points(estimate.drop)} (single-layer drops added up); the measured figures follow.`;
+  return { plan: { version: 1, layers }, explanation: [summary, ...lines], estimate };
 }

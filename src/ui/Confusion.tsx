@@ -4,7 +4,7 @@ import { useStudio } from '../state/store';
 export function Confusion() {
   const ev = useStudio((s) => s.evaluation);
   const datasets = useStudio((s) => s.datasets);
-  if (!ev) return null;
+  if (!ev || !ev.labelled) return null;
   const classes = datasets.find((d) => d.id === ev.dataset)?.classes ?? ev.confusion.map((_, i) => String(i));
   return (
     <details className="confusion" data-testid="confusion">

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { useStudio } from '../state/store';
 import type { BackendChoice } from '../runtime/protocol';
+import { DataPanel } from './DataPanel';
 
 const BACKEND_LABELS: Record<BackendChoice, string> = { auto: 'Auto (best available)', webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU (JavaScript)' };
 
@@ -36,9 +37,10 @@ export function Header() {
         <label>
           Data set
           <select data-testid="dataset-select" value={s.datasetId ?? ''} disabled={disabled} onChange={(e) => void s.selectDataset(e.target.value)}>
-            {s.datasets.map((d) => <option key={d.id} value={d.id}>{d.name} · {d.count.toLocaleString('en-US')}</option>)}
+            {s.datasets.map((d) => <option key={d.id} value={d.id}>{d.name} · {d.count.toLocaleString('en-US')}{d.labels ? '' : ' · no labels'}</option>)}
           </select>
         </label>
+        <DataPanel />
         <label>
           Backend
           <select data-testid="backend-select" value={s.backendChoice} disabled={disabled} onChange={(e) => void s.setBackend(e.target.value as BackendChoice)}>

@@ -16,10 +16,20 @@ export function Numbers() {
   if (!model) return <p className="placeholder">No model loaded yet.</p>;
   const original = model.size.raw;
   const pending: Cell = { text: '…' };
-  const rows: { name: string; base: Cell; comp?: Cell }[] = [
+  const agrees = cev?.fidelity ? `, same top-1 on ${formatPercent(cev.fidelity.agreement)}` : '';
+  // Unlabelled data: fidelity to the original (top-1 agreement, mean KL) takes the place of accuracy and loss.
+  const quality: { name: string; base: Cell; comp?: Cell }[] = ev && !ev.labelled ? [
+    { name: 'agreement', base: { text: '100 %', raw: 1, note: `top-1 same as original, ${formatCount(ev.count)} images, no labels` },
+      comp: cev?.fidelity ? { text: formatPercent(cev.fidelity.agreement), raw: cev.fidelity.agreement, note: `${((cev.fidelity.agreement - 1) * 100).toFixed(2)} points` } : pending },
+    { name: 'KL', base: { text: '0', raw: 0, note: 'mean KL(original ‖ model), nats' },
+      comp: cev?.fidelity ? { text: cev.fidelity.meanKl.toPrecision(3), raw: cev.fidelity.meanKl } : pending },
+  ] : [
     { name: 'accuracy', base: ev ? { text: formatPercent(ev.accuracy), raw: ev.accuracy, note: `top-1, ${formatCount(ev.count)} images` } : pending,
-      comp: cev ? { text: formatPercent(cev.accuracy), raw: cev.accuracy, note: ev ? `${((cev.accuracy - ev.accuracy) * 100).toFixed(2)} points` : '' } : pending },
-    { name: 'loss', base: ev ? { text: ev.loss.toFixed(4), raw: ev.loss } : pending, comp: cev ? { text: cev.loss.toFixed(4), raw: cev.loss } : pending },
+      comp: cev ? { text: formatPercent(cev.accuracy), raw: cev.accuracy, note: ev ? `${((cev.accuracy - ev.accuracy) * 100).toFixed(2)} points${agrees}` : '' } : pending },
+    { name: 'loss', base: ev ? { text: ev.loss.toFixed(4), raw: ev.loss } : pending, comp: cev ? { text: cev.loss.toFixed(4), raw: cev.loss, note: cev.fidelity ? `KL from original ${cev.fidelity.meanKl.toPrecision(3)}` : undefined } : pending },
+  ];
+  const rows: { name: string; base: Cell; comp?: Cell }[] = [
+    ...quality,
     { name: 'size', base: { text: formatBytes(original), raw: original, note: `TF.js files (${model.size.files.length})` },
       comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.raw), raw: compressed.sizes.tfjs.raw, note: `TF.js files · zip ${formatBytes(compressed.sizes.tfjs.zip)}` } : pending },
     { name: 'gzip', base: { text: formatBytes(model.size.gzip), raw: model.size.gzip, note: 'each file gzip -9' },

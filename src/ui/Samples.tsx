@@ -28,11 +28,11 @@ export function Samples() {
   const classes = datasets.find((d) => d.id === ev.dataset)?.classes ?? [];
   return (
     <figure className="samples" data-testid="samples">
-      <figcaption>First validation images: prediction (confidence)</figcaption>
+      <figcaption>First {ev.labelled ? 'validation ' : ''}images: prediction (confidence){ev.labelled ? '' : ' — no labels'}</figcaption>
       <ol>
         {ev.samples.map((s) => (
           <li key={s.index} data-testid="sample" data-predicted={s.predicted} data-label={s.label}
-            data-probabilities={JSON.stringify(s.probabilities)} className={s.predicted === s.label ? 'right' : 'wrong'}>
+            data-probabilities={JSON.stringify(s.probabilities)} className={s.label < 0 ? 'unlabelled' : s.predicted === s.label ? 'right' : 'wrong'}>
             <SampleImage sample={s} />
             <span>{classes[s.predicted] ?? s.predicted} ({(s.probabilities[s.predicted] * 100).toFixed(0)} %)</span>
           </li>

@@ -3,7 +3,7 @@ import { useStudio } from '../state/store';
 
 const LEVELS = { prune: [0.5, 0.7, 0.8, 0.9, 0.95], quantize: [8, 6, 4, 3, 2] };
 
-/** Per-layer sensitivity (accuracy drop of each layer compressed alone), and "auto" per-layer settings. */
+/** Per-layer sensitivity (accuracy drop of each layer compressed alone), and "auto" per-layer settings for a target drop or size. */
 export function SensitivityPanel() {
   const result = useStudio((s) => s.sensitivity);
   const explanation = useStudio((s) => s.autoExplanation);
@@ -12,6 +12,11 @@ export function SensitivityPanel() {
   const busy = useStudio((s) => Boolean(s.progress) || Boolean(s.sweep?.running) || !s.evaluation);
   const [technique, setTechnique] = useState<'prune' | 'quantize'>('prune');
   const [target, setTarget] = useState(0.5);
+  const [goal, setGoal] = useState<'drop' | 'size'>('drop');
+  const [sizeKb, setSizeKb] = useState('');
+  const metric = result?.metric === 'agreement' ? 'agreement' : 'accuracy';
+  // Until the user types a size, suggest a tenth of the uncompressed compact file.
+  const kbValue = sizeKb || (result ? String(Math.round(result.totalBytes / 10_000)) : '');
   const label = (level: number) => (result?.technique === 'prune' ? `${Math.round(level * 100)} %` : `${level} bit`);
   return (
     <section className="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analysis">
@@ -26,17 +31,25 @@ export function SensitivityPanel() {
         <button type="button" data-testid="sensitivity-run" disabled={busy} onClick={() => void runSensitivity({ technique, levels: LEVELS[technique] })}>Analyse</button>
         {result && (
           <>
-            <label>Auto: allow
-              <input type="number" min={0} max={20} step={0.1} value={target} data-testid="auto-target" onChange={(e) => setTarget(Number(e.target.value))} style={{ width: 56 }} />
-              points lost
+            <label>Auto for
+              <select value={goal} data-testid="auto-goal" onChange={(e) => setGoal(e.target.value as 'drop' | 'size')}>
+                <option value="drop">{metric} drop ≤</option>
+                <option value="size">compact size ≤</option>
+              </select>
             </label>
-            <button type="button" data-testid="auto-apply" disabled={busy} onClick={() => applyAuto(target / 100)}>Apply auto</button>
+            {goal === 'drop' ? (
+              <label><input type="number" min={0} max={20} step={0.1} value={target} data-testid="auto-target" onChange={(e) => setTarget(Number(e.target.value))} style={{ width: 56 }} aria-label={`allowed ${metric} drop in points`} /> points</label>
+            ) : (
+              <label><input type="number" min={1} step={1} value={kbValue} data-testid="auto-size" onChange={(e) => setSizeKb(e.target.value)} style={{ width: 72 }} aria-label="target compact size in KB" /> KB</label>
+            )}
+            <button type="button" data-testid="auto-apply" disabled={busy || (goal === 'size' && !(Number(kbValue) > 0))}
+              onClick={() => applyAuto(goal === 'drop' ? { drop: target / 100 } : { bytes: Number(kbValue) * 1000 })}>Apply auto</button>
           </>
         )}
       </div>
       {result && (
         <table className="sensitivity-table" data-testid="sensitivity-table">
-          <caption>Accuracy drop (points) with only that layer {result.technique === 'prune' ? 'pruned' : 'quantized'}, on the first {result.count.toLocaleString("en-US")} validation images (baseline {(result.baseline * 100).toFixed(2)} %)</caption>
+          <caption>{metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'} drop (points) with only that layer {result.technique === 'prune' ? 'pruned' : 'quantized'}, on the first {result.count.toLocaleString('en-US')} images (baseline {(result.baseline * 100).toFixed(2)} %); hover a cell for that layer&apos;s compact bytes</caption>
           <thead><tr><th scope="col">layer</th>{result.levels.map((l) => <th key={l} scope="col">{label(l)}</th>)}</tr></thead>
           <tbody>
             {result.layers.map((layer, i) => (
@@ -45,7 +58,7 @@ export function SensitivityPanel() {
                 {result.accuracy[i].map((a, j) => {
                   const drop = (result.baseline - a) * 100;
                   return (
-                    <td key={j} data-drop={drop.toFixed(3)} style={{ background: `color-mix(in srgb, var(--bad) calc(var(--heat) * ${Math.min(1, Math.max(0, drop) / 10).toFixed(3)}), transparent)` }}>
+                    <td key={j} data-drop={drop.toFixed(3)} title={`${layer} at ${label(result.levels[j])}: ${result.bytes[i][j].toLocaleString('en-US')} bytes (from ${result.baseBytes[i].toLocaleString('en-US')})`} style={{ background: `color-mix(in srgb, var(--bad) calc(var(--heat) * ${Math.min(1, Math.max(0, drop) / 10).toFixed(3)}), transparent)` }}>
                       {drop <= 0 ? '0' : `−${drop.toFixed(2)}`}
                     </td>
                   );

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readDataset, useWasm } from '../../cli/io';
-import type { Dataset } from '../dataset';
+import type { LabelledDataset } from '../dataset';
 import { imagesToTensor } from '../datasetTensor';
 import { fineTune } from './finetune';
 
@@ -13,7 +13,7 @@ function net(): tf.LayersModel {
   ] });
 }
 
-function loss(model: tf.LayersModel, ds: Dataset): number {
+function loss(model: tf.LayersModel, ds: LabelledDataset): number {
   return tf.tidy(() => {
     const p = model.predict(imagesToTensor(ds, 0, 500)) as tf.Tensor;
     const y = tf.oneHot(tf.tensor1d(Array.from(ds.labels.subarray(0, 500)), 'int32'), 10);
@@ -22,7 +22,7 @@ function loss(model: tf.LayersModel, ds: Dataset): number {
 }
 
 describe('fineTune', () => {
-  let train: Dataset;
+  let train: LabelledDataset;
   beforeAll(async () => { await useWasm(); train = readDataset('mnist', 'train'); });
 
   it('masked: lowers the loss and pruned weights stay exactly zero', async () => {

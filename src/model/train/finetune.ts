@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../core';
-import type { Dataset } from '../dataset';
+import type { LabelledDataset } from '../dataset';
 import { imagesAtToTensor } from '../datasetTensor';
 
 /** How a kernel is constrained during fine-tuning, by weight name (e.g. "fc1/kernel"). */
@@ -62,7 +62,7 @@ function project(model: tf.LayersModel, constraints: Map<string, WeightConstrain
  * Trains `model` in place on `train` with categorical cross-entropy and Adam, keeping the
  * constraints after every step. Labels are one-hot encoded from the data set's uint8 labels.
  */
-export async function fineTune(model: tf.LayersModel, train: Dataset, constraints: Map<string, WeightConstraint>, opts: FineTuneOptions): Promise<void> {
+export async function fineTune(model: tf.LayersModel, train: LabelledDataset, constraints: Map<string, WeightConstraint>, opts: FineTuneOptions): Promise<void> {
   const batchSize = opts.batchSize ?? 64;
   const count = Math.min(opts.limit ?? train.entry.count, train.entry.count);
   const classes = train.entry.classes.length;
