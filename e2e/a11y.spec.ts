@@ -9,6 +9,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.goto('/#backend=wasm');
       await studioPage(page).numbers.waitForEvaluation(modelCatalog()[0].name);
       await page.getByTestId('confusion').locator('summary').click();
+      await studioPage(page).data.open(); // the data & preprocessing popover, with its form
       const results = await new AxeBuilder({ page }).analyze();
       const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);

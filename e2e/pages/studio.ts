@@ -79,6 +79,32 @@ export class ErrorPanel {
   message = () => this.page.getByTestId('error-message');
 }
 
+/** Data & preprocessing panel (in the header): the user's images or data file, and the preprocessing form. */
+export class DataPanel {
+  constructor(readonly page: Page) {}
+  root = () => this.page.getByTestId('data-panel');
+  notes = () => this.page.getByTestId('data-notes');
+  async open() {
+    if ((await this.root().getAttribute('open')) === null) await this.root().locator('summary').click();
+  }
+  /** Picks a folder with the "Open image folder…" input, as a person would in the file dialog. */
+  async openFolder(path: string) {
+    await this.open();
+    await this.page.getByTestId('data-folder-input').setInputFiles(path);
+  }
+  async openFiles(files: { name: string; mimeType: string; buffer: Buffer }[]) {
+    await this.open();
+    await this.page.getByTestId('data-file-input').setInputFiles(files);
+  }
+  async setPreprocessing(p: { scale?: string; mean?: string; std?: string }) {
+    await this.open();
+    if (p.scale !== undefined) await this.page.getByTestId('pre-scale').fill(p.scale);
+    if (p.mean !== undefined) await this.page.getByTestId('pre-mean').fill(p.mean);
+    if (p.std !== undefined) await this.page.getByTestId('pre-std').fill(p.std);
+    await this.page.getByTestId('pre-apply').click();
+  }
+}
+
 export class ChartsPanel {
   constructor(readonly page: Page) {}
   root = () => this.page.getByTestId('charts');
@@ -86,7 +112,7 @@ export class ChartsPanel {
 }
 
 export function studioPage(page: Page) {
-  return { header: new HeaderPanel(page), numbers: new NumbersPanel(page), errors: new ErrorPanel(page), charts: new ChartsPanel(page) };
+  return { header: new HeaderPanel(page), numbers: new NumbersPanel(page), errors: new ErrorPanel(page), charts: new ChartsPanel(page), data: new DataPanel(page) };
 }
 
 export function modelFile(id: string, name: string) {

@@ -52,7 +52,7 @@ export async function importDataFiles(id: string, name: string, files: readonly 
     source: 'your images, decoded and resized in this page (nothing leaves it)',
   };
   const notes = [
-    `${plural(decoded.decoded.length, 'image')} from ${folder}/, stretched to ${h}×${w} ${c === 1 ? 'gray (Rec. 601 luma)' : 'RGB'}`,
+    `${plural(decoded.decoded.length, 'image')} from ${folder}${labelling.root ? '/' : ''}, stretched to ${h}×${w} ${c === 1 ? 'gray (Rec. 601 luma)' : 'RGB'}`,
     ...labelling.notes,
   ];
   if (decoded.failed.length) notes.push(`${plural(decoded.failed.length, 'file')} could not be decoded: ${decoded.failed.slice(0, 3).join('; ')}${decoded.failed.length > 3 ? '; …' : ''}`);

@@ -25,7 +25,7 @@ async function filesOf(entry: Entry): Promise<File[]> {
   return [];
 }
 
-/** Accepts model files or a model folder dropped anywhere on the page. */
+/** Accepts model files, a model folder, or data (images, an image folder, a catalog-format data file) dropped anywhere on the page. */
 export function DropOverlay() {
   const [over, setOver] = useState(false);
   const loadFiles = useStudio((s) => s.loadFiles);
@@ -60,5 +60,5 @@ export function DropOverlay() {
     };
   }, [loadFiles, reportError]);
   if (!over) return null;
-  return <div className="drop-overlay" data-testid="drop-overlay">Drop model.json and its .bin files (or their folder)</div>;
+  return <div className="drop-overlay" data-testid="drop-overlay">Drop a model (model.json and its .bin files, or their folder) — or images / a data file to measure it on</div>;
 }
