@@ -2,9 +2,14 @@
  * One compression of a loaded model, with every figure the studio shows computed from the files it
  * would write: per-layer and total bytes of the TF.js export (raw, gzip) and of the compact file,
  * parameters, sparsity and bits. Keeps the exports so "download" hands out the measured bytes.
+ *
+ * The gzip and zip lengths need a level-9 DEFLATE of every file, the slowest step by far; the
+ * studio runs it off its thread while it evaluates (compressUnmeasured + measureSizesOffThread),
+ * scripts and tests in one go (runCompression). Both give the same bytes.
  */
-import { gzipSync } from 'fflate';
-import { encodeCompactSized, exportTfjs, tfjsExportSizes, type TfjsExport } from '../export';
+import {
+  deflatedLength, deflatedLengthsAsync, encodeCompactSized, exportTfjs, sizesFromDeflated, type OffThread, type TfjsExport,
+} from '../export';
 import type { CompressionPlan } from '../plan';
 import type { CompressedModel, ModelParts } from '../weights';
 import { compressModel } from '.';
@@ -25,7 +30,11 @@ export interface CompressedLayer {
   structure?: string;
 }
 
-/** Sizes in bytes of both export formats of one compressed model. */
+/**
+ * Sizes in bytes of both export formats of one compressed model. gzip = each file after gzip -9
+ * (RFC 1952 framing, 18 bytes), zip = the length of the TF.js .zip download. After
+ * compressUnmeasured those DEFLATE-based figures are NaN until measureSizes fills them in.
+ */
 export interface CompressedSizes {
   tfjs: { raw: number; gzip: number; zip: number; files: { name: string; bytes: number; gzipBytes: number }[] };
   compact: { raw: number; gzip: number };
@@ -54,11 +63,21 @@ export interface CompressionSession {
   compact: Uint8Array;
 }
 
-/** Compresses `parts` by `plan` and measures both exports. */
+/** Compresses `parts` by `plan` and measures both exports, gzip and zip lengths included. */
 export function runCompression(parts: ModelParts, plan: CompressionPlan): CompressionSession {
+  const session = compressUnmeasured(parts, plan);
+  session.summary.sizes = measureSizes(session);
+  return session;
+}
+
+/**
+ * Compresses `parts` by `plan` and writes both exports; every figure of the summary is exact
+ * except the DEFLATE-based ones (tfjs gzip, per-file gzipBytes, zip, compact gzip), which are NaN:
+ * measureSizes or measureSizesOffThread computes them.
+ */
+export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan): CompressionSession {
   const out = compressModel(parts, plan);
   const tfjs = exportTfjs(out.compressed);
-  const tfjsSizes = tfjsExportSizes(tfjs);
   const { bytes: compact, size: { perTensor } } = encodeCompactSized(out.compressed);
   const layers = new Map<string, CompressedLayer & { zeros: number }>();
   out.tensors.forEach((t, i) => {
@@ -82,18 +101,40 @@ export function runCompression(parts: ModelParts, plan: CompressionPlan): Compre
   if (out.skipped.length) for (const t of out.tensors) if (t.kernel && !structure.has(t.layer)) structure.set(t.layer, out.skipped.join('; '));
   const rows = [...layers.values()].map(({ zeros, ...r }) => ({ ...r, sparsity: r.params ? zeros / r.params : 0, structure: structure.get(r.name) }));
   const params = rows.reduce((a, r) => a + r.params, 0);
+  const raw = tfjs.files.reduce((a, f) => a + f.bytes.length, 0);
   const summary: CompressedSummary = {
     plan,
     params,
     flops: { before: out.structural.before.flops, after: out.structural.after.flops },
     sparsity: params ? out.tensors.reduce((a, t) => a + t.sparsity * t.params, 0) / params : 0,
     sizes: {
-      tfjs: { raw: tfjsSizes.total, gzip: tfjsSizes.gzipTotal, zip: tfjsSizes.zipBytes, files: tfjsSizes.files },
-      compact: { raw: compact.length, gzip: gzipSync(compact, { level: 9 }).length },
+      tfjs: { raw, gzip: NaN, zip: NaN, files: tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.length, gzipBytes: NaN })) },
+      compact: { raw: compact.length, gzip: NaN },
     },
     layers: rows,
     fallbacks: tfjs.tensors.filter((t) => t.fallback).map((t) => `${t.name}: ${t.fallback}`),
     skipped: out.skipped,
   };
   return { parts: out.parts, compressed: out.compressed, summary, tfjs, compact };
+}
+
+/** Every size of the session's exports from one level-9 DEFLATE length per file (TF.js files, then the compact file). */
+function sizesOf(session: CompressionSession, deflated: readonly number[]): CompressedSizes {
+  const files = session.tfjs.files;
+  const tfjs = sizesFromDeflated(files, deflated.slice(0, files.length));
+  return {
+    tfjs: { raw: tfjs.total, gzip: tfjs.gzipTotal, zip: tfjs.zipBytes, files: tfjs.files },
+    compact: { raw: session.compact.length, gzip: 10 + deflated[files.length] + 8 },
+  };
+}
+
+/** The session's exact sizes, gzip and zip lengths included, computed on this thread. */
+export function measureSizes(session: CompressionSession): CompressedSizes {
+  return sizesOf(session, [...session.tfjs.files.map((f) => f.bytes), session.compact].map(deflatedLength));
+}
+
+/** measureSizes on another thread (one core), so evaluation can run meanwhile; cancel() stops it. */
+export function measureSizesOffThread(session: CompressionSession): OffThread<CompressedSizes> {
+  const lengths = deflatedLengthsAsync([...session.tfjs.files.map((f) => f.bytes), session.compact]);
+  return { promise: lengths.promise.then((d) => (d ? sizesOf(session, d) : undefined)), cancel: lengths.cancel };
 }

@@ -1,6 +1,6 @@
 import { gunzipSync, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { exportSizes, gzip9, zipFiles } from './exportFiles';
+import { deflatedLength, deflatedLengthsAsync, exportSizes, gzip9, sizesFromDeflated, zipFiles } from './exportFiles';
 
 const files = [
   { name: 'model.json', bytes: new TextEncoder().encode('{"hello": "world", "hello2": "world"}') },
@@ -29,6 +29,20 @@ describe('exportFiles', () => {
     expect(s.total).toBe(files[0].bytes.length + 1000);
     expect(s.gzipTotal).toBe(s.files[0].gzipBytes + s.files[1].gzipBytes);
     expect(s.zipBytes).toBe(zipFiles(files).length);
+  });
+
+  it('off the thread, the DEFLATE lengths are the same as on it, and give the same sizes', async () => {
+    const lengths = await deflatedLengthsAsync(files.map((f) => f.bytes)).promise;
+    expect(lengths).toEqual(files.map((f) => deflatedLength(f.bytes)));
+    expect(sizesFromDeflated(files, lengths as number[])).toEqual(exportSizes(files));
+    expect(await deflatedLengthsAsync([]).promise).toEqual([]);
+  });
+
+  it('a cancelled off-thread measurement resolves undefined', async () => {
+    const job = deflatedLengthsAsync([new Uint8Array(1 << 20).map((_, i) => (i * 2654435761) >>> 24)]);
+    job.cancel();
+    expect(await job.promise).toBeUndefined();
+    expect(() => sizesFromDeflated(files, [1])).toThrow(/2 files but 1 lengths/);
   });
 
   it('an empty export zips to an empty archive (22-byte end record)', () => {

@@ -4,7 +4,7 @@
  * `Content-Encoding: gzip` transfers, give or take its own gzip header). Every figure is the
  * length of real bytes — nothing is estimated — so the size the studio shows is what is downloaded.
  */
-import { deflateSync, gzipSync, zipSync, type Zippable } from 'fflate';
+import { deflate, deflateSync, gzipSync, zipSync, type Zippable } from 'fflate';
 
 /** One file of an export: a plain file name (no folders) and its bytes. */
 export interface ExportFile {
@@ -63,18 +63,75 @@ export function zipFiles(files: readonly ExportFile[]): Uint8Array {
  * Tests check both against gzip9 / zipFiles on every export. When `zip` is given, its length is used.
  */
 export function exportSizes(files: readonly ExportFile[], zip?: Uint8Array): ExportSizes {
+  const sizes = sizesFromDeflated(files, files.map((f) => deflatedLength(f.bytes)));
+  return zip ? { ...sizes, zipBytes: zip.length } : sizes;
+}
+
+/** Length in bytes of the level-9 raw DEFLATE stream of `bytes` (what gzip9 and zipFiles wrap). */
+export function deflatedLength(bytes: Uint8Array): number {
+  return deflateSync(bytes, { level: 9 }).length;
+}
+
+/**
+ * exportSizes from each file's level-9 DEFLATE length (`deflated[i]` for `files[i]`, e.g. from
+ * deflatedLengthsAsync), by the gzip and zip framing formulas above.
+ */
+export function sizesFromDeflated(files: readonly ExportFile[], deflated: readonly number[]): ExportSizes {
+  if (deflated.length !== files.length) throw new Error(`sizesFromDeflated: ${files.length} files but ${deflated.length} lengths`);
   const encoder = new TextEncoder();
   let zipBytes = 22;
-  const sizes = files.map((f) => {
-    const deflated = deflateSync(f.bytes, { level: 9 }).length;
+  const sizes = files.map((f, i) => {
     const name = encoder.encode(f.name).length;
-    zipBytes += 30 + name + deflated + 46 + name;
-    return { name: f.name, bytes: f.bytes.length, gzipBytes: 10 + deflated + 8 };
+    zipBytes += 30 + name + deflated[i] + 46 + name;
+    return { name: f.name, bytes: f.bytes.length, gzipBytes: 10 + deflated[i] + 8 };
   });
   return {
     files: sizes,
     total: sizes.reduce((a, s) => a + s.bytes, 0),
     gzipTotal: sizes.reduce((a, s) => a + s.gzipBytes, 0),
-    zipBytes: zip ? zip.length : zipBytes,
+    zipBytes,
+  };
+}
+
+/** A computation running on another thread: its result, or undefined once cancelled. */
+export interface OffThread<T> {
+  promise: Promise<T | undefined>;
+  /** Stops the computation (its thread is terminated); the promise resolves undefined. */
+  cancel(): void;
+}
+
+/**
+ * deflatedLength of each buffer, computed off the calling thread by fflate's worker-based
+ * `deflate` (a Web Worker in browsers and workers, worker_threads in Node): the same code as
+ * deflateSync, so the same lengths. One buffer at a time, so it takes one core, not all of them.
+ * The buffers are copied to the helper thread; the caller keeps its own.
+ */
+export function deflatedLengthsAsync(buffers: readonly Uint8Array[]): OffThread<number[]> {
+  let stop: (() => void) | undefined;
+  let cancelled = false;
+  let settle: (v: number[] | undefined) => void = () => {};
+  const promise = new Promise<number[] | undefined>((resolve, reject) => {
+    settle = resolve;
+    const lengths: number[] = [];
+    const next = () => {
+      if (cancelled) return;
+      if (lengths.length === buffers.length) { resolve(lengths); return; }
+      stop = deflate(buffers[lengths.length], { level: 9 }, (err, out) => {
+        if (cancelled) return;
+        if (err) { reject(err); return; }
+        lengths.push(out.length);
+        next();
+      });
+    };
+    next();
+  });
+  return {
+    promise,
+    cancel() {
+      if (cancelled) return;
+      cancelled = true;
+      stop?.();
+      settle(undefined);
+    },
   };
 }
