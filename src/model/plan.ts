@@ -52,6 +52,22 @@ export interface ClusterSettings {
   init?: 'linear' | 'kmeans++';
 }
 
+/**
+ * Fine-tuning after the structural transforms and pruning, before quantization / clustering
+ * (Deep Compression's retraining): `epochs` passes over the model's labelled training split with
+ * Adam, pruned weights held at zero; with weight sharing, one more pass (a third of the epochs,
+ * at a tenth of the rate) trains the shared values. Layers models only. Seeded: the same plan on
+ * the same backend gives the same weights.
+ */
+export interface FineTuneSettings {
+  /** passes over the training split, 1–50 */
+  epochs: number;
+  /** Adam learning rate (default 5e-4) */
+  learningRate?: number;
+  /** train on the first `limit` training samples only (default: all) */
+  limit?: number;
+}
+
 /** Overrides for one layer, by layer name. */
 export interface LayerOverride {
   exclude?: boolean;
@@ -70,6 +86,7 @@ export interface CompressionPlan {
   /** Uniform quantization, or 'float16'. Ignored for a tensor that is clustered. */
   quantize?: QuantSettings | 'float16';
   cluster?: ClusterSettings;
+  finetune?: FineTuneSettings;
   layers?: Record<string, LayerOverride>;
 }
 
@@ -106,6 +123,11 @@ export function parsePlan(value: unknown): CompressionPlan {
     if (p.quantize.scheme === 'symmetric' && p.quantize.bits < 2) fail('symmetric quantization needs at least 2 bits');
   }
   if (p.cluster && !isInt(p.cluster.k, 2, 65536)) fail('cluster.k must be a whole number 2–65536');
+  if (p.finetune) {
+    if (!isInt(p.finetune.epochs, 1, 50)) fail('finetune.epochs must be a whole number 1–50');
+    if (p.finetune.learningRate !== undefined && !inRange(p.finetune.learningRate, 1e-7, 0.1)) fail('finetune.learningRate must be in (0, 0.1]');
+    if (p.finetune.limit !== undefined && !isInt(p.finetune.limit, 1, 1e7)) fail('finetune.limit must be a whole number ≥ 1');
+  }
   for (const [name, o] of Object.entries(p.layers ?? {})) {
     if (o.prune !== undefined && !inRange(o.prune, 0, 0.99)) fail(`layers.${name}.prune must be in [0, 0.99]`);
     if (o.bits !== undefined && !isInt(o.bits, 1, 16)) fail(`layers.${name}.bits must be 1–16`);

@@ -27,6 +27,8 @@ export interface FineTuneOptions {
   limit?: number;
   seed?: number;
   onEpoch?: (epoch: number, loss: number) => void;
+  /** after every step: steps done of all epochs' steps */
+  onStep?: (done: number, total: number) => Promise<void> | void;
   isCancelled?: () => boolean;
 }
 
@@ -74,6 +76,8 @@ export async function fineTune(model: tf.LayersModel, train: LabelledDataset, co
   model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-4), loss: 'categoricalCrossentropy' });
   project(model, constraints, maskTensors);
   const rng = createRng(opts.seed ?? 7);
+  const steps = Math.ceil(count / batchSize);
+  let done = 0;
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       const order = Array.from({ length: count }, (_, i) => i);
@@ -96,6 +100,7 @@ export async function fineTune(model: tf.LayersModel, train: LabelledDataset, co
         project(model, constraints, maskTensors);
         lossSum += (Array.isArray(loss) ? loss[0] : loss) as number;
         batches++;
+        await opts.onStep?.(++done, steps * opts.epochs);
       }
       opts.onEpoch?.(epoch, lossSum / batches);
     }
