@@ -70,6 +70,22 @@ describe('compression-studio CLI', () => {
     expect(ce.json.accuracy).toBeGreaterThan(0.95);
   });
 
+  it('compress with fine-tuning on a training split wins back what pruning cost', () => {
+    const plain = cli('compress', lenet, '--prune', '0.97', '--format', 'compact', '--out', join(out, 'p'));
+    const planPath = join(out, 'ft.json');
+    writeFileSync(planPath, JSON.stringify({ version: 1, prune: { ratio: 0.97 }, finetune: { epochs: 1, limit: 2000, learningRate: 0.001 } }));
+    const tuned = cli('compress', lenet, '--plan', planPath, '--train', 'mnist-train', '--format', 'compact', '--out', join(out, 'ft'));
+    expect(tuned.code).toBe(0);
+    expect(tuned.stderr).toMatch(/fine-tuning: epoch 1\/1 \(32\/32 steps\)/);
+    expect(tuned.json.plan.finetune.epochs).toBe(1);
+    const [a, b] = [cli('eval', join(out, 'p', 'model.cstu'), '--dataset', 'mnist-val'), cli('eval', join(out, 'ft', 'model.cstu'), '--dataset', 'mnist-val')];
+    expect(b.json.accuracy).toBeGreaterThan(a.json.accuracy + 0.02);
+    expect(plain.json.sparsity).toBeCloseTo(tuned.json.sparsity, 3);
+    const noTrain = cli('compress', lenet, '--finetune', '2', '--out', join(out, 'n'));
+    expect(noTrain.code).toBe(2);
+    expect(noTrain.stderr).toMatch(/needs --train <catalog id \| entry.json>/);
+  });
+
   it('bad arguments and files: a clear message and a non-zero exit', () => {
     expect(cli().code).toBe(2);
     const unknown = cli('compres', lenet);

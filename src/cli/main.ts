@@ -2,6 +2,7 @@
  * The headless CLI — the studio's own code for batch jobs and CI:
  *
  *   compression-studio compress <model.json> [--prune r] [--bits n] [--rank r] [--clusters k]
+ *                      [--finetune epochs --train <catalog id | entry.json>]
  *                      [--plan plan.json] --format tfjs|compact --out <dir>
  *   compression-studio eval <model.json | file.cstu> --dataset <catalog id | entry.json>
  *
@@ -12,8 +13,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'fflate';
 import * as tf from '@tensorflow/tfjs';
-import { compressModel } from '../model/compress';
-import { makeDataset, parseDatasetEntry, type Dataset } from '../model/dataset';
+import { compressWithFineTuning } from '../model/train/retrain';
+import { makeDataset, parseDatasetEntry, type LabelledDataset } from '../model/dataset';
 import { compactBytes, decodeCompact, encodeCompact, exportTfjs, tfjsExportSizes } from '../model/export';
 import { loadModelFiles } from '../model/modelInfo';
 import { checkModelFiles, toArtifacts, type ModelFile } from '../model/modelFiles';
@@ -26,6 +27,7 @@ import { supportedLayerClasses } from '../model/modelInfo';
 
 const USAGE = `usage:
   compression-studio compress <model.json> [--prune <ratio>] [--bits <n>] [--rank <r>] [--clusters <k>]
+                     [--finetune <epochs> --train <catalog id | entry.json>]
                      [--plan plan.json] --format tfjs|compact --out <dir>
   compression-studio eval <model.json | file.cstu> --dataset <catalog id | entry.json>`;
 
@@ -34,6 +36,8 @@ const COMPRESS_FLAGS: Record<string, FlagSpec> = {
   bits: { type: 'number', help: 'uniform quantization bits, 1–16' },
   rank: { type: 'number', help: 'low-rank: a whole rank, or a fraction of full rank in (0, 1)' },
   clusters: { type: 'number', help: 'weight-sharing clusters per tensor, 2–65536' },
+  finetune: { type: 'number', help: 'fine-tune for this many epochs after pruning (needs --train)' },
+  train: { type: 'string', help: 'labelled training split for fine-tuning: a catalog id such as mnist-train, or an entry JSON file' },
   plan: { type: 'string', help: 'a compression plan JSON file' },
   format: { type: 'string', help: 'tfjs or compact' },
   out: { type: 'string', help: 'output directory' },
@@ -70,6 +74,7 @@ function planFromFlags(flags: Record<string, string | number | boolean>): Compre
   if (flags.prune !== undefined) plan.prune = { ...plan.prune, ratio: Number(flags.prune), scope: plan.prune?.scope ?? 'global' };
   if (flags.bits !== undefined) plan.quantize = { ...(typeof plan.quantize === 'object' ? plan.quantize : {}), bits: Number(flags.bits) };
   if (flags.clusters !== undefined) plan.cluster = { ...plan.cluster, k: Number(flags.clusters) };
+  if (flags.finetune !== undefined) plan.finetune = { ...plan.finetune, epochs: Number(flags.finetune) };
   if (flags.rank !== undefined) {
     const r = Number(flags.rank);
     plan.lowRank = r > 0 && r < 1 ? { by: 'fraction', value: r } : { by: 'rank', value: r };
@@ -86,7 +91,13 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   const plan = planFromFlags(flags);
   const parts = readParts(modelPath);
   const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + statSync(modelPath).size;
-  const { compressed, tensors, skipped } = compressModel(parts, plan);
+  if (plan.finetune && !flags.train) throw new UsageError('fine-tuning (--finetune or "finetune" in the plan) needs --train <catalog id | entry.json>, e.g. --train mnist-train');
+  const train = plan.finetune ? datasetFrom(String(flags.train)) : undefined;
+  const result = await compressWithFineTuning(parts, plan, train, {
+    onProgress: (done, total, what) => { if (done === total || done % 50 === 0) console.error(`${what} (${done}/${total} steps)`); },
+  });
+  if (!result) throw new Error('cancelled');
+  const { compressed, tensors, skipped } = result;
   const out = resolve(String(flags.out));
   mkdirSync(out, { recursive: true });
   let files: { name: string; bytes: number; gzipBytes: number }[];
@@ -119,7 +130,7 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   for (const why of skipped) console.error(`note: ${why}`);
 }
 
-function datasetFrom(spec: string): Dataset {
+function datasetFrom(spec: string): LabelledDataset {
   if (spec.endsWith('.json')) {
     const entry = parseDatasetEntry(JSON.parse(readFileSync(spec, 'utf8')), spec);
     const dir = dirname(spec);
