@@ -16,7 +16,7 @@ async function accuracy(parts: ModelParts, val: LabelledDataset): Promise<number
   const model = await loadParts(parts);
   try {
     const predicted = tf.tidy(() => toClassifier(model).predict(imagesToTensor(val, 0, val.entry.count)).argMax(-1).dataSync());
-    return predicted.reduce((a, p, i) => a + (p === val.labels[i] ? 1 : 0), 0) / val.entry.count;
+    return Array.from(predicted).filter((p, i) => p === val.labels[i]).length / val.entry.count;
   } finally {
     model.dispose();
   }
