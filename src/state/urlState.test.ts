@@ -19,6 +19,14 @@ describe('URL settings', () => {
       expect(readUrlSettings(writeUrlSettings({ plan })).plan).toEqual(plan);
     }
   });
+  it('round-trips fine-tuning, with and without a learning rate', () => {
+    for (const plan of [{ version: 1 as const, prune: { ratio: 0.9 }, finetune: { epochs: 2 } }, { version: 1 as const, finetune: { epochs: 5, learningRate: 0.0003 } }]) {
+      expect(readUrlSettings(writeUrlSettings({ plan })).plan).toEqual(plan);
+    }
+    expect(readUrlSettings('#ft=0').plan).toBeUndefined();
+    expect(readUrlSettings('#ft=51').plan).toBeUndefined();
+    expect(readUrlSettings('#ft=2:5').plan).toBeUndefined();
+  });
   it('ignores unknown keys and invalid values', () => {
     expect(readUrlSettings('#model=lenet-5&backend=tpu&foo=1&prune=7&q=99&k=1&nm=4:2')).toEqual({ model: 'lenet-5' });
     expect(readUrlSettings('#model=<script>')).toEqual({});

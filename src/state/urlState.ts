@@ -78,6 +78,14 @@ export const URL_PROPS: Prop[] = [
     if (m[1] === 'rank' ? Number.isInteger(v) && v >= 1 : v > 0 && v <= 1) plan(s).lowRank = { by: m[1] as 'rank' | 'fraction' | 'energy', value: v };
   },
     write: (s) => (s.plan?.lowRank ? `${s.plan.lowRank.by}:${s.plan.lowRank.value}` : undefined) },
+  { key: 'ft', read: (r, s) => {
+    // fine-tuning: epochs, optionally ":learning rate", e.g. ft=2 or ft=2:0.001
+    const m = /^(\d{1,2})(?::([\d.e-]+))?$/.exec(r);
+    const epochs = m ? Number(m[1]) : 0;
+    const lr = m?.[2] !== undefined ? num(m[2], 1e-7, 0.1) : undefined;
+    if (epochs >= 1 && epochs <= 50 && (m?.[2] === undefined || lr !== undefined)) plan(s).finetune = { epochs, ...(lr !== undefined ? { learningRate: lr } : {}) };
+  },
+    write: (s) => (s.plan?.finetune ? `${s.plan.finetune.epochs}${s.plan.finetune.learningRate !== undefined ? `:${s.plan.finetune.learningRate}` : ''}` : undefined) },
 ];
 
 export function readUrlSettings(hash: string): UrlSettings {
