@@ -17,6 +17,7 @@ import { loadTfModel, partsFromArtifacts, type ModelParts, type TfModel } from '
 import { supportedLayerClasses } from '../model/modelInfo';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
 import { selectBackend } from './backend';
+import { deflatedLengthsOffThread } from './deflater';
 import { evaluateModel } from './evaluate';
 import { measureSensitivity } from './sensitivity';
 import type { BackendChoice, BackendInfo, CompressedSizes, CompressOutcome, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
@@ -240,7 +241,7 @@ export function createStudio(): StudioApi {
       const next = compressUnmeasured(parts, parsePlan(plan));
       // The DEFLATE lengths take another core while this one loads and evaluates the model.
       sizing?.cancel();
-      const measuring = measureSizesOffThread(next);
+      const measuring = measureSizesOffThread(next, deflatedLengthsOffThread);
       sizing = { job, ...measuring };
       const built = await loadExported(next);
       if (job !== latestCompressJob) {

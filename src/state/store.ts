@@ -209,18 +209,28 @@ export const useStudio = create<StudioState>((set, get) => {
     if (!model || !entry) return undefined;
     const job = startJob('compressing');
     try {
-      const done = await studio().compress(job, plan);
+      const done = await studio().compressStaged(job, plan);
       if (done.type !== 'done' || get().progress?.job !== job) return undefined;
       compressedJob = job;
       // New sizes with old accuracy would mix two plans: show "…" until this one is evaluated.
+      // The gzip and zip lengths (NaN until then) are measured on another thread meanwhile.
       set({ compressed: done.summary, compressedEval: undefined });
-      const outcome = await studio().evaluate(job, entry, BASE, {}, proxy((p: ProgressEvent) => {
-        if (get().progress?.job === p.job) set({ progress: p });
-      }), 'compressed');
-      if (outcome.type !== 'done' || get().progress?.job !== job) return undefined;
+      const sized = studio().compressedSizes(job).then((sizes) => {
+        if (sizes && get().progress?.job === job) set({ compressed: { ...done.summary, sizes } });
+        return sizes;
+      });
+      let shownAt = 0;
+      const [outcome, sizes] = await Promise.all([studio().evaluate(job, entry, BASE, {}, proxy((p: ProgressEvent) => {
+        // A tick per latency run would render the bar ~50 times a move: phase changes at once, else ≤ 10 a second.
+        const shown = get().progress;
+        if (shown?.job !== p.job || (shown.phase === p.phase && performance.now() - shownAt < 100)) return;
+        shownAt = performance.now();
+        set({ progress: p });
+      }), 'compressed'), sized]);
+      if (outcome.type !== 'done' || !sizes || get().progress?.job !== job) return undefined;
       const point: ChartPoint = {
         id: ++pointCounter, kind, label: describePlan(plan), modelName: model.name, accuracy: outcome.accuracy,
-        compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: done.summary.sizes.tfjs.gzip,
+        compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip,
         latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, plan,
       };
       set({ compressedEval: outcome, points: [...get().points, point] });
@@ -362,8 +372,16 @@ export const useStudio = create<StudioState>((set, get) => {
     setPlan(plan) {
       set({ plan });
       syncUrl();
+      // Debounced with a leading edge: a move after a pause (none in the last 250 ms) runs at once;
+      // in a burst of moves (a drag, a held key) the last one runs 250 ms after the burst, and
+      // supersedes the first one's job if it is still running.
+      const leading = planTimer === undefined;
       clearTimeout(planTimer);
-      planTimer = setTimeout(() => void runPlan(), 250);
+      planTimer = setTimeout(() => {
+        planTimer = undefined;
+        if (!leading) void runPlan();
+      }, 250);
+      if (leading) void runPlan();
     },
 
     setSizeFormat: (sizeFormat) => set({ sizeFormat }),

@@ -1,7 +1,24 @@
+import { memo, useCallback, useMemo } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { paretoFront } from '../state/pareto';
-import { describePlan, useStudio, type ChartPoint } from '../state/store';
+import { describePlan, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
 import { formatBytes, formatMs, formatPercent } from './format';
+
+/** A chart point with its axis values: accuracy in percent, and the bytes of the chosen export. */
+type Plotted = ChartPoint & { accuracyPct: number; bytes: number };
+
+/** What both charts draw, split by role; recomputed only when the points or the view change. */
+interface ChartData {
+  data: Plotted[];
+  baseline: Plotted[];
+  history: Plotted[];
+  current: Plotted[];
+  front: Plotted[];
+  sizeDomain: [number, number];
+  sizeTicks: number[];
+  accDomain: [number, number];
+  latencyDomain: [number, number];
+}
 
 function PointTip({ active, payload }: { active?: boolean; payload?: { payload: ChartPoint }[] }) {
   if (!active || !payload?.length) return null;
@@ -17,96 +34,139 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
   );
 }
 
-/** Accuracy against download size (log axis; bubble area = latency) and against latency. */
-export function Charts() {
-  const points = useStudio((s) => s.points);
-  const sizeFormat = useStudio((s) => s.sizeFormat);
-  const setSizeFormat = useStudio((s) => s.setSizeFormat);
-  const restorePoint = useStudio((s) => s.restorePoint);
-  const model = useStudio((s) => s.model);
-  const datasetId = useStudio((s) => s.datasetId);
-  const plan = useStudio((s) => s.plan);
-  const compressedEval = useStudio((s) => s.compressedEval);
-  const withAxes = (p: ChartPoint) => ({ ...p, accuracyPct: p.accuracy * 100, bytes: sizeFormat === 'compact' ? p.compactBytes : p.tfjsBytes });
-  // The chart shows this model on this data set; the table below lists every point ever measured.
-  const mine = points.filter((p) => p.modelName === model?.name && p.dataset === datasetId);
-  // Current = what the numbers panel shows: the live compression once measured, else the baseline.
-  const current = [...mine].reverse().find((p) => (plan && compressedEval ? p.kind === 'compressed' : p.kind === 'baseline'));
-  const data = mine.map(withAxes);
+/**
+ * The points of this model on this data set with their axes. Current = the newest live
+ * compression while a plan is set (a new one replaces it once measured, so the star does not
+ * jump to the baseline and back on every move), else the newest baseline.
+ */
+function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelName: string | undefined, datasetId: string | undefined, planSet: boolean): ChartData {
+  const mine = points.filter((p) => p.modelName === modelName && p.dataset === datasetId);
+  const current = [...mine].reverse().find((p) => p.kind === (planSet ? 'compressed' : 'baseline'))
+    ?? [...mine].reverse().find((p) => p.kind === 'baseline');
+  const data = mine.map((p) => ({ ...p, accuracyPct: p.accuracy * 100, bytes: sizeFormat === 'compact' ? p.compactBytes : p.tfjsBytes }));
   // Explicit domains: log axes need positive padded bounds, and accuracy never exceeds 100 %.
   const sizes = data.map((p) => p.bytes);
   const sizeDomain: [number, number] = sizes.length ? [Math.min(...sizes) / 1.6, Math.max(...sizes) * 1.6] : [1e3, 1e7];
   // Log-axis ticks at 1-2-5 steps inside the domain (recharts' own ticks are linear).
   const sizeTicks = [1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].flatMap((d) => [d, 2 * d, 5 * d]).filter((t) => t >= sizeDomain[0] && t <= sizeDomain[1]);
   const accMin = data.length ? Math.min(...data.map((p) => p.accuracyPct)) : 90;
-  const accDomain: [number, number] = [Math.max(0, Math.floor((accMin - 1) / 5) * 5), 100];
   const latencies = data.map((p) => p.latencyMs);
-  const latencyDomain: [number, number] = latencies.length ? [0, Math.max(...latencies) * 1.2] : [0, 1];
-  const axisY = <YAxis type="number" dataKey="accuracyPct" name="accuracy" unit=" %" domain={accDomain} width={64} allowDataOverflow />;
-  const tip = <Tooltip content={<PointTip />} />;
-  const currentData = current ? [withAxes(current)] : [];
   const others = data.filter((p) => p.id !== current?.id);
-  const baselineData = others.filter((p) => p.kind === 'baseline');
-  const historyData = others.filter((p) => p.kind !== 'baseline');
-  const front = paretoFront(data);
-  const onPoint = (entry: unknown) => {
+  return {
+    data,
+    baseline: others.filter((p) => p.kind === 'baseline'),
+    history: others.filter((p) => p.kind !== 'baseline'),
+    current: data.filter((p) => p.id === current?.id),
+    front: paretoFront(data),
+    sizeDomain,
+    sizeTicks,
+    accDomain: [Math.max(0, Math.floor((accMin - 1) / 5) * 5), 100],
+    latencyDomain: latencies.length ? [0, Math.max(...latencies) * 1.2] : [0, 1],
+  };
+}
+
+type ChartProps = { d: ChartData; onPoint: (entry: unknown) => void };
+
+const tip = <Tooltip content={<PointTip />} />;
+const axisY = (d: ChartData) => <YAxis type="number" dataKey="accuracyPct" name="accuracy" unit=" %" domain={d.accDomain} width={64} allowDataOverflow />;
+
+/** Accuracy against download size (log axis; bubble area = latency), with the Pareto front. */
+const SizeChart = memo(function SizeChart({ d, onPoint }: ChartProps) {
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={d.sizeDomain} tickFormatter={formatBytes} ticks={d.sizeTicks}
+          label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} allowDataOverflow />
+        {axisY(d)}
+        <ZAxis type="number" dataKey="latencyMs" range={[60, 360]} name="latency" />
+        {tip}
+        <Legend verticalAlign="top" height={24} />
+        <Scatter name="Pareto front" data={d.front} fill="none" line={{ stroke: 'var(--good)', strokeWidth: 2 }} lineType="joint" shape={() => <g />} legendType="line" isAnimationActive={false} />
+        <Scatter name="baseline" data={d.baseline} fill="var(--text)" shape="diamond" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
+        <Scatter name="history" data={d.history} fill="var(--muted)" shape="circle" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
+        <Scatter name="current" data={d.current} fill="var(--accent)" shape="star" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+});
+
+/** Accuracy against batch-1 latency. */
+const LatencyChart = memo(function LatencyChart({ d }: { d: ChartData }) {
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis type="number" dataKey="latencyMs" name="latency" unit=" ms" domain={d.latencyDomain} tickFormatter={(v: number) => v.toPrecision(2)}
+          label={{ value: 'median latency (ms)', position: 'insideBottom', offset: -12 }} />
+        {axisY(d)}
+        {tip}
+        <Scatter name="baseline" data={d.baseline} fill="var(--text)" shape="diamond" isAnimationActive={false} />
+        <Scatter name="history" data={d.history} fill="var(--muted)" isAnimationActive={false} />
+        <Scatter name="current" data={d.current} fill="var(--accent)" shape="star" isAnimationActive={false} />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+});
+
+/** One row of the history table; points never change once measured, so a row renders once. */
+const HistoryRow = memo(function HistoryRow({ p, restore }: { p: ChartPoint; restore: (id: number) => void }) {
+  return (
+    <tr data-kind={p.kind} data-testid={`point-${p.id}`}><td><button type="button" className="link" title="Restore these settings" onClick={() => restore(p.id)}>{p.id}</button></td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{formatPercent(p.accuracy)}</td>
+      <td>{formatBytes(p.compactBytes)}</td><td>{formatBytes(p.tfjsBytes)}</td><td>{formatBytes(p.gzipBytes)}</td><td>{formatMs(p.latencyMs)}</td></tr>
+  );
+});
+
+/** Every measured point, newest first. */
+const HistoryTable = memo(function HistoryTable({ points, restore }: { points: readonly ChartPoint[]; restore: (id: number) => void }) {
+  if (points.length === 0) return null;
+  return (
+    <table className="history" data-testid="history">
+      <caption>Every evaluated point</caption>
+      <thead><tr><th>#</th><th>model</th><th>compression</th><th>backend</th><th>accuracy</th><th>compact</th><th>TF.js</th><th>TF.js gzip</th><th>latency</th></tr></thead>
+      <tbody>
+        {[...points].reverse().map((p) => <HistoryRow key={p.id} p={p} restore={restore} />)}
+      </tbody>
+    </table>
+  );
+});
+
+/**
+ * Accuracy against size and against latency, and the table of every point. Renders only when the
+ * points or the view change — not on every control move or progress tick — and draws without
+ * animation, so a new point costs one render.
+ */
+export function Charts() {
+  const points = useStudio((s) => s.points);
+  const sizeFormat = useStudio((s) => s.sizeFormat);
+  const setSizeFormat = useStudio((s) => s.setSizeFormat);
+  const restorePoint = useStudio((s) => s.restorePoint);
+  const modelName = useStudio((s) => s.model?.name);
+  const datasetId = useStudio((s) => s.datasetId);
+  const planSet = useStudio((s) => s.plan !== undefined);
+  const d = useMemo(() => chartData(points, sizeFormat, modelName, datasetId, planSet), [points, sizeFormat, modelName, datasetId, planSet]);
+  const onPoint = useCallback((entry: unknown) => {
     const id = (entry as { payload?: ChartPoint; id?: number }).payload?.id ?? (entry as ChartPoint).id;
     if (typeof id === 'number') restorePoint(id);
-  };
+  }, [restorePoint]);
   return (
-    <div className="charts-grid" data-testid="charts" data-points={points.length} data-current={current?.id ?? ''} data-front={front.map((p) => p.id).join(',')}>
+    <div className="charts-grid" data-testid="charts" data-points={points.length} data-current={d.current[0]?.id ?? ''} data-front={d.front.map((p) => p.id).join(',')}>
       <figure className="chart" aria-label="Accuracy against size">
         <figcaption>
           Accuracy vs size of the{' '}
-          <select aria-label="Size of which export" data-testid="size-format" value={sizeFormat} onChange={(e) => setSizeFormat(e.target.value as 'compact' | 'tfjs')}>
+          <select aria-label="Size of which export" data-testid="size-format" value={sizeFormat} onChange={(e) => setSizeFormat(e.target.value as SizeFormat)}>
             <option value="compact">compact file</option>
             <option value="tfjs">TF.js files</option>
           </select>{' '}
           <small>(log scale; bubble = latency)</small>
         </figcaption>
-        <ResponsiveContainer width="100%" height={260}>
-          <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={sizeDomain} tickFormatter={formatBytes} ticks={sizeTicks}
-              label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} allowDataOverflow />
-            {axisY}
-            <ZAxis type="number" dataKey="latencyMs" range={[60, 360]} name="latency" />
-            {tip}
-            <Legend verticalAlign="top" height={24} />
-            <Scatter name="Pareto front" data={front} fill="none" line={{ stroke: 'var(--good)', strokeWidth: 2 }} lineType="joint" shape={() => <g />} legendType="line" isAnimationActive={false} />
-            <Scatter name="baseline" data={baselineData} fill="var(--text)" shape="diamond" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
-            <Scatter name="history" data={historyData} fill="var(--muted)" shape="circle" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
-            <Scatter name="current" data={currentData} fill="var(--accent)" shape="star" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
-          </ScatterChart>
-        </ResponsiveContainer>
+        <SizeChart d={d} onPoint={onPoint} />
       </figure>
       <figure className="chart" aria-label="Accuracy against latency">
         <figcaption>Accuracy vs batch-1 latency</figcaption>
-        <ResponsiveContainer width="100%" height={260}>
-          <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="latencyMs" name="latency" unit=" ms" domain={latencyDomain} tickFormatter={(v: number) => v.toPrecision(2)}
-              label={{ value: 'median latency (ms)', position: 'insideBottom', offset: -12 }} />
-            {axisY}
-            {tip}
-            <Scatter name="baseline" data={baselineData} fill="var(--text)" shape="diamond" />
-            <Scatter name="history" data={historyData} fill="var(--muted)" />
-            <Scatter name="current" data={currentData} fill="var(--accent)" shape="star" />
-          </ScatterChart>
-        </ResponsiveContainer>
+        <LatencyChart d={d} />
       </figure>
-      {points.length > 0 && (
-        <table className="history" data-testid="history">
-          <caption>Every evaluated point</caption>
-          <thead><tr><th>#</th><th>model</th><th>compression</th><th>backend</th><th>accuracy</th><th>compact</th><th>TF.js</th><th>TF.js gzip</th><th>latency</th></tr></thead>
-          <tbody>
-            {[...points].reverse().map((p) => (
-              <tr key={p.id} data-kind={p.kind} data-testid={`point-${p.id}`}><td><button type="button" className="link" title="Restore these settings" onClick={() => restorePoint(p.id)}>{p.id}</button></td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{formatPercent(p.accuracy)}</td>
-                <td>{formatBytes(p.compactBytes)}</td><td>{formatBytes(p.tfjsBytes)}</td><td>{formatBytes(p.gzipBytes)}</td><td>{formatMs(p.latencyMs)}</td></tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <HistoryTable points={points} restore={restorePoint} />
     </div>
   );
 }

@@ -133,8 +133,15 @@ export function measureSizes(session: CompressionSession): CompressedSizes {
   return sizesOf(session, [...session.tfjs.files.map((f) => f.bytes), session.compact].map(deflatedLength));
 }
 
-/** measureSizes on another thread (one core), so evaluation can run meanwhile; cancel() stops it. */
-export function measureSizesOffThread(session: CompressionSession): OffThread<CompressedSizes> {
-  const lengths = deflatedLengthsAsync([...session.tfjs.files.map((f) => f.bytes), session.compact]);
+/**
+ * measureSizes on another thread (one core), so evaluation can run meanwhile; cancel() stops it.
+ * `lengthsOf` computes the DEFLATE lengths there: by default fflate's worker-per-call deflate;
+ * the studio passes its own long-lived worker (no start-up, warm JIT), running the same code.
+ */
+export function measureSizesOffThread(
+  session: CompressionSession,
+  lengthsOf: (buffers: Uint8Array[]) => OffThread<number[]> = deflatedLengthsAsync,
+): OffThread<CompressedSizes> {
+  const lengths = lengthsOf([...session.tfjs.files.map((f) => f.bytes), session.compact]);
   return { promise: lengths.promise.then((d) => (d ? sizesOf(session, d) : undefined)), cancel: lengths.cancel };
 }
