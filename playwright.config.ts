@@ -16,7 +16,7 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: process.env.E2E_BASE_URL ?? 'http://localhost:4173',
     viewport: { width: 1280, height: 720 },
     trace: 'retain-on-failure',
     launchOptions: {

@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { paretoFront } from '../state/pareto';
 import { describePlan, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
@@ -134,10 +134,11 @@ const HistoryTable = memo(function HistoryTable({ points, restore }: { points: r
 /**
  * Accuracy against size and against latency, and the table of every point. Renders only when the
  * points or the view change — not on every control move or progress tick — and draws without
- * animation, so a new point costs one render.
+ * animation, so a new point costs one render; that render is a deferred (time-sliced) one, so
+ * the charts never hold the main thread for long.
  */
 export function Charts() {
-  const points = useStudio((s) => s.points);
+  const points = useDeferredValue(useStudio((s) => s.points));
   const sizeFormat = useStudio((s) => s.sizeFormat);
   const setSizeFormat = useStudio((s) => s.setSizeFormat);
   const restorePoint = useStudio((s) => s.restorePoint);
