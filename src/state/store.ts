@@ -4,13 +4,15 @@
  */
 import { create } from 'zustand';
 import { parseModelCatalog, type CatalogModel } from '../model/catalog';
-import { parseDatasetEntry, type DatasetEntry } from '../model/dataset';
+import { checkPreprocessing, parseDatasetEntry, preprocessingOf, type DatasetEntry, type Preprocessing } from '../model/dataset';
+import { isDataDrop } from '../model/data/userData';
+import { imageInputShape } from '../model/data/imageFit';
 import type { CompressedSummary } from '../model/compress/session';
 import type { CompressionPlan } from '../model/plan';
 import type { ModelFile } from '../model/modelFiles';
-import { onWorkerCrash, proxy, restartStudio, studio } from '../runtime/client';
-import type { BackendChoice, BackendInfo, EvalOptions, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent, SensitivityRequest, SensitivityResult } from '../runtime/protocol';
-import { autoPlan } from './auto';
+import { onWorkerCrash, proxy, restartStudio, studio, WorkerRestartedError } from '../runtime/client';
+import type { BackendChoice, BackendInfo, DataFile, EvalOptions, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent, SensitivityRequest, SensitivityResult } from '../runtime/protocol';
+import { autoPlan, type AutoTarget } from './auto';
 import { reportCsv, reportJson } from './report';
 import { saveBlob } from './saveBlob';
 import { sweepGrid } from './pareto';
@@ -25,7 +27,11 @@ export interface ChartPoint {
   kind: 'baseline' | 'compressed' | 'sweep';
   label: string;
   modelName: string;
+  /** top-1 accuracy, or (metric 'agreement', unlabelled data) top-1 agreement with the original */
   accuracy: number;
+  metric: 'accuracy' | 'agreement';
+  /** mean KL(original ‖ this) in nats on the same inputs, when measured */
+  meanKl?: number;
   compactBytes: number;
   tfjsBytes: number;
   gzipBytes: number;
@@ -59,7 +65,10 @@ export interface StudioError {
 export interface StudioState {
   phase: 'starting' | 'ready';
   catalog: CatalogModel[];
+  /** bundled validation splits (with any preprocessing edits), then the user's data set, if dropped */
   datasets: DatasetEntry[];
+  /** what the last data import assumed or skipped (shown under the data set) */
+  dataNotes?: string[];
   backendChoice: BackendChoice;
   backend?: BackendInfo;
   /** Bundled catalog id, or "user" for a dropped model. */
@@ -84,7 +93,12 @@ export interface StudioState {
 
   start(): Promise<void>;
   selectModel(id: string): Promise<void>;
+  /** Dropped or picked files: a model (model.json + shards) or data (images, or a catalog-format data file). */
   loadFiles(files: File[]): Promise<void>;
+  /** Reads images (a folder; one subfolder per class or none) or a catalog-format data file as a data set and selects it. */
+  loadData(files: File[]): Promise<void>;
+  /** Sets how the current data set's bytes become model inputs, then measures again. */
+  setPreprocessing(p: Preprocessing): Promise<void>;
   selectDataset(id: string): Promise<void>;
   setBackend(choice: BackendChoice): Promise<void>;
   evaluate(): Promise<void>;
@@ -96,8 +110,8 @@ export interface StudioState {
   runSweep(prune: number[], bits: (number | 'f16')[]): Promise<void>;
   cancelSweep(): void;
   runSensitivity(request: SensitivityRequest): Promise<void>;
-  /** Applies per-layer settings chosen from the sensitivity table for an allowed accuracy drop (fraction). */
-  applyAuto(targetDrop: number): void;
+  /** Applies per-layer settings chosen from the sensitivity table for an allowed accuracy drop (fraction) or a compact size (bytes). */
+  applyAuto(target: AutoTarget): void;
   /** Restores the settings of a chart point (its plan, or none for a baseline). */
   restorePoint(id: number): void;
   downloadReport(format: 'json' | 'csv'): void;
@@ -125,11 +139,29 @@ export function describePlan(plan: CompressionPlan): string {
   if (plan.cluster) parts.push(`${plan.cluster.k} clusters`);
   else if (plan.quantize === 'float16') parts.push('float16');
   else if (plan.quantize) parts.push(`${plan.quantize.bits}-bit${plan.quantize.granularity === 'channel' ? ' per channel' : ''}`);
+  if (plan.finetune) parts.push(`fine-tuned ${plan.finetune.epochs} epoch${plan.finetune.epochs > 1 ? 's' : ''}`);
   return parts.join(' · ') || 'no compression';
 }
 let pointCounter = 0;
 /** The last model source that loaded (dropped files are copied, not transferred), replayed if the worker has to be restarted. */
 let lastSource: ModelSource | undefined;
+/** The user's data files as last imported, replayed into a restarted worker. */
+let lastData: { id: string; name: string; files: DataFile[] } | undefined;
+let dataCounter = 0;
+/** The bundled data entries as the catalog has them (preprocessing edits are made on copies). */
+let bundledDatasets: DatasetEntry[] = [];
+const isUserData = (id?: string) => Boolean(id?.startsWith('user-'));
+const pathOf = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+
+/** The chart's y value of an evaluation: accuracy on labelled data, else agreement with the original. */
+export function scoreOf(outcome: EvalResult): Pick<ChartPoint, 'accuracy' | 'metric' | 'meanKl'> {
+  if (outcome.labelled) return { accuracy: outcome.accuracy, metric: 'accuracy', meanKl: outcome.fidelity?.meanKl };
+  return { accuracy: outcome.fidelity?.agreement ?? NaN, metric: 'agreement', meanKl: outcome.fidelity?.meanKl };
+}
+
+/** [H, W, C] of a loaded model's image input, or an Error saying why it takes no images. */
+const imageShape = (model: LoadedModel) => imageInputShape(model.inputShape);
+const classesOf = (model: LoadedModel) => model.outputShape[model.outputShape.length - 1];
 
 async function fetchJson(path: string): Promise<unknown> {
   const res = await fetch(new URL(path, BASE));
@@ -161,7 +193,11 @@ export const useStudio = create<StudioState>((set, get) => {
     try {
       set({ backend: await studio().init(get().backendChoice) });
       if (lastSource) {
-        await studio().loadModel(lastSource);
+        const info = await studio().loadModel(lastSource);
+        if (lastData) {
+          const entry = get().datasets.find((d) => d.id === lastData?.id);
+          await studio().importData(0, lastData.id, lastData.name, lastData.files, { shape: imageShape(info), classes: classesOf(info), preprocessing: entry ? preprocessingOf(entry) : { scale: 1 / 255, mean: [0], std: [1] } }, proxy(() => {}));
+        }
         reloaded = true;
       } else set({ model: undefined, modelId: undefined, evaluation: undefined });
     } catch (e) {
@@ -178,7 +214,7 @@ export const useStudio = create<StudioState>((set, get) => {
   });
   const syncUrl = () => {
     const { modelId, datasetId, backendChoice, plan } = get();
-    const hash = writeUrlSettings({ model: modelId === 'user' ? undefined : modelId, dataset: datasetId, backend: backendChoice, plan });
+    const hash = writeUrlSettings({ model: modelId === 'user' ? undefined : modelId, dataset: isUserData(datasetId) ? undefined : datasetId, backend: backendChoice, plan });
     if (globalThis.location && globalThis.location.hash !== hash) history.replaceState(null, '', hash);
   };
 
@@ -229,7 +265,7 @@ export const useStudio = create<StudioState>((set, get) => {
       }), 'compressed'), sized]);
       if (outcome.type !== 'done' || !sizes || get().progress?.job !== job) return undefined;
       const point: ChartPoint = {
-        id: ++pointCounter, kind, label: describePlan(plan), modelName: model.name, accuracy: outcome.accuracy,
+        id: ++pointCounter, kind, label: describePlan(plan), modelName: model.name, ...scoreOf(outcome),
         compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip,
         latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, plan,
       };
@@ -273,6 +309,7 @@ export const useStudio = create<StudioState>((set, get) => {
       try {
         const [models, data] = await Promise.all([fetchJson('models/catalog.json'), fetchJson('data/catalog.json')]);
         const datasets = (data as unknown[]).map((d) => parseDatasetEntry(d)).filter((d) => d.split !== 'train');
+        bundledDatasets = datasets;
         set({ catalog: parseModelCatalog(models), datasets });
       } catch (e) {
         get().reportError('Could not read the bundled catalogs', e);
@@ -306,9 +343,10 @@ export const useStudio = create<StudioState>((set, get) => {
     },
 
     async loadFiles(files) {
+      if (isDataDrop(files.map(pathOf))) return get().loadData(files);
       let modelFiles: ModelFile[];
       try {
-        modelFiles = await Promise.all(files.map(async (f) => ({ name: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name, bytes: await f.arrayBuffer() })));
+        modelFiles = await Promise.all(files.map(async (f) => ({ name: pathOf(f), bytes: await f.arrayBuffer() })));
       } catch (e) {
         get().reportError('Could not read the dropped files', e);
         return;
@@ -319,8 +357,59 @@ export const useStudio = create<StudioState>((set, get) => {
       if (await load({ kind: 'files', files: modelFiles, name }, 'user', get().datasetId)) await get().evaluate();
     },
 
+    async loadData(files) {
+      const { model } = get();
+      if (!model) {
+        get().reportError('Load a model before its data', 'data is fitted to the model\'s input: open or pick a model first, then drop the images or data file');
+        return;
+      }
+      const paths = files.map(pathOf);
+      const folder = paths.every((p) => p.includes('/') && p.split('/')[0] === paths[0].split('/')[0]) ? paths[0].split('/')[0] : undefined;
+      const name = `${folder ?? 'dropped files'} (your data)`;
+      const id = `user-${++dataCounter}`;
+      const current = get().datasets.find((d) => d.id === get().datasetId);
+      // Start from the preprocessing of the data set the model was measured on: most models expect the same.
+      const preprocessing = current ? preprocessingOf(current) : { scale: 1 / 255, mean: [0], std: [1] };
+      const dataFiles: DataFile[] = files.map((f, i) => ({ name: paths[i], blob: f }));
+      const job = startJob(`reading ${name}`);
+      try {
+        let target;
+        try {
+          target = { shape: imageShape(model), classes: classesOf(model), preprocessing };
+        } catch (e) {
+          throw new Error(`${model.name}: ${message(e)}`, { cause: e });
+        }
+        const imported = await studio().importData(job, id, name, dataFiles, target, proxy((p: ProgressEvent) => {
+          if (get().progress?.job === p.job) set({ progress: p });
+        }));
+        if (!imported || get().progress?.job !== job) return;
+        lastData = { id, name, files: dataFiles };
+        const datasets = [...get().datasets.filter((d) => !isUserData(d.id)), imported.entry];
+        set({ datasets, dataNotes: imported.notes, progress: undefined, error: undefined });
+      } catch (e) {
+        if (get().progress?.job === job) set({ progress: undefined });
+        get().reportError(`Could not read ${folder ?? 'the dropped data'}`, e);
+        return;
+      }
+      await get().selectDataset(id);
+    },
+
+    async setPreprocessing(p) {
+      const { datasets, datasetId } = get();
+      const entry = datasets.find((d) => d.id === datasetId);
+      if (!entry) return;
+      try {
+        checkPreprocessing(p, entry.shape[2]);
+      } catch (e) {
+        get().reportError('Preprocessing not applied', e);
+        return;
+      }
+      set({ datasets: datasets.map((d) => (d.id === datasetId ? { ...d, scale: p.scale, mean: p.mean, std: p.std } : d)), evaluation: undefined, compressedEval: undefined, sensitivity: undefined, autoExplanation: undefined });
+      await get().evaluate();
+    },
+
     async selectDataset(id) {
-      set({ datasetId: id, evaluation: undefined, compressedEval: undefined });
+      set({ datasetId: id, evaluation: undefined, compressedEval: undefined, sensitivity: undefined, autoExplanation: undefined });
       syncUrl();
       await get().evaluate();
     },
@@ -343,7 +432,7 @@ export const useStudio = create<StudioState>((set, get) => {
       const entry = datasets.find((d) => d.id === datasetId);
       if (!model) return;
       if (!entry) {
-        get().reportError('No validation data', `data set "${datasetId}" is not among the bundled ones (${datasets.map((d) => d.id).join(', ')}); pick one in the Data set menu`);
+        get().reportError('No validation data', `data set "${datasetId}" is not among the bundled ones (${bundledDatasets.map((d) => d.id).join(', ')}); pick one in the Data set menu or drop your own images`);
         return;
       }
       const job = startJob('starting');
@@ -356,7 +445,7 @@ export const useStudio = create<StudioState>((set, get) => {
         if (outcome.type !== 'done' || get().progress?.job !== job) return;
         const point: ChartPoint = {
           id: ++pointCounter, kind: 'baseline', label: `${model.name} · ${outcome.backend}`, modelName: model.name,
-          accuracy: outcome.accuracy, compactBytes: model.compact.raw, tfjsBytes: model.size.raw, gzipBytes: model.size.gzip,
+          ...scoreOf(outcome), compactBytes: model.compact.raw, tfjsBytes: model.size.raw, gzipBytes: model.size.gzip,
           latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id,
         };
         set({ evaluation: outcome, points: [...get().points, point] });
@@ -449,10 +538,10 @@ export const useStudio = create<StudioState>((set, get) => {
       }
     },
 
-    applyAuto(targetDrop) {
+    applyAuto(target) {
       const s = get().sensitivity;
       if (!s) return;
-      const { plan, explanation } = autoPlan(s, targetDrop);
+      const { plan, explanation } = autoPlan(s, target);
       set({ autoExplanation: explanation });
       get().setPlan(Object.keys(plan.layers ?? {}).length ? plan : undefined);
     },
@@ -484,6 +573,10 @@ export const useStudio = create<StudioState>((set, get) => {
     },
 
     dismissError: () => set({ error: undefined }),
-    reportError: (title, e) => set({ error: { title, message: message(e) } }),
+    reportError: (title, e) => {
+      // A job cut short by a worker restart is not news: the restart says what happened.
+      if (e instanceof WorkerRestartedError) return;
+      set({ error: { title, message: message(e) } });
+    },
   };
 });
