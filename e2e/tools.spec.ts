@@ -78,8 +78,21 @@ test('sensitivity analysis charts each layer and auto picks per-layer settings w
   expect(drops[2][4]).toBeGreaterThan(drops[0][0]);
   await page.getByTestId('auto-target').fill('0.5');
   await page.getByTestId('auto-apply').click();
-  await expect(page.getByTestId('auto-explanation').locator('li')).toHaveCount(3);
+  // A summary line, then one line per layer.
+  await expect(page.getByTestId('auto-explanation').locator('li')).toHaveCount(4);
+  await expect(page.getByTestId('auto-explanation').locator('li').first()).toContainText('Target at most 0.50 points of accuracy lost');
   await expect(page).toHaveURL(/lo=/);
   await expect(page.getByTestId('progress')).toHaveCount(0);
   await expect(page.getByTestId('compressed-accuracy')).toHaveAttribute('data-value', /\d/);
+
+  // Auto for a size: the measured compact file meets the target (per-layer bytes add up exactly; the header may differ by a few bytes).
+  await page.getByTestId('auto-goal').selectOption('size');
+  await page.getByTestId('auto-size').fill('200');
+  await page.getByTestId('auto-apply').click();
+  await expect(page.getByTestId('auto-explanation').locator('li').first()).toContainText('a compact file of at most 200.0 KB');
+  await expect(page.getByTestId('history').locator('tbody tr').first().locator('td').nth(2)).toHaveText(/^\d layer overrides?$/);
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  const compact = Number(await page.getByTestId('compressed-compact').getAttribute('data-value'));
+  expect(compact).toBeLessThanOrEqual(200_000 * 1.01);
+  expect(compact).toBeGreaterThan(50_000);
 });

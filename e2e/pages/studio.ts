@@ -11,7 +11,7 @@ export const modelCatalog = (): CatalogModel[] => JSON.parse(readFileSync(join(P
  * Fails the test on any request that leaves the page's origin: nothing may be sent over the
  * network (blob: and data: URLs stay in the page).
  */
-export function forbidExternalRequests(page: Page, origin = 'http://localhost:4173') {
+export function forbidExternalRequests(page: Page, origin = new URL(process.env.E2E_BASE_URL ?? 'http://localhost:4173').origin) {
   const external: string[] = [];
   page.on('request', (req) => {
     const url = req.url();

@@ -139,6 +139,8 @@ export function describePlan(plan: CompressionPlan): string {
   if (plan.cluster) parts.push(`${plan.cluster.k} clusters`);
   else if (plan.quantize === 'float16') parts.push('float16');
   else if (plan.quantize) parts.push(`${plan.quantize.bits}-bit${plan.quantize.granularity === 'channel' ? ' per channel' : ''}`);
+  const overrides = Object.keys(plan.layers ?? {}).length;
+  if (overrides) parts.push(`${overrides} layer override${overrides > 1 ? 's' : ''}`);
   if (plan.finetune) parts.push(`fine-tuned ${plan.finetune.epochs} epoch${plan.finetune.epochs > 1 ? 's' : ''}`);
   return parts.join(' · ') || 'no compression';
 }

@@ -31,9 +31,10 @@ export function Numbers() {
   const rows: { name: string; base: Cell; comp?: Cell }[] = [
     ...quality,
     { name: 'size', base: { text: formatBytes(original), raw: original, note: `TF.js files (${model.size.files.length})` },
-      comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.raw), raw: compressed.sizes.tfjs.raw, note: `TF.js files · zip ${formatBytes(compressed.sizes.tfjs.zip)}` } : pending },
+      comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.raw), raw: compressed.sizes.tfjs.raw, note: `TF.js files · zip ${Number.isFinite(compressed.sizes.tfjs.zip) ? formatBytes(compressed.sizes.tfjs.zip) : '…'}` } : pending },
     { name: 'gzip', base: { text: formatBytes(model.size.gzip), raw: model.size.gzip, note: 'each file gzip -9' },
-      comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.gzip), raw: compressed.sizes.tfjs.gzip } : pending },
+      // DEFLATE lengths arrive a moment after the other sizes: "…" until then.
+      comp: compressed && Number.isFinite(compressed.sizes.tfjs.gzip) ? { text: formatBytes(compressed.sizes.tfjs.gzip), raw: compressed.sizes.tfjs.gzip } : pending },
     { name: 'compact', base: { text: formatBytes(model.compact.raw), raw: model.compact.raw, note: '.cstu file' },
       comp: compressed ? { text: formatBytes(compressed.sizes.compact.raw), raw: compressed.sizes.compact.raw } : pending },
     { name: 'ratio', base: { text: '1×', raw: 1, note: 'float32 TF.js ÷ export' },
