@@ -23,7 +23,7 @@ class ControlsPanel {
     for (let i = 0; i < Math.round(Math.abs(value - current) / step); i++) await slider.press(key);
     await expect(slider).toHaveValue(String(value));
   }
-  preset = (name: string) => this.page.getByRole('button', { name });
+  preset = (name: string) => this.page.getByRole('button', { name, exact: true });
 }
 
 const compressedValue = async (page: Page, name: string) => Number(await page.getByTestId(`compressed-${name}`).getAttribute('data-value'));
@@ -133,4 +133,21 @@ test('per-layer overrides: exclude a layer, give another its own ratio', async (
   await expect.poll(() => decodeURIComponent(page.url())).toMatch(/lo=fc3~x,fc1~p0\.9/);
   await expect(page.getByTestId('layer-fc1').getByTestId('layer-sparsity')).toHaveAttribute('data-value', /^0\.89|^0\.9/);
   await expect(page.getByTestId('layer-fc2').getByTestId('layer-sparsity')).toHaveAttribute('data-value', /^0(\.0\d*)?$/);
+});
+
+test('fine-tuning wins back accuracy lost to pruning, keeps the sparsity, and lives in the link', async ({ page }) => {
+  await page.goto('/#model=lenet-300-100&backend=wasm&prune=0.97');
+  await studioPage(page).numbers.waitForEvaluation('LeNet-300-100 (MNIST)', 'wasm');
+  await waitForCompressed(page, 'prune 97 %');
+  const pruned = await compressedValue(page, 'accuracy');
+  const zeros = await compressedValue(page, 'parameters');
+  await new ControlsPanel(page).enable('finetune');
+  await page.getByTestId('finetune-lr').selectOption('0.001');
+  await expect(page.getByTestId('progress')).toContainText('Training: fine-tuning: epoch 1/1');
+  await waitForCompressed(page, 'prune 97 % · fine-tuned 1 epoch');
+  const tuned = await compressedValue(page, 'accuracy');
+  expect(tuned).toBeGreaterThan(pruned + 0.02);
+  expect(await compressedValue(page, 'parameters')).toBe(zeros);
+  await expect(page.getByTestId('compressed-parameters')).toContainText(/9[67]\.\d % zeros/);
+  await expect(page).toHaveURL(/ft=1%3A0\.001|ft=1:0\.001/);
 });

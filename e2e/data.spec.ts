@@ -67,6 +67,9 @@ test('a flat image folder is measured by fidelity: agreement and KL against the 
   await expect(numbers.metric('KL')).toHaveAttribute('data-value', '0');
   await expect(page.getByTestId('metric-accuracy')).toHaveCount(0);
   await expect(page.getByTestId('confusion')).toHaveCount(0);
+  // No training split for the user's images: fine-tuning says why it is off.
+  await expect(page.getByTestId('card-finetune')).toContainText('needs a labelled training split');
+  await expect(page.getByTestId('card-finetune').getByRole('checkbox')).toBeDisabled();
   // Compress hard: the compressed column shows agreement below or at 100 % and a positive KL.
   await page.getByTestId('card-quant').getByRole('checkbox').check();
   const bits = page.getByTestId('bits-slider');

@@ -37,7 +37,7 @@ export function percentile(values: number[], p: number): number {
 }
 
 // Progress is split across phases so that it only ever grows: accuracy 0–0.75, latency to 0.95.
-const SPAN: Record<EvalPhase, [number, number]> = { data: [0, 0], accuracy: [0, 0.75], latency: [0.75, 0.95], throughput: [0.95, 1] };
+const SPAN: Record<EvalPhase, [number, number]> = { data: [0, 0], training: [0, 0], accuracy: [0, 0.75], latency: [0.75, 0.95], throughput: [0.95, 1] };
 
 /** Evaluates a LayersModel, a GraphModel or any Classifier on `ds` (see the file comment). */
 export async function evaluateModel(target: TfModel | Classifier, ds: Dataset, options: EvalOptions, hooks: EvalHooks): Promise<EvalOutcome> {

@@ -29,9 +29,9 @@ export type ModelSource =
   | { kind: 'url'; url: string; name: string }
   | { kind: 'files'; files: ModelFile[]; name: string };
 
-export type EvalPhase = 'data' | 'accuracy' | 'latency' | 'throughput';
+export type EvalPhase = 'data' | 'training' | 'accuracy' | 'latency' | 'throughput';
 
-/** Progress of one job; `fraction` (0–1) never decreases within a job and ends at 1. */
+/** Progress of one job; `fraction` (0–1) never decreases within a phase of a job, and an evaluation's ends at 1 (training, its own phase, comes before). */
 export interface ProgressEvent {
   type: 'progress';
   job: number;
@@ -149,6 +149,12 @@ export interface ImportedData {
 /** Sizes in bytes of a compression's exports (raw, gzip -9, zip; see CompressedSummary). */
 export type CompressedSizes = CompressedSummary['sizes'];
 
+/** Where a plan's fine-tuning finds its labelled training split (fetched like any catalog split). */
+export interface TrainSource {
+  entry: DatasetEntry;
+  baseUrl: string;
+}
+
 /** The worker's typed interface (Comlink). The page never runs TF.js itself. */
 export interface StudioApi {
   init(choice: BackendChoice): Promise<BackendInfo>;
@@ -156,7 +162,7 @@ export interface StudioApi {
   /** Loads and validates a model; on failure the previously loaded model stays current. */
   loadModel(source: ModelSource): Promise<LoadedModel>;
   /** Compresses the loaded model by `plan` (replacing any earlier compression) and measures its exports. */
-  compress(job: number, plan: CompressionPlan): Promise<CompressOutcome>;
+  compress(job: number, plan: CompressionPlan, train?: TrainSource, onProgress?: (p: ProgressEvent) => void): Promise<CompressOutcome>;
   /** Drops the current compression; evaluations measure the original again. */
   clearCompression(): void;
   /**
@@ -180,8 +186,9 @@ export interface StudioApi {
    * compress without waiting for the DEFLATE-based sizes: answers once the model is compressed,
    * exported and loaded from its export, with the summary's gzip and zip lengths NaN; they are
    * measured meanwhile on another thread, and compressedSizes(job) gives them. Evaluate at once.
+   * A plan with `finetune` trains on `train` first (progress phase 'training'; cancellable per step).
    */
-  compressStaged(job: number, plan: CompressionPlan): Promise<CompressOutcome>;
+  compressStaged(job: number, plan: CompressionPlan, train?: TrainSource, onProgress?: (p: ProgressEvent) => void): Promise<CompressOutcome>;
   /** The exact sizes of `job`'s compression once measured; undefined when a newer one superseded it. */
   compressedSizes(job: number): Promise<CompressedSizes | undefined>;
 }

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { checkPreprocessing, makeDataset, preprocessingOf, type Dataset, type DatasetEntry } from '../model/dataset';
+import { checkPreprocessing, makeDataset, preprocessingOf, requireLabels, type Dataset, type DatasetEntry } from '../model/dataset';
 import { fitDataset, imageInputShape } from '../model/data/imageFit';
 import { toClassifier } from '../model/classifier';
 import { importDataFiles } from './importData';
@@ -12,7 +12,9 @@ import { loadModelFiles } from '../model/modelInfo';
 import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
 import { checkModelFiles, toArtifacts } from '../model/modelFiles';
 import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
-import { EMPTY_PLAN, parsePlan, type CompressionPlan } from '../model/plan';
+import type { CompressOutput } from '../model/compress';
+import { compressWithFineTuning } from '../model/train/retrain';
+import { EMPTY_PLAN, parsePlan } from '../model/plan';
 import { loadTfModel, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { supportedLayerClasses } from '../model/modelInfo';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
@@ -20,7 +22,7 @@ import { selectBackend } from './backend';
 import { deflatedLengthsOffThread } from './deflater';
 import { evaluateModel } from './evaluate';
 import { measureSensitivity } from './sensitivity';
-import type { BackendChoice, BackendInfo, CompressedSizes, CompressOutcome, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
+import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const res = await fetch(url);
@@ -143,8 +145,8 @@ export function createStudio(): StudioApi {
       return { ...loaded.info, compact: baseline.summary.sizes.compact };
     },
 
-    async compress(job: number, plan: CompressionPlan): Promise<CompressOutcome> {
-      const staged = await api.compressStaged(job, plan);
+    async compress(job, plan, train, onProgress) {
+      const staged = await api.compressStaged(job, plan, train, onProgress);
       if (staged.type !== 'done') return staged;
       const sizes = await api.compressedSizes(job);
       return sizes ? { ...staged, summary: { ...staged.summary, sizes } } : { type: 'cancelled', job };
@@ -232,13 +234,33 @@ export function createStudio(): StudioApi {
       cancelled.add(job);
     },
 
-    async compressStaged(job: number, plan: CompressionPlan): Promise<CompressOutcome> {
-      if (!parts) throw new Error('no model is loaded');
+    async compressStaged(job, plan, train, onProgress) {
+      if (!parts || !model) throw new Error('no model is loaded');
       latestCompressJob = job;
       // Let queued messages in first: a newer compress or a cancel makes this one moot.
       await new Promise((resolve) => setTimeout(resolve, 0));
-      if (job !== latestCompressJob || cancelled.has(job)) return { type: 'cancelled', job };
-      const next = compressUnmeasured(parts, parsePlan(plan));
+      const stale = () => job !== latestCompressJob || cancelled.has(job);
+      if (stale()) return { type: 'cancelled', job };
+      const checked = parsePlan(plan);
+      let out: CompressOutput | undefined;
+      if (checked.finetune) {
+        const source = train ? requireLabels(await prepared(train.entry, train.baseUrl, model)) : undefined;
+        let last = 0;
+        out = await compressWithFineTuning(parts, checked, source, {
+          isCancelled: stale,
+          onProgress: async (done, total, message) => {
+            // A training step takes tens of ms: every few, report and let a cancel or a newer move in.
+            if (done % 4 !== 0 && done !== total) return;
+            if (done / total - last >= 0.01 || done === total) {
+              last = done / total;
+              onProgress?.({ type: 'progress', job, phase: 'training', fraction: last, message });
+            }
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          },
+        });
+        if (!out || stale()) return { type: 'cancelled', job };
+      }
+      const next = compressUnmeasured(parts, checked, out);
       // The DEFLATE lengths take another core while this one loads and evaluates the model.
       sizing?.cancel();
       const measuring = measureSizesOffThread(next, deflatedLengthsOffThread);

@@ -67,6 +67,8 @@ export interface StudioState {
   catalog: CatalogModel[];
   /** bundled validation splits (with any preprocessing edits), then the user's data set, if dropped */
   datasets: DatasetEntry[];
+  /** bundled training splits (fine-tuning trains on the one of the current data set) */
+  trainSplits: DatasetEntry[];
   /** what the last data import assumed or skipped (shown under the data set) */
   dataNotes?: string[];
   backendChoice: BackendChoice;
@@ -246,8 +248,19 @@ export const useStudio = create<StudioState>((set, get) => {
     const entry = datasets.find((d) => d.id === datasetId);
     if (!model || !entry) return undefined;
     const job = startJob('compressing');
+    let shownAt = 0;
+    const onProgress = proxy((p: ProgressEvent) => {
+      // A tick per latency run would render the bar ~50 times a move: phase changes at once, else ≤ 10 a second.
+      const shown = get().progress;
+      if (shown?.job !== p.job || (shown.phase === p.phase && performance.now() - shownAt < 100)) return;
+      shownAt = performance.now();
+      set({ progress: p });
+    });
+    // Fine-tuning trains on the bundled training split of the same data, preprocessed as the validation split is.
+    const trainEntry = get().trainSplits.find((t) => t.dataset === entry.dataset);
+    const train = plan.finetune && trainEntry ? { entry: { ...trainEntry, scale: entry.scale, mean: entry.mean, std: entry.std }, baseUrl: BASE } : undefined;
     try {
-      const done = await studio().compressStaged(job, plan);
+      const done = await studio().compressStaged(job, plan, train, onProgress);
       if (done.type !== 'done' || get().progress?.job !== job) return undefined;
       compressedJob = job;
       // New sizes with old accuracy would mix two plans: show "…" until this one is evaluated.
@@ -257,14 +270,7 @@ export const useStudio = create<StudioState>((set, get) => {
         if (sizes && get().progress?.job === job) set({ compressed: { ...done.summary, sizes } });
         return sizes;
       });
-      let shownAt = 0;
-      const [outcome, sizes] = await Promise.all([studio().evaluate(job, entry, BASE, {}, proxy((p: ProgressEvent) => {
-        // A tick per latency run would render the bar ~50 times a move: phase changes at once, else ≤ 10 a second.
-        const shown = get().progress;
-        if (shown?.job !== p.job || (shown.phase === p.phase && performance.now() - shownAt < 100)) return;
-        shownAt = performance.now();
-        set({ progress: p });
-      }), 'compressed'), sized]);
+      const [outcome, sizes] = await Promise.all([studio().evaluate(job, entry, BASE, {}, onProgress, 'compressed'), sized]);
       if (outcome.type !== 'done' || !sizes || get().progress?.job !== job) return undefined;
       const point: ChartPoint = {
         id: ++pointCounter, kind, label: describePlan(plan), modelName: model.name, ...scoreOf(outcome),
@@ -303,6 +309,7 @@ export const useStudio = create<StudioState>((set, get) => {
     theme: 'system',
     catalog: [],
     datasets: [],
+    trainSplits: [],
     backendChoice: 'auto',
     points: [],
 
@@ -310,9 +317,10 @@ export const useStudio = create<StudioState>((set, get) => {
       const url = readUrlSettings(globalThis.location?.hash ?? '');
       try {
         const [models, data] = await Promise.all([fetchJson('models/catalog.json'), fetchJson('data/catalog.json')]);
-        const datasets = (data as unknown[]).map((d) => parseDatasetEntry(d)).filter((d) => d.split !== 'train');
+        const all = (data as unknown[]).map((d) => parseDatasetEntry(d));
+        const datasets = all.filter((d) => d.split !== 'train');
         bundledDatasets = datasets;
-        set({ catalog: parseModelCatalog(models), datasets });
+        set({ catalog: parseModelCatalog(models), datasets, trainSplits: all.filter((d) => d.split === 'train' && d.labels) });
       } catch (e) {
         get().reportError('Could not read the bundled catalogs', e);
         return;

@@ -5,17 +5,20 @@ import { SweepPanel } from './SweepPanel';
 
 /** The presets: named plans a workshop can jump between. */
 export const PRESETS: Record<string, CompressionPlan> = {
-  // Deep Compression's post-training pipeline (the paper retrains between steps; the studio does not, yet).
+  // Deep Compression's pipeline post-training, and with its retraining (2 epochs after pruning, then the shared values).
   'Deep Compression': { version: 1, prune: { ratio: 0.9, scope: 'layer' }, cluster: { k: 32 } },
+  'Deep Compression + fine-tuning': { version: 1, prune: { ratio: 0.9, scope: 'layer' }, cluster: { k: 32 }, finetune: { epochs: 2 } },
   'TF.js int8': { version: 1, quantize: { bits: 8, granularity: 'tensor', scheme: 'affine' } },
   float16: { version: 1, quantize: 'float16' },
   'Fastest (structured + low-rank)': { version: 1, channels: { ratio: 0.25, norm: 'l1' }, lowRank: { by: 'fraction', value: 0.25 } },
 };
 
-function Card({ title, on, onToggle, children, testId }: { title: string; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string }) {
+/** A technique's card: a checkbox that turns it on, and its settings while on. `unavailable` says why it cannot be turned on. */
+function Card({ title, on, onToggle, children, testId, unavailable }: { title: string; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) {
   return (
     <fieldset className={`card ${on ? 'on' : 'off'}`} data-testid={testId}>
-      <legend><label><input type="checkbox" checked={on} onChange={(e) => onToggle(e.target.checked)} /> {title}</label></legend>
+      <legend><label><input type="checkbox" checked={on} disabled={Boolean(unavailable) && !on} onChange={(e) => onToggle(e.target.checked)} /> {title}</label></legend>
+      {unavailable && <p className="hint" role="note">{unavailable}</p>}
       {on && children}
     </fieldset>
   );
@@ -39,6 +42,12 @@ export function Controls() {
   const sweeping = useStudio((s) => Boolean(s.sweep?.running));
   const setPlan = useStudio((s) => s.setPlan);
   const model = useStudio((s) => s.model);
+  const trainSplit = useStudio((s) => {
+    const entry = s.datasets.find((d) => d.id === s.datasetId);
+    return entry && s.trainSplits.find((t) => t.dataset === entry.dataset);
+  });
+  const noFineTune = model?.format === 'graph-model' ? 'needs a TF.js layers model (a graph model has no trainable layers)'
+    : !trainSplit ? 'needs a labelled training split of the current data (the bundled MNIST and Fashion-MNIST have one)' : undefined;
   const p: CompressionPlan = plan ?? { version: 1 };
   const update = (next: Partial<CompressionPlan>) => {
     const merged = { ...p, ...next };
@@ -132,6 +141,22 @@ export function Controls() {
             </label>
           </>
         )}
+      </Card>
+
+      <Card title="Fine-tuning (retrain)" testId="card-finetune" on={Boolean(p.finetune)} onToggle={(on) => update({ finetune: on ? { epochs: 1 } : undefined })}
+        unavailable={noFineTune && `Fine-tuning ${noFineTune}.`}>
+        {!noFineTune && (
+          <>
+            <Slider label="Epochs" testId="finetune-slider" min={1} max={10} step={1} value={p.finetune?.epochs ?? 1}
+              display={`${p.finetune?.epochs ?? 1} on ${trainSplit?.count.toLocaleString('en-US')} images`} onChange={(v) => update({ finetune: { ...p.finetune, epochs: v } })} />
+            <label className="option">Learning rate
+              <select value={String(p.finetune?.learningRate ?? 0.0005)} data-testid="finetune-lr" onChange={(e) => update({ finetune: { epochs: p.finetune?.epochs ?? 1, learningRate: Number(e.target.value) } })}>
+                {[0.0001, 0.0005, 0.001, 0.003].map((lr) => <option key={lr} value={String(lr)}>{lr}</option>)}
+              </select>
+            </label>
+          </>
+        )}
+        <p className="hint">After structural pruning and pruning, trains on {trainSplit?.name ?? 'the training split'} in the worker with pruned weights held at zero, then quantizes or clusters (and trains the shared values). Every change retrains: seconds to a minute.</p>
       </Card>
       </fieldset>
       <SweepPanel />

@@ -1,6 +1,6 @@
 import { useStudio } from '../state/store';
 
-const PHASES: Record<string, string> = { data: 'Loading data', accuracy: 'Measuring accuracy', latency: 'Measuring latency', throughput: 'Measuring throughput' };
+const PHASES: Record<string, string> = { data: 'Loading data', training: 'Fine-tuning', accuracy: 'Measuring accuracy', latency: 'Measuring latency', throughput: 'Measuring throughput' };
 
 /** Progress of the running job, with cancel; or what the studio is busy with. */
 export function ProgressBar() {
@@ -15,8 +15,8 @@ export function ProgressBar() {
       <span className="sr-only" aria-live="polite">{announcement}</span>
       {(progress || busy) && (
         <div className="progress-row" data-testid="progress">
-          <progress max={100} value={pct} aria-label={progress ? 'Evaluation progress' : busy} />
-          <span className="progress-text">{progress ? `Evaluating: ${progress.message} (${pct} %)` : busy}</span>
+          <progress max={100} value={pct} aria-label={progress ? `${progress.phase === 'training' ? 'Fine-tuning' : 'Evaluation'} progress` : busy} />
+          <span className="progress-text">{progress ? `${progress.phase === 'training' ? 'Training' : 'Evaluating'}: ${progress.message} (${pct} %)` : busy}</span>
           {progress && <button type="button" onClick={cancel} data-testid="cancel">Cancel</button>}
         </div>
       )}

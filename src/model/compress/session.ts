@@ -12,7 +12,7 @@ import {
 } from '../export';
 import type { CompressionPlan } from '../plan';
 import type { CompressedModel, ModelParts } from '../weights';
-import { compressModel } from '.';
+import { compressModel, type CompressOutput } from '.';
 
 /** One row of the compressed layer table. Bytes are bytes of that layer's weights in each file. */
 export interface CompressedLayer {
@@ -73,10 +73,10 @@ export function runCompression(parts: ModelParts, plan: CompressionPlan): Compre
 /**
  * Compresses `parts` by `plan` and writes both exports; every figure of the summary is exact
  * except the DEFLATE-based ones (tfjs gzip, per-file gzipBytes, zip, compact gzip), which are NaN:
- * measureSizes or measureSizesOffThread computes them.
+ * measureSizes or measureSizesOffThread computes them. `out` is the plan's result when it is
+ * already at hand (e.g. compressWithFineTuning's).
  */
-export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan): CompressionSession {
-  const out = compressModel(parts, plan);
+export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, out: CompressOutput = compressModel(parts, plan)): CompressionSession {
   const tfjs = exportTfjs(out.compressed);
   const { bytes: compact, size: { perTensor } } = encodeCompactSized(out.compressed);
   const layers = new Map<string, CompressedLayer & { zeros: number }>();
