@@ -82,6 +82,9 @@ test('a flat image folder is measured by fidelity: agreement and KL against the 
   expect(agreement).toBeGreaterThan(0);
   expect(agreement).toBeLessThanOrEqual(1);
   expect(kl).toBeGreaterThan(0);
+  // The charts and the history say what they plot: agreement, on which data.
+  await expect(page.getByTestId('charts').locator('figcaption').first()).toContainText('Agreement with the original vs size');
+  await expect(page.getByTestId('history').locator('tbody tr').first()).toContainText(/user-\d+.*% agree/);
   // Sensitivity on unlabelled data ranks layers by agreement.
   await page.getByTestId('sensitivity-run').click();
   await expect(page.getByTestId('sensitivity-table').locator('caption')).toContainText('Agreement with the original drop', { timeout: 90_000 });

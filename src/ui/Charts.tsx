@@ -18,6 +18,8 @@ interface ChartData {
   sizeTicks: number[];
   accDomain: [number, number];
   latencyDomain: [number, number];
+  /** the y axis: top-1 accuracy, or (unlabelled data) top-1 agreement with the original */
+  metric: 'accuracy' | 'agreement';
 }
 
 function PointTip({ active, payload }: { active?: boolean; payload?: { payload: ChartPoint }[] }) {
@@ -27,7 +29,7 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
     <div className="chart-tip">
       <strong>{p.modelName}</strong>
       <div>{p.plan ? describePlan(p.plan) : 'original (baseline)'}</div>
-      <div>accuracy {formatPercent(p.accuracy)} on {p.dataset}</div>
+      <div>{p.metric} {formatPercent(p.accuracy)} on {p.dataset}{p.meanKl !== undefined && p.kind !== 'baseline' ? ` · KL ${p.meanKl.toPrecision(3)}` : ''}</div>
       <div>compact file {formatBytes(p.compactBytes)} · TF.js files {formatBytes(p.tfjsBytes)} (gzip {formatBytes(p.gzipBytes)})</div>
       <div>latency {formatMs(p.latencyMs)} on {p.backend}</div>
     </div>
@@ -62,13 +64,15 @@ function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelN
     sizeTicks,
     accDomain: [Math.max(0, Math.floor((accMin - 1) / 5) * 5), 100],
     latencyDomain: latencies.length ? [0, Math.max(...latencies) * 1.2] : [0, 1],
+    metric: mine.some((p) => p.metric === 'agreement') ? 'agreement' : 'accuracy',
   };
 }
 
 type ChartProps = { d: ChartData; onPoint: (entry: unknown) => void };
 
 const tip = <Tooltip content={<PointTip />} />;
-const axisY = (d: ChartData) => <YAxis type="number" dataKey="accuracyPct" name="accuracy" unit=" %" domain={d.accDomain} width={64} allowDataOverflow />;
+const axisY = (d: ChartData) => <YAxis type="number" dataKey="accuracyPct" name={d.metric} unit=" %" domain={d.accDomain} width={64} allowDataOverflow />;
+const Metric = ({ d }: { d: ChartData }) => <>{d.metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'}</>;
 
 /** Accuracy against download size (log axis; bubble area = latency), with the Pareto front. */
 const SizeChart = memo(function SizeChart({ d, onPoint }: ChartProps) {
@@ -112,7 +116,8 @@ const LatencyChart = memo(function LatencyChart({ d }: { d: ChartData }) {
 /** One row of the history table; points never change once measured, so a row renders once. */
 const HistoryRow = memo(function HistoryRow({ p, restore }: { p: ChartPoint; restore: (id: number) => void }) {
   return (
-    <tr data-kind={p.kind} data-testid={`point-${p.id}`}><td><button type="button" className="link" title="Restore these settings" onClick={() => restore(p.id)}>{p.id}</button></td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{formatPercent(p.accuracy)}</td>
+    <tr data-kind={p.kind} data-testid={`point-${p.id}`}><td><button type="button" className="link" title="Restore these settings" onClick={() => restore(p.id)}>{p.id}</button></td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{p.dataset}</td>
+      <td title={p.metric === 'agreement' ? 'top-1 agreement with the original model (no labels)' : 'top-1 accuracy'}>{formatPercent(p.accuracy)}{p.metric === 'agreement' ? ' agree' : ''}</td>
       <td>{formatBytes(p.compactBytes)}</td><td>{formatBytes(p.tfjsBytes)}</td><td>{formatBytes(p.gzipBytes)}</td><td>{formatMs(p.latencyMs)}</td></tr>
   );
 });
@@ -123,7 +128,7 @@ const HistoryTable = memo(function HistoryTable({ points, restore }: { points: r
   return (
     <table className="history" data-testid="history">
       <caption>Every evaluated point</caption>
-      <thead><tr><th>#</th><th>model</th><th>compression</th><th>backend</th><th>accuracy</th><th>compact</th><th>TF.js</th><th>TF.js gzip</th><th>latency</th></tr></thead>
+      <thead><tr><th>#</th><th>model</th><th>compression</th><th>backend</th><th>data</th><th>top-1</th><th>compact</th><th>TF.js</th><th>TF.js gzip</th><th>latency</th></tr></thead>
       <tbody>
         {[...points].reverse().map((p) => <HistoryRow key={p.id} p={p} restore={restore} />)}
       </tbody>
@@ -154,7 +159,7 @@ export function Charts() {
     <div className="charts-grid" data-testid="charts" data-points={points.length} data-current={d.current[0]?.id ?? ''} data-front={d.front.map((p) => p.id).join(',')}>
       <figure className="chart" aria-label="Accuracy against size">
         <figcaption>
-          Accuracy vs size of the{' '}
+          <Metric d={d} /> vs size of the{' '}
           <select aria-label="Size of which export" data-testid="size-format" value={sizeFormat} onChange={(e) => setSizeFormat(e.target.value as SizeFormat)}>
             <option value="compact">compact file</option>
             <option value="tfjs">TF.js files</option>
@@ -164,7 +169,7 @@ export function Charts() {
         <SizeChart d={d} onPoint={onPoint} />
       </figure>
       <figure className="chart" aria-label="Accuracy against latency">
-        <figcaption>Accuracy vs batch-1 latency</figcaption>
+        <figcaption><Metric d={d} /> vs batch-1 latency</figcaption>
         <LatencyChart d={d} />
       </figure>
       <HistoryTable points={points} restore={restorePoint} />
