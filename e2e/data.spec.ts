@@ -48,8 +48,16 @@ test('a labelled image folder is measured for accuracy, equal to the same digits
   await expect(numbers.metric('accuracy')).not.toHaveAttribute('data-value', String(fromPngs));
   await expect(numbers.metric('accuracy')).toHaveAttribute('data-value', /\d/);
   await expect(page.getByTestId('pre-scale')).toHaveValue('0.0005');
+  const scaled = await numbers.value('accuracy');
   await data.setPreprocessing({ std: '0' });
   await expect(page.getByTestId('error-message')).toContainText('std must be positive');
+  await data.setPreprocessing({ std: '1', mean: 'abc' });
+  await expect(page.getByTestId('error-message')).toContainText('mean "abc" is not a number');
+  await data.setPreprocessing({ mean: '0, 0, 0' });
+  await expect(page.getByTestId('error-message')).toContainText('mean needs 1 value or 1 (one per channel), got 3');
+  // Refused settings change nothing: the last good figures stay.
+  expect(await numbers.value('accuracy')).toBe(scaled);
+  await expect(page.getByTestId('progress')).toHaveCount(0);
   checkNetwork();
 });
 

@@ -35,8 +35,9 @@ function settling(remote: Comlink.Remote<StudioApi>, gone: Promise<never>): Coml
       if (typeof member !== 'function') return member;
       return (...args: unknown[]) => {
         const call = Promise.race([(member as (...a: unknown[]) => Promise<unknown>)(...args), gone]);
-        // A fire-and-forget call (cancel, clearCompression) cut short by a restart is not an unhandled error.
-        call.catch((e: unknown) => { if (!(e instanceof WorkerRestartedError)) throw e; });
+        // Silences only this detached copy: a caller that awaits `call` still sees its rejection, and a
+        // fire-and-forget call (cancel, clearCompression) cut short by a restart is not an unhandled error.
+        call.catch(() => {});
         return call;
       };
     },

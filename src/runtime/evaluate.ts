@@ -71,6 +71,7 @@ export async function evaluateModel(target: TfModel | Classifier, ds: Dataset, o
     report('accuracy', (start + n) / count, `${labels ? 'accuracy' : 'outputs'} ${start + n}/${count}`);
     await yieldNow();
   }
+  if (cancelled()) return { type: 'cancelled', job: hooks.job };
   hooks.onOutputs?.(outputs);
   const stats = labels ? accuracyStats(outputs, labels, count, outClasses) : { accuracy: NaN, loss: NaN, confusion: [] };
   const fid = hooks.reference ? fidelity(hooks.reference, outputs, count, outClasses) : undefined;

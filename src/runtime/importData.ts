@@ -15,7 +15,7 @@ const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word
 
 /** Reads `files` as a data set with id `id` (see the file comment); undefined when cancelled. */
 export async function importDataFiles(id: string, name: string, files: readonly DataFile[], target: ImportTarget,
-  hooks: { onProgress?: (done: number, total: number) => void; isCancelled?: () => boolean } = {}): Promise<{ dataset: Dataset; notes: string[] } | undefined> {
+  hooks: { onProgress?: (done: number, total: number) => void; isCancelled?: () => boolean } = {}): Promise<{ dataset: Dataset; notes: string[]; kind: 'images' | 'file' } | undefined> {
   const names = files.map((f) => f.name);
   const byName = new Map(files.map((f) => [f.name, f.blob]));
   const texts = new Map<string, string>();
@@ -24,12 +24,15 @@ export async function importDataFiles(id: string, name: string, files: readonly 
   if (catalog) {
     const bytes = async (n: string) => new Uint8Array(await (byName.get(n) as Blob).arrayBuffer());
     const entry: DatasetEntry = { ...catalog.entry, id, name: `${catalog.entry.name} (your data)`, dataset: 'user' };
+    if (catalog.labelsFile && entry.classes.length !== target.classes) {
+      throw new Error(`${catalog.imagesFile}: the entry lists ${entry.classes.length} classes but the model outputs ${target.classes}: use data with the model's classes, or leave out "labels" to measure fidelity`);
+    }
     const images = await bytes(catalog.imagesFile);
     const ds = makeDataset(entry, images, catalog.labelsFile ? await bytes(catalog.labelsFile) : undefined);
     const [h, w, c] = entry.shape;
     const notes = [`${plural(entry.count, 'sample')} of ${h}×${w}×${c} from ${catalog.imagesFile}${ds.labels ? `, labels from ${catalog.labelsFile}` : ', no labels: measured by fidelity to the original model'}`];
     if (h !== target.shape[0] || w !== target.shape[1] || c !== target.shape[2]) notes.push(`resized to the model's ${target.shape.join('×')} input when evaluated`);
-    return { dataset: ds, notes };
+    return { dataset: ds, notes, kind: 'file' };
   }
 
   const imagePaths = names.filter((n) => IMAGE_FILE.test(n));
@@ -57,5 +60,5 @@ export async function importDataFiles(id: string, name: string, files: readonly 
   ];
   if (decoded.failed.length) notes.push(`${plural(decoded.failed.length, 'file')} could not be decoded: ${decoded.failed.slice(0, 3).join('; ')}${decoded.failed.length > 3 ? '; …' : ''}`);
   if (others) notes.push(`${plural(others, 'other file')} ignored (not images)`);
-  return { dataset: makeDataset(entry, decoded.images, labels), notes };
+  return { dataset: makeDataset(entry, decoded.images, labels), notes, kind: 'images' };
 }

@@ -143,6 +143,8 @@ export interface ImportTarget {
 /** A user data set the worker now holds: its entry (pass it to evaluate) and what was assumed or skipped. */
 export interface ImportedData {
   entry: DatasetEntry;
+  /** 'images': decoded at the target shape (import again for a model of another shape); 'file': the file's own bytes */
+  kind: 'images' | 'file';
   notes: string[];
 }
 

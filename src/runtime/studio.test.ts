@@ -86,6 +86,14 @@ describe('createStudio', () => {
     const inverted = await studio.evaluate(7, { ...imported.entry, scale: 2 / 255, mean: [1] }, base, { latencyRuns: 1 }, () => {}, 'compressed');
     expect(inverted.type === 'done' && inverted.fidelity && inverted.fidelity.agreement).toBeGreaterThan(0.9);
     await expect(studio.evaluate(8, { ...imported.entry, std: [0] }, base, {}, () => {})).rejects.toThrow(/std must be positive/);
+    // Sensitivity sees what evaluation sees: the data fitted to 28×28 and scored by agreement.
+    const s = await studio.sensitivity(10, imported.entry, base, { technique: 'quantize', levels: [8], limit: 100 }, () => {});
+    expect(s?.metric).toBe('agreement');
+    expect(s?.accuracy.every((row) => row[0] > 0.9)).toBe(true);
+    // A labelled data file whose classes are not the model's is refused at import, naming the file.
+    const five = { ...entry, labels: 'lab.u8', classes: ['a', 'b', 'c', 'd', 'e'] };
+    await expect(studio.importData(11, 'user-3', 'five', [{ name: 'five.json', blob: new Blob([JSON.stringify(five)]) }, { name: 'px.u8', blob: new Blob([small]) }, { name: 'lab.u8', blob: new Blob([new Uint8Array(300)]) }], target, () => {}))
+      .rejects.toThrow(/px.u8: the entry lists 5 classes but the model outputs 10/);
     await expect(studio.importData(9, 'user-2', 'x', [{ name: 'a/cat/1.png', blob: new Blob([new Uint8Array(4)]) }, { name: 'a/dog/2.png', blob: new Blob([new Uint8Array(4)]) }], target, () => {}))
       .rejects.toThrow(/found 2 class folders \(cat, dog\) but the model outputs 10 classes/);
   });

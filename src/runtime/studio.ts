@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkPreprocessing, makeDataset, preprocessingOf, requireLabels, type Dataset, type DatasetEntry } from '../model/dataset';
 import { fitDataset, imageInputShape } from '../model/data/imageFit';
 import { toClassifier } from '../model/classifier';
-import { importDataFiles } from './importData';
+import { importDataFiles, MAX_IMAGE_BYTES } from './importData';
 import { loadModelFiles } from '../model/modelInfo';
 import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
 import { checkModelFiles, toArtifacts } from '../model/modelFiles';
@@ -83,11 +83,19 @@ export function createStudio(): StudioApi {
     if (!byShape) fitted.set(source, (byShape = new Map()));
     const key = shape.join('×');
     let fit = byShape.get(key);
-    if (!fit) byShape.set(key, (fit = fitDataset(source, shape)));
+    if (!fit) {
+      const bytes = source.entry.count * shape[0] * shape[1] * shape[2];
+      if (bytes > MAX_IMAGE_BYTES) {
+        throw new Error(`${entry.name}: ${source.entry.count.toLocaleString('en-US')} samples at the model's ${key} input would take ${Math.round(bytes / 2 ** 20)} MiB; use a smaller data set (at most ${Math.floor(MAX_IMAGE_BYTES / (shape[0] * shape[1] * shape[2])).toLocaleString('en-US')} samples)`);
+      }
+      byShape.set(key, (fit = fitDataset(source, shape)));
+    }
     const preprocessing = checkPreprocessing(preprocessingOf(entry), shape[2]);
     return { ...fit, entry: { ...fit.entry, name: entry.name, scale: preprocessing.scale, mean: preprocessing.mean, std: preprocessing.std } };
   };
-  const referenceKey = (ds: Dataset) => JSON.stringify([ds.entry.id, ds.entry.shape, preprocessingOf(ds.entry), tf.getBackend()]);
+  /** Bumped whenever the loaded model changes, so outputs of an earlier model never serve as the reference. */
+  let modelGeneration = 0;
+  const referenceKey = (ds: Dataset) => JSON.stringify([ds.entry.id, ds.entry.shape, preprocessingOf(ds.entry), tf.getBackend(), modelGeneration]);
   const cancelled = new Set<number>();
   registerWasmTrainingKernels();
 
@@ -137,6 +145,7 @@ export function createStudio(): StudioApi {
       }
       latestCompressJob++; // a compression of the previous model still queued must not install itself
       reference = undefined;
+      modelGeneration++;
       model?.dispose();
       dropCompression();
       model = loaded.model;
@@ -210,15 +219,16 @@ export function createStudio(): StudioApi {
         if (!data) return undefined;
         datasets.set(id, Promise.resolve(data.dataset));
         if (reference && JSON.parse(reference.key)[0] === id) reference = undefined;
-        return { entry: data.dataset.entry, notes: data.notes };
+        return { entry: data.dataset.entry, notes: data.notes, kind: data.kind };
       } finally {
         cancelled.delete(job);
       }
     },
 
     async sensitivity(job, entry, baseUrl, request, onProgress) {
-      if (!parts) throw new Error('no model is loaded');
-      const ds = await dataset(entry, baseUrl);
+      if (!parts || !model) throw new Error('no model is loaded');
+      // The same samples, fitting and preprocessing as evaluation uses.
+      const ds = await prepared(entry, baseUrl, model);
       const current = parts;
       try {
         return await measureSensitivity(current, ds, request, {
@@ -258,7 +268,10 @@ export function createStudio(): StudioApi {
             await new Promise((resolve) => setTimeout(resolve, 0));
           },
         });
-        if (!out || stale()) return { type: 'cancelled', job };
+        if (!out || stale()) {
+          cancelled.delete(job);
+          return { type: 'cancelled', job };
+        }
       }
       const next = compressUnmeasured(parts, checked, out);
       // The DEFLATE lengths take another core while this one loads and evaluates the model.
@@ -266,9 +279,11 @@ export function createStudio(): StudioApi {
       const measuring = measureSizesOffThread(next, deflatedLengthsOffThread);
       sizing = { job, ...measuring };
       const built = await loadExported(next);
-      if (job !== latestCompressJob) {
+      // Cancelled or superseded while it was built: it must not become the compression held.
+      if (stale()) {
         built.dispose();
         measuring.cancel();
+        cancelled.delete(job);
         return { type: 'cancelled', job };
       }
       dropCompression();

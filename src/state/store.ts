@@ -38,6 +38,8 @@ export interface ChartPoint {
   latencyMs: number;
   backend: string;
   dataset: string;
+  /** the data's preprocessing when measured (preprocessingKey): points of other preprocessing are not compared */
+  preprocessing?: string;
   plan?: CompressionPlan;
 }
 
@@ -150,7 +152,9 @@ let pointCounter = 0;
 /** The last model source that loaded (dropped files are copied, not transferred), replayed if the worker has to be restarted. */
 let lastSource: ModelSource | undefined;
 /** The user's data files as last imported, replayed into a restarted worker. */
-let lastData: { id: string; name: string; files: DataFile[] } | undefined;
+let lastData: { id: string; name: string; files: DataFile[]; kind: 'images' | 'file' } | undefined;
+/** True while a restarted worker is being given its model again: plan jobs wait for the re-measure. */
+let recovering = false;
 let dataCounter = 0;
 /** The bundled data entries as the catalog has them (preprocessing edits are made on copies). */
 let bundledDatasets: DatasetEntry[] = [];
@@ -162,6 +166,9 @@ export function scoreOf(outcome: EvalResult): Pick<ChartPoint, 'accuracy' | 'met
   if (outcome.labelled) return { accuracy: outcome.accuracy, metric: 'accuracy', meanKl: outcome.fidelity?.meanKl };
   return { accuracy: outcome.fidelity?.agreement ?? NaN, metric: 'agreement', meanKl: outcome.fidelity?.meanKl };
 }
+
+/** A data set's preprocessing as a comparable string (chart points record the one they were measured with). */
+export const preprocessingKey = (entry: DatasetEntry) => JSON.stringify(preprocessingOf(entry));
 
 /** [H, W, C] of a loaded model's image input, or an Error saying why it takes no images. */
 const imageShape = (model: LoadedModel) => imageInputShape(model.inputShape);
@@ -189,6 +196,7 @@ export const useStudio = create<StudioState>((set, get) => {
 
   /** Replaces a stuck or crashed worker with a fresh one and reloads the current model into it. */
   const recoverWorker = async () => {
+    recovering = true;
     restartStudio();
     baselineJob = undefined;
     compressedJob = undefined;
@@ -200,7 +208,8 @@ export const useStudio = create<StudioState>((set, get) => {
         const info = await studio().loadModel(lastSource);
         if (lastData) {
           const entry = get().datasets.find((d) => d.id === lastData?.id);
-          await studio().importData(0, lastData.id, lastData.name, lastData.files, { shape: imageShape(info), classes: classesOf(info), preprocessing: entry ? preprocessingOf(entry) : { scale: 1 / 255, mean: [0], std: [1] } }, proxy(() => {}));
+          const again = await studio().importData(0, lastData.id, lastData.name, lastData.files, { shape: imageShape(info), classes: classesOf(info), preprocessing: entry ? preprocessingOf(entry) : { scale: 1 / 255, mean: [0], std: [1] } }, proxy(() => {}));
+          if (again && entry) set({ datasets: get().datasets.map((d) => (d.id === again.entry.id ? { ...again.entry, scale: entry.scale, mean: entry.mean, std: entry.std } : d)) });
         }
         reloaded = true;
       } else set({ model: undefined, modelId: undefined, evaluation: undefined });
@@ -208,6 +217,7 @@ export const useStudio = create<StudioState>((set, get) => {
       get().reportError('The TF.js worker had to be restarted and failed', e);
     } finally {
       set({ busy: undefined });
+      recovering = false;
     }
     // The new worker holds no compression and no figures: measure again (the plan follows).
     if (reloaded) await get().evaluate();
@@ -275,7 +285,7 @@ export const useStudio = create<StudioState>((set, get) => {
       const point: ChartPoint = {
         id: ++pointCounter, kind, label: describePlan(plan), modelName: model.name, ...scoreOf(outcome),
         compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip,
-        latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, plan,
+        latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, preprocessing: preprocessingKey(entry), plan,
       };
       set({ compressedEval: outcome, points: [...get().points, point] });
       return point;
@@ -288,7 +298,7 @@ export const useStudio = create<StudioState>((set, get) => {
   const runPlan = async () => {
     const { plan, model } = get();
     // During a baseline evaluation the plan waits: evaluate() runs it when the baseline is in.
-    if (!model || get().sweep?.running || baselineJob !== undefined) return;
+    if (!model || get().sweep?.running || baselineJob !== undefined || recovering) return;
     if (!plan) {
       if (get().progress) { startJob('reset'); set({ progress: undefined }); }
       compressedJob = undefined;
@@ -393,7 +403,7 @@ export const useStudio = create<StudioState>((set, get) => {
           if (get().progress?.job === p.job) set({ progress: p });
         }));
         if (!imported || get().progress?.job !== job) return;
-        lastData = { id, name, files: dataFiles };
+        lastData = { id, name, files: dataFiles, kind: imported.kind };
         const datasets = [...get().datasets.filter((d) => !isUserData(d.id)), imported.entry];
         set({ datasets, dataNotes: imported.notes, progress: undefined, error: undefined });
       } catch (e) {
@@ -409,7 +419,10 @@ export const useStudio = create<StudioState>((set, get) => {
       const entry = datasets.find((d) => d.id === datasetId);
       if (!entry) return;
       try {
-        checkPreprocessing(p, entry.shape[2]);
+        // The worker feeds the model its own channel count (the data is converted to it).
+        let channels = entry.shape[2];
+        try { channels = imageShape(get().model as LoadedModel)[2]; } catch { /* no image input: the data's own channels */ }
+        checkPreprocessing(p, channels);
       } catch (e) {
         get().reportError('Preprocessing not applied', e);
         return;
@@ -439,8 +452,27 @@ export const useStudio = create<StudioState>((set, get) => {
 
     async evaluate() {
       const { model, datasets, datasetId } = get();
-      const entry = datasets.find((d) => d.id === datasetId);
+      let entry = datasets.find((d) => d.id === datasetId);
       if (!model) return;
+      // Images were decoded at the input size of the model they were dropped on: decode them again for another one.
+      if (entry && lastData?.kind === 'images' && lastData.id === entry.id) {
+        let shape: [number, number, number] | undefined;
+        try { shape = imageShape(model); } catch { shape = undefined; }
+        if (shape && shape.join() !== entry.shape.join()) {
+          const job = startJob(`decoding ${entry.name} again for ${model.name}`);
+          try {
+            const again = await studio().importData(job, lastData.id, lastData.name, lastData.files, { shape, classes: classesOf(model), preprocessing: preprocessingOf(entry) }, proxy(() => {}));
+            if (!again || get().progress?.job !== job) return;
+            const refit: DatasetEntry = { ...again.entry, scale: entry.scale, mean: entry.mean, std: entry.std };
+            set({ datasets: get().datasets.map((d) => (d.id === refit.id ? refit : d)), dataNotes: again.notes, progress: undefined });
+            entry = refit;
+          } catch (e) {
+            if (get().progress?.job === job) set({ progress: undefined });
+            get().reportError(`${entry.name} does not fit ${model.name}`, e);
+            return;
+          }
+        }
+      }
       if (!entry) {
         get().reportError('No validation data', `data set "${datasetId}" is not among the bundled ones (${bundledDatasets.map((d) => d.id).join(', ')}); pick one in the Data set menu or drop your own images`);
         return;
@@ -456,11 +488,13 @@ export const useStudio = create<StudioState>((set, get) => {
         const point: ChartPoint = {
           id: ++pointCounter, kind: 'baseline', label: `${model.name} · ${outcome.backend}`, modelName: model.name,
           ...scoreOf(outcome), compactBytes: model.compact.raw, tfjsBytes: model.size.raw, gzipBytes: model.size.gzip,
-          latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id,
+          latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, preprocessing: preprocessingKey(entry),
         };
         set({ evaluation: outcome, points: [...get().points, point] });
       } catch (e) {
         if (get().progress?.job === job) get().reportError(`Evaluation of ${model.name} failed`, e);
+        // Cut short by a worker restart: the recovery measures again, plan included.
+        if (e instanceof WorkerRestartedError) return;
       } finally {
         if (baselineJob === job) baselineJob = undefined;
         if (get().progress?.job === job) set({ progress: undefined });

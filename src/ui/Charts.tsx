@@ -1,7 +1,7 @@
 import { memo, useCallback, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { paretoFront } from '../state/pareto';
-import { describePlan, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
+import { describePlan, preprocessingKey, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
 import { formatBytes, formatMs, formatPercent } from './format';
 
 /** A chart point with its axis values: accuracy in percent, and the bytes of the chosen export. */
@@ -41,8 +41,9 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
  * compression while a plan is set (a new one replaces it once measured, so the star does not
  * jump to the baseline and back on every move), else the newest baseline.
  */
-function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelName: string | undefined, datasetId: string | undefined, planSet: boolean): ChartData {
-  const mine = points.filter((p) => p.modelName === modelName && p.dataset === datasetId);
+function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelName: string | undefined, datasetId: string | undefined, preprocessing: string | undefined, planSet: boolean): ChartData {
+  // Only points measured on the same data with the same preprocessing are comparable.
+  const mine = points.filter((p) => p.modelName === modelName && p.dataset === datasetId && p.preprocessing === preprocessing);
   const current = [...mine].reverse().find((p) => p.kind === (planSet ? 'compressed' : 'baseline'))
     ?? [...mine].reverse().find((p) => p.kind === 'baseline');
   const data = mine.map((p) => ({ ...p, accuracyPct: p.accuracy * 100, bytes: sizeFormat === 'compact' ? p.compactBytes : p.tfjsBytes }));
@@ -149,8 +150,12 @@ export function Charts() {
   const restorePoint = useStudio((s) => s.restorePoint);
   const modelName = useStudio((s) => s.model?.name);
   const datasetId = useStudio((s) => s.datasetId);
+  const preprocessing = useStudio((s) => {
+    const entry = s.datasets.find((e) => e.id === s.datasetId);
+    return entry ? preprocessingKey(entry) : undefined;
+  });
   const planSet = useStudio((s) => s.plan !== undefined);
-  const d = useMemo(() => chartData(points, sizeFormat, modelName, datasetId, planSet), [points, sizeFormat, modelName, datasetId, planSet]);
+  const d = useMemo(() => chartData(points, sizeFormat, modelName, datasetId, preprocessing, planSet), [points, sizeFormat, modelName, datasetId, preprocessing, planSet]);
   const onPoint = useCallback((entry: unknown) => {
     const id = (entry as { payload?: ChartPoint; id?: number }).payload?.id ?? (entry as ChartPoint).id;
     if (typeof id === 'number') restorePoint(id);

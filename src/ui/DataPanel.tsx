@@ -54,6 +54,7 @@ export function DataPanel() {
 /** The preprocessing fields, filled from the entry (re-mounted by key when the data set or its preprocessing changes). */
 function PreprocessingForm({ entry, disabled }: { entry: DatasetEntry; disabled: boolean }) {
   const setPreprocessing = useStudio((s) => s.setPreprocessing);
+  const reportError = useStudio((s) => s.reportError);
   const current = preprocessingOf(entry);
   const [scale, setScale] = useState(String(current.scale));
   const [mean, setMean] = useState(current.mean.join(', '));
@@ -61,6 +62,11 @@ function PreprocessingForm({ entry, disabled }: { entry: DatasetEntry; disabled:
   return (
     <form className="preprocessing" data-testid="preprocessing" onSubmit={(e) => {
       e.preventDefault();
+      const bad = ([['scale', scale], ['mean', mean], ['std', std]] as const).find(([, text]) => numbers(text).length === 0 || numbers(text).some(Number.isNaN));
+      if (bad) {
+        reportError('Preprocessing not applied', `${bad[0]} "${bad[1]}" is not a number (mean and std may list one per channel, comma-separated)`);
+        return;
+      }
       void setPreprocessing({ scale: Number(scale), mean: numbers(mean), std: numbers(std) });
     }}>
       <p className="formula">

@@ -46,6 +46,9 @@ describe('labelImages', () => {
     expect(() => labelImages(['x/cat/1.png', 'x/dog/2.png'], 10)).toThrow(/found 2 class folders \(cat, dog\) but the model outputs 10 classes: name the folders by output index \(0 … 9\)/);
     expect(() => labelImages(['x/12/1.png', 'x/3/2.png'], 10)).toThrow(/found 2 class folders/);
     expect(() => labelImages([], 10)).toThrow(/no image files/);
+    // Labels are bytes: a 1000-class model gets fidelity from a flat folder, and a clear refusal for class folders.
+    expect(() => labelImages(['x/300/1.png', 'x/7/2.png'], 1000)).toThrow(/outputs 1000 classes; labels are stored as bytes/);
+    expect(labelImages(['x/1.png'], 1000).labels).toBeUndefined();
   });
 });
 

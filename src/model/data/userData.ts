@@ -53,6 +53,7 @@ export function labelImages(imagePaths: readonly string[], modelClasses: number)
   const notes: string[] = [];
   const inFolder = parts.map((p) => p.length >= 2);
   if (!inFolder.some(Boolean)) return { root, paths, classes: [], notes: [`${paths.length} images with no class folders: unlabelled, measured by fidelity to the original model`] };
+  if (modelClasses > 256) throw new Error(`the model outputs ${modelClasses} classes; labels are stored as bytes, so accuracy works for up to 256 classes: drop a flat folder (no class subfolders) to measure fidelity instead`);
   const loose = paths.filter((_, i) => !inFolder[i]);
   if (loose.length) notes.push(`${loose.length} image${loose.length > 1 ? 's' : ''} outside any class folder left out (${loose.slice(0, 3).join(', ')}${loose.length > 3 ? ', …' : ''})`);
   const kept = paths.filter((_, i) => inFolder[i]);

@@ -73,7 +73,9 @@ export async function fineTune(model: tf.LayersModel, train: LabelledDataset, co
     const c = constraints.get(w.originalName) ?? constraints.get(w.name);
     if (c?.kind === 'mask') maskTensors.set(w.originalName, tf.tensor(Float32Array.from(c.mask), w.shape as number[]));
   }
-  model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 1e-4), loss: 'categoricalCrossentropy' });
+  // The model does not own an optimizer it is handed: dispose Adam's moment variables ourselves.
+  const optimizer = tf.train.adam(opts.learningRate ?? 1e-4);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   project(model, constraints, maskTensors);
   const rng = createRng(opts.seed ?? 7);
   const steps = Math.ceil(count / batchSize);
@@ -106,5 +108,6 @@ export async function fineTune(model: tf.LayersModel, train: LabelledDataset, co
     }
   } finally {
     tf.dispose([...maskTensors.values()]);
+    optimizer.dispose();
   }
 }

@@ -81,6 +81,15 @@ describe('compressWithFineTuning', () => {
     }
   });
 
+  it('leaves no tensors behind (models, masks and the optimizer are disposed)', async () => {
+    const parts = modelParts('lenet-300-100');
+    const plan: CompressionPlan = { version: 1, prune: { ratio: 0.9 }, cluster: { k: 4 }, finetune: { epochs: 1, limit: 256 } };
+    await compressWithFineTuning(parts, plan, train); // warm-up: backend-level constants
+    const before = tf.memory().numTensors;
+    await compressWithFineTuning(parts, plan, train);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('says what it needs, and stops when cancelled', async () => {
     const parts = modelParts('lenet-300-100');
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.5 }, finetune: { epochs: 1 } };
