@@ -150,4 +150,18 @@ test('fine-tuning wins back accuracy lost to pruning, keeps the sparsity, and li
   expect(await compressedValue(page, 'parameters')).toBe(zeros);
   await expect(page.getByTestId('compressed-parameters')).toContainText(/9[67]\.\d % zeros/);
   await expect(page).toHaveURL(/ft=1%3A0\.001|ft=1:0\.001/);
+  // Quantizing afterwards reuses the fine-tuned weights (no training phase), and keeps what they won back.
+  const phases: string[] = [];
+  await page.exposeFunction('notePhase', (text: string) => { phases.push(text); });
+  await page.evaluate(() => {
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid=progress]')?.textContent;
+      if (text) (window as unknown as { notePhase: (t: string) => void }).notePhase(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await new ControlsPanel(page).enable('quant');
+  await waitForCompressed(page, 'prune 97 % · 8-bit · fine-tuned 1 epoch');
+  expect(phases.some((t) => t.startsWith('Evaluating'))).toBe(true);
+  expect(phases.filter((t) => t.startsWith('Training'))).toEqual([]);
+  expect(await compressedValue(page, 'accuracy')).toBeGreaterThan(tuned - 0.01);
 });

@@ -13,7 +13,7 @@ import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
 import { checkModelFiles, toArtifacts } from '../model/modelFiles';
 import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
 import type { CompressOutput } from '../model/compress';
-import { compressWithFineTuning } from '../model/train/retrain';
+import { compressWithFineTuning, type FineTuneCache } from '../model/train/retrain';
 import { EMPTY_PLAN, parsePlan } from '../model/plan';
 import { loadTfModel, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { supportedLayerClasses } from '../model/modelInfo';
@@ -93,6 +93,8 @@ export function createStudio(): StudioApi {
     const preprocessing = checkPreprocessing(preprocessingOf(entry), shape[2]);
     return { ...fit, entry: { ...fit.entry, name: entry.name, scale: preprocessing.scale, mean: preprocessing.mean, std: preprocessing.std } };
   };
+  /** The last fine-tuned weights: a change of only bits / clusters reuses them (same model, backend and data). */
+  let tuneCache: FineTuneCache = {};
   /** Bumped whenever the loaded model changes, so outputs of an earlier model never serve as the reference. */
   let modelGeneration = 0;
   const referenceKey = (ds: Dataset) => JSON.stringify([ds.entry.id, ds.entry.shape, preprocessingOf(ds.entry), tf.getBackend(), modelGeneration]);
@@ -117,6 +119,7 @@ export function createStudio(): StudioApi {
     async setBackend(choice: BackendChoice): Promise<BackendInfo> {
       const info = await selectBackend(choice);
       reference = undefined;
+      tuneCache = {}; // weights trained on another backend differ in the last bits: train again
       // Variables belong to the backend they were made on: rebuild the model on the new one.
       if (checked && model) {
         const next = await loadTfModel(toArtifacts(checked));
@@ -146,6 +149,7 @@ export function createStudio(): StudioApi {
       latestCompressJob++; // a compression of the previous model still queued must not install itself
       reference = undefined;
       modelGeneration++;
+      tuneCache = {};
       model?.dispose();
       dropCompression();
       model = loaded.model;
@@ -267,7 +271,7 @@ export function createStudio(): StudioApi {
             }
             await new Promise((resolve) => setTimeout(resolve, 0));
           },
-        });
+        }, tuneCache);
         if (!out || stale()) {
           cancelled.delete(job);
           return { type: 'cancelled', job };

@@ -157,7 +157,7 @@ export function Controls() {
             </label>
           </>
         )}
-        <p className="hint">After structural pruning and pruning, trains on {trainSplit?.name ?? 'the training split'} in the worker with pruned weights held at zero, then quantizes or clusters (and trains the shared values). Every change retrains: seconds to a minute.</p>
+        <p className="hint">After structural pruning and pruning, trains on {trainSplit?.name ?? 'the training split'} in the worker with pruned weights held at zero, then quantizes or clusters (and trains the shared values). Changing structure or pruning trains again (seconds to minutes); changing bits or shared values reuses the trained weights.</p>
       </Card>
       </fieldset>
       <SweepPanel />

@@ -81,6 +81,26 @@ describe('compressWithFineTuning', () => {
     }
   });
 
+  it('reuses the fine-tuned weights when only the weight-level settings change, and trains again otherwise', async () => {
+    const parts = modelParts('lenet-300-100');
+    const cache = {};
+    const finetune = { epochs: 1, limit: 640, learningRate: 1e-3 };
+    const steps = async (plan: CompressionPlan) => {
+      let n = 0;
+      const out = await compressWithFineTuning(parts, plan, train, { onProgress: () => { n++; } }, cache);
+      return { n, out: out as CompressOutput };
+    };
+    const first = await steps({ version: 1, prune: { ratio: 0.9 }, quantize: { bits: 8 }, finetune });
+    expect(first.n).toBe(10);
+    const requant = await steps({ version: 1, prune: { ratio: 0.9 }, quantize: { bits: 4 }, finetune });
+    expect(requant.n).toBe(0);
+    // The same as training afresh (seeded), then quantizing at 4 bits.
+    const fresh = await compressWithFineTuning(parts, { version: 1, prune: { ratio: 0.9 }, quantize: { bits: 4 }, finetune }, train);
+    expect(kernel(requant.out, 'fc1/kernel')).toEqual(kernel(fresh as CompressOutput, 'fc1/kernel'));
+    expect((await steps({ version: 1, prune: { ratio: 0.8 }, quantize: { bits: 4 }, finetune })).n).toBe(10);
+    expect((await steps({ version: 1, prune: { ratio: 0.8 }, quantize: { bits: 4 }, finetune: { ...finetune, epochs: 2 } })).n).toBe(20);
+  });
+
   it('leaves no tensors behind (models, masks and the optimizer are disposed)', async () => {
     const parts = modelParts('lenet-300-100');
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.9 }, cluster: { k: 4 }, finetune: { epochs: 1, limit: 256 } };

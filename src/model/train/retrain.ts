@@ -8,11 +8,13 @@
  *   4. with weight sharing, a shorter fine-tuning of the shared values (assignments fixed) whose
  *      results become the codebooks.
  * The output is a CompressOutput like compressModel's, so sizes, exports and evaluation follow
- * the same path. Without `finetune` it is exactly compressModel.
+ * the same path. Without `finetune` it is exactly compressModel. Steps 1–2 depend only on the
+ * structural and pruning settings: a FineTuneCache keeps their result, so changing bits or
+ * clusters afterwards costs step 3 (and 4 with clusters), not a new training run.
  */
 import * as tf from '@tensorflow/tfjs';
 import { compressModel, type CompressOutput } from '../compress';
-import type { LabelledDataset } from '../dataset';
+import { preprocessingOf, type LabelledDataset } from '../dataset';
 import type { CompressionPlan, LayerOverride } from '../plan';
 import { formatFields, modelFromParts, type CompressedModel, type ModelParts } from '../weights';
 import { fineTune, type WeightConstraint } from './finetune';
@@ -45,6 +47,18 @@ export function partsFromModel(model: tf.LayersModel, like: ModelParts): ModelPa
   }) };
 }
 
+/**
+ * The fine-tuned weights of the last pruning stage, so that a change of only the weight-level
+ * settings (bits, clusters, float16) reuses them instead of training again. One entry; a caller
+ * keeps one per loaded model.
+ */
+export interface FineTuneCache {
+  parts?: ModelParts;
+  key?: string;
+  shaped?: CompressOutput;
+  tuned?: ModelParts;
+}
+
 export interface RetrainHooks {
   isCancelled?: () => boolean;
   /** training steps done of all, and what runs */
@@ -56,7 +70,7 @@ export interface RetrainHooks {
  * comment). Returns undefined when cancelled. Throws when fine-tuning is asked for a graph
  * model or without a labelled training split, saying what is needed.
  */
-export async function compressWithFineTuning(parts: ModelParts, plan: CompressionPlan, train: LabelledDataset | undefined, hooks: RetrainHooks = {}): Promise<CompressOutput | undefined> {
+export async function compressWithFineTuning(parts: ModelParts, plan: CompressionPlan, train: LabelledDataset | undefined, hooks: RetrainHooks = {}, cache: FineTuneCache = {}): Promise<CompressOutput | undefined> {
   const settings = plan.finetune;
   if (!settings) return compressModel(parts, plan);
   if (parts.format === 'graph-model') throw new Error('fine-tuning needs a TF.js layers model (a graph model has no trainable layers); turn fine-tuning off');
@@ -66,24 +80,25 @@ export async function compressWithFineTuning(parts: ModelParts, plan: Compressio
   const clustered = Boolean(plan.cluster) || Object.values(plan.layers ?? {}).some((o) => o.clusters !== undefined);
   const count = Math.min(settings.limit ?? train.entry.count, train.entry.count);
   const stepsPerEpoch = Math.ceil(count / 64);
-  const total = stepsPerEpoch * (settings.epochs + (clustered ? sharedEpochs : 0));
+  // What the masked fine-tuning depends on; the weight-level rest of the plan can change without it.
+  const key = JSON.stringify([pruningStage(plan), settings, train.entry.id, train.entry.shape, preprocessingOf(train.entry)]);
+  const reuse = cache.parts === parts && cache.key === key && cache.shaped && cache.tuned;
+  const trainEpochs = reuse ? 0 : settings.epochs;
+  const total = stepsPerEpoch * (trainEpochs + (clustered ? sharedEpochs : 0));
 
-  const shaped = compressModel(parts, pruningStage(plan));
-  const model = await modelFromParts(shaped.parts);
+  let shaped: CompressOutput;
   let tuned: ModelParts;
-  try {
-    const masks = new Map<string, WeightConstraint>();
-    shaped.tensors.forEach((t, i) => {
-      if (t.kernel && t.sparsity > 0) masks.set(t.name, { kind: 'mask', mask: Uint8Array.from(shaped.parts.weights[i].values, (v) => (v === 0 ? 0 : 1)) });
+  if (reuse) {
+    [shaped, tuned] = [cache.shaped as CompressOutput, cache.tuned as ModelParts];
+  } else {
+    shaped = compressModel(parts, pruningStage(plan));
+    const result = await trainMasked(shaped, train, { epochs: settings.epochs, learningRate: lr, limit: count }, {
+      isCancelled: hooks.isCancelled,
+      onProgress: (done) => hooks.onProgress?.(done, total, `fine-tuning: epoch ${Math.ceil(done / stepsPerEpoch)}/${settings.epochs}`),
     });
-    await fineTune(model, train, masks, {
-      epochs: settings.epochs, learningRate: lr, limit: count, seed: 1, isCancelled: hooks.isCancelled,
-      onStep: (done) => hooks.onProgress?.(done, total, `fine-tuning: epoch ${Math.ceil(done / stepsPerEpoch)}/${settings.epochs}`),
-    });
-    if (hooks.isCancelled?.()) return undefined;
-    tuned = partsFromModel(model, shaped.parts);
-  } finally {
-    model.dispose();
+    if (!result) return undefined;
+    tuned = result;
+    Object.assign(cache, { parts, key, shaped, tuned });
   }
 
   const out = compressModel(tuned, weightStage(plan));
@@ -91,13 +106,30 @@ export async function compressWithFineTuning(parts: ModelParts, plan: Compressio
   if (clustered) {
     const shared = await fineTuneSharedValues(out.compressed, train, { epochs: sharedEpochs, learningRate: lr / 10, limit: count }, {
       isCancelled: hooks.isCancelled,
-      onProgress: (done) => hooks.onProgress?.(settings.epochs * stepsPerEpoch + done, total, `fine-tuning shared values: epoch ${Math.ceil(done / stepsPerEpoch)}/${sharedEpochs}`),
+      onProgress: (done) => hooks.onProgress?.(trainEpochs * stepsPerEpoch + done, total, `fine-tuning shared values: epoch ${Math.ceil(done / stepsPerEpoch)}/${sharedEpochs}`),
     });
     if (!shared) return undefined;
     compressed = shared;
   }
   const fields = formatFields(parts);
   return { ...out, compressed, parts: { topology: compressed.topology, weights: compressed.tensors, ...fields }, structural: shaped.structural, skipped: shaped.skipped };
+}
+
+/** Masked fine-tuning of the pruning stage's model (zeros stay zero); its weights, or undefined when cancelled. */
+async function trainMasked(shaped: CompressOutput, train: LabelledDataset, opts: { epochs: number; learningRate: number; limit: number },
+  hooks: { isCancelled?: () => boolean; onProgress?: (done: number) => Promise<void> | void }): Promise<ModelParts | undefined> {
+  const model = await modelFromParts(shaped.parts);
+  try {
+    const masks = new Map<string, WeightConstraint>();
+    shaped.tensors.forEach((t, i) => {
+      if (t.kernel && t.sparsity > 0) masks.set(t.name, { kind: 'mask', mask: Uint8Array.from(shaped.parts.weights[i].values, (v) => (v === 0 ? 0 : 1)) });
+    });
+    await fineTune(model, train, masks, { ...opts, seed: 1, isCancelled: hooks.isCancelled, onStep: (done) => hooks.onProgress?.(done) });
+    if (hooks.isCancelled?.()) return undefined;
+    return partsFromModel(model, shaped.parts);
+  } finally {
+    model.dispose();
+  }
 }
 
 /**
