@@ -68,6 +68,13 @@ test('moving the sliders re-runs compression: new points, numbers and layer tabl
   expect(acc).toBeGreaterThan(0.8);
   expect(acc).toBeLessThanOrEqual(await numbers.value('accuracy') + 0.01);
   expect(await page.getByTestId('history').locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
+  // Shared values on a uint8 grid: TF.js stores the clustered kernels as uint8 codes (4× fewer bytes).
+  const float32Tfjs = await compressedValue(page, 'size');
+  await page.getByTestId('cluster-grid').check();
+  await waitForCompressed(page, 'prune 80 % · 16 clusters on a uint8 grid');
+  expect(await compressedValue(page, 'size')).toBeLessThan(float32Tfjs * 0.3);
+  expect(await compressedValue(page, 'accuracy')).toBeGreaterThan(acc - 0.01);
+  await expect(page).toHaveURL(/kg=uint8/);
   checkNetwork();
 });
 

@@ -12,7 +12,7 @@ export { pruneNM, type NMOptions } from './prune/nm';
 export { channelScores, pruneChannels, type ChannelNorm, type ChannelPruneResult } from './prune/structured';
 export { taylorScores, taylorChannelScores, pruneTaylor, type TensorWithGradient } from './prune/gradient';
 export { quantizeUniform, dequantizeUniform, exactScale, type QuantOptions, type QuantResult, type QuantScheme } from './quant/uniform';
-export { toTfjsQuantization, type TfjsQuantization } from './quant/tfjs';
+export { snapCodebookToGrid, toTfjsQuantization, type TfjsQuantization } from './quant/tfjs';
 export { float32BitsToFloat16Bits, float16BitsToFloat32Bits, toFloat16Bits, fromFloat16Bits, float32ToFloat16Array, float16ToFloat32Array } from './quant/float16';
 export { kmeans1d, MONOTONE_K, type KMeansOptions, type KMeansResult } from './cluster/kmeans1d';
 export { svdJacobi, type Svd } from './lowrank/jacobi';
@@ -22,4 +22,5 @@ export { bitsFor, varintBytes, packedBytes, ByteWriter, ByteReader } from './cod
 export { huffmanCodeLengths, canonicalCodes, huffmanBitLength, huffmanEncode, huffmanDecode } from './coding/huffman';
 export { relativeIndexEncode, relativeIndexDecode, relativeIndexEntries, csrEncode, csrDecode, relativeIndexBytes, csrIndexBytes } from './coding/sparse';
 export { encodeTensor, encodedTensorBytes, planTensorRecord, decodeTensor, quantPayload, clusterPayload, type DecodedTensor, type TensorPayload, type RecordOptions, type RecordPlan } from './coding/tensorRecord';
+export type { CodebookGrid } from './coding/tensorPlan';
 export { crc32 } from './coding/crc32';

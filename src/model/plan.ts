@@ -50,6 +50,12 @@ export interface ClusterSettings {
   /** Number of shared values per tensor (2–65536); when the tensor is pruned, exact zero is one of them. */
   k: number;
   init?: 'linear' | 'kmeans++';
+  /**
+   * 'uint8': move the centroids onto an 8-bit grid (each by at most 1/510 of the codebook's range,
+   * zero kept) so the TF.js export stores the tensor as uint8 codes — 4× smaller than float32;
+   * the compact file is unchanged. Default: centroids as k-means found them.
+   */
+  grid?: 'uint8';
 }
 
 /**
@@ -123,6 +129,8 @@ export function parsePlan(value: unknown): CompressionPlan {
     if (p.quantize.scheme === 'symmetric' && p.quantize.bits < 2) fail('symmetric quantization needs at least 2 bits');
   }
   if (p.cluster && !isInt(p.cluster.k, 2, 65536)) fail('cluster.k must be a whole number 2–65536');
+  if (p.cluster?.grid !== undefined && p.cluster.grid !== 'uint8') fail('cluster.grid must be "uint8" or left out');
+  if (p.cluster?.grid === 'uint8' && p.cluster.k > 256) fail('cluster.grid "uint8" needs at most 256 clusters (cluster.k ≤ 256)');
   if (p.finetune) {
     if (!isInt(p.finetune.epochs, 1, 50)) fail('finetune.epochs must be a whole number 1–50');
     if (p.finetune.learningRate !== undefined && !inRange(p.finetune.learningRate, 1e-7, 0.1)) fail('finetune.learningRate must be in (0, 0.1]');

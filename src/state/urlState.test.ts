@@ -15,7 +15,7 @@ describe('URL settings', () => {
     expect(readUrlSettings('#lo=fc1~p2~b99~zz,<bad>~x').plan).toBeUndefined();
   });
   it('round-trips N:M, float16 and clusters', () => {
-    for (const plan of [{ version: 1 as const, prune: { ratio: 0.5, pattern: 'n:m' as const, n: 2, m: 4 } }, { version: 1 as const, quantize: 'float16' as const }, { version: 1 as const, cluster: { k: 32 } }]) {
+    for (const plan of [{ version: 1 as const, prune: { ratio: 0.5, pattern: 'n:m' as const, n: 2, m: 4 } }, { version: 1 as const, quantize: 'float16' as const }, { version: 1 as const, cluster: { k: 32 } }, { version: 1 as const, cluster: { k: 16, grid: 'uint8' as const } }]) {
       expect(readUrlSettings(writeUrlSettings({ plan })).plan).toEqual(plan);
     }
   });

@@ -48,6 +48,7 @@ export const URL_PROPS: Prop[] = [
   { key: 'qs', read: (r, s) => { const q = s.plan?.quantize; if (q && q !== 'float16' && (r === 'affine' || r === 'symmetric')) q.scheme = r; },
     write: (s) => (s.plan?.quantize && s.plan.quantize !== 'float16' ? s.plan.quantize.scheme : undefined) },
   { key: 'k', read: (r, s) => { const k = num(r, 2, 65536); if (k !== undefined && Number.isInteger(k)) plan(s).cluster = { k }; }, write: (s) => (s.plan?.cluster ? String(s.plan.cluster.k) : undefined) },
+  { key: 'kg', read: (r, s) => { if (s.plan?.cluster && r === 'uint8') s.plan.cluster.grid = 'uint8'; }, write: (s) => s.plan?.cluster?.grid },
   { key: 'ch', read: (r, s) => { const v = num(r, 0, 0.9); if (v !== undefined) plan(s).channels = { ratio: v }; }, write: (s) => (s.plan?.channels ? String(s.plan.channels.ratio) : undefined) },
   { key: 'lo', read: (r, s) => {
     // per-layer overrides: name~x (exclude), ~p0.9 (prune), ~b4 (bits); entries joined by ','

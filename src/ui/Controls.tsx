@@ -8,7 +8,7 @@ export const PRESETS: Record<string, CompressionPlan> = {
   // Deep Compression's pipeline post-training, and with its retraining: one global threshold (big layers lose the
   // most), 4 epochs of masked fine-tuning, 32 shared values, then a pass that trains them (README: 38–39× on the LeNets).
   'Deep Compression': { version: 1, prune: { ratio: 0.9, scope: 'layer' }, cluster: { k: 32 } },
-  'Deep Compression + fine-tuning': { version: 1, prune: { ratio: 0.93, scope: 'global' }, cluster: { k: 32 }, finetune: { epochs: 4, learningRate: 0.001 } },
+  'Deep Compression + fine-tuning': { version: 1, prune: { ratio: 0.93, scope: 'global' }, cluster: { k: 32, grid: 'uint8' }, finetune: { epochs: 4, learningRate: 0.001 } },
   'TF.js int8': { version: 1, quantize: { bits: 8, granularity: 'tensor', scheme: 'affine' } },
   float16: { version: 1, quantize: 'float16' },
   'Fastest (structured + low-rank)': { version: 1, channels: { ratio: 0.25, norm: 'l1' }, lowRank: { by: 'fraction', value: 0.25 } },
@@ -114,6 +114,11 @@ export function Controls() {
       <Card title="Weight sharing (k-means)" testId="card-cluster" on={Boolean(p.cluster)} onToggle={(on) => update({ cluster: on ? { k: 32 } : undefined })}>
         <Slider label="Shared values per tensor" testId="cluster-slider" min={1} max={8} step={1} value={Math.round(Math.log2(k))}
           display={`${k} (${Math.round(Math.log2(k))}-bit codes)`} onChange={(v) => update({ cluster: { ...p.cluster, k: 2 ** v } })} />
+        <label className="option">
+          <input type="checkbox" data-testid="cluster-grid" checked={p.cluster?.grid === 'uint8'}
+            onChange={(e) => update({ cluster: { k, ...(p.cluster?.init ? { init: p.cluster.init } : {}), ...(e.target.checked ? { grid: 'uint8' as const } : {}) } })} />
+          shared values on a uint8 grid (TF.js files 4× smaller)
+        </label>
       </Card>
 
       <Card title="Quantization" testId="card-quant" on={Boolean(p.quantize)} onToggle={(on) => update({ quantize: on ? { bits: 8 } : undefined })}>

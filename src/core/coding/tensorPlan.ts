@@ -5,13 +5,25 @@ import { huffmanBitLength, huffmanCodeLengths } from './huffman';
 import { csrIndexBytes, fillersPerWidth, relativeIndexBytes } from './sparse';
 
 /**
+ * Centroids that lie on an 8-bit affine grid: codebook[k] = float32(codes[k]·scale + min), as
+ * TF.js decodes a uint8 weight, so the tensor can be exported as uint8 codes (the record itself
+ * still stores the codebook; the grid is export metadata).
+ */
+export interface CodebookGrid {
+  scale: number;
+  min: number;
+  /** the grid code of each centroid */
+  codes: Uint8Array;
+}
+
+/**
  * What a tensor record can hold: raw floats, a codebook (weight sharing) or affine codes
  * (uniform quantization). x̂ = values | codebook[indices] | (codes − z_c)·scale_c.
  */
 export type TensorPayload =
   | { kind: 'float32'; shape: Shape; values: Float32Array }
   | { kind: 'float16'; shape: Shape; values: Float32Array }
-  | { kind: 'codebook'; shape: Shape; codebook: Float32Array; indices: ArrayLike<number>; zeroIndex?: number }
+  | { kind: 'codebook'; shape: Shape; codebook: Float32Array; indices: ArrayLike<number>; zeroIndex?: number; grid?: CodebookGrid }
   | { kind: 'affine'; shape: Shape; bits: number; axis: number; scale: ArrayLike<number>; zeroPoint: ArrayLike<number>; codes: ArrayLike<number> };
 
 /** Encoding choices; 'auto' (the default) takes the one with the fewest bytes. */

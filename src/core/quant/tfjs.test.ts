@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { toTfjsQuantization } from './tfjs';
+import { snapCodebookToGrid, toTfjsQuantization } from './tfjs';
 import { quantizeUniform } from './uniform';
 
 describe('toTfjsQuantization', () => {
@@ -34,5 +34,28 @@ describe('toTfjsQuantization', () => {
     const x = new Float32Array([1, -1, 2, 3]);
     expect(() => toTfjsQuantization(quantizeUniform(x, [2, 2], { bits: 8, axis: -1 }))).toThrow('toTfjsQuantization: TF.js has one scale per tensor; quantize without an axis (got axis 1)');
     expect(() => toTfjsQuantization(quantizeUniform(x, [4], { bits: 8, scheme: 'symmetric' }))).toThrow(/use scheme 'affine'/);
+  });
+});
+
+describe('snapCodebookToGrid', () => {
+  it('puts centroids on a uint8 grid TF.js decodes exactly, zero kept, each moved by at most scale/2', () => {
+    const r = createRng(5);
+    const codebook = Float32Array.from({ length: 32 }, (_, i) => (i === 7 ? 0 : r.normal() * 0.1)).sort();
+    const { codebook: snapped, grid } = snapCodebookToGrid(codebook);
+    expect(snapped).toHaveLength(32);
+    for (let k = 0; k < 32; k++) {
+      expect(Math.fround(grid.codes[k] * grid.scale + grid.min)).toBe(snapped[k]);
+      expect(Math.abs(snapped[k] - codebook[k])).toBeLessThanOrEqual(grid.scale / 2 + 1e-12);
+      if (codebook[k] === 0) expect(snapped[k]).toBe(0);
+    }
+  });
+
+  it('a hand-checked codebook: [−1, 0, 0.5, 2] → scale ≈ 3/255, zero point 85, codes 0, 85, 127, 255', () => {
+    // z = round(1 / (3/255)) = 85; 0.5 → 85 + 42.5 − (rounding of the stored scale) = 127; 2 → 85 + 170 = 255.
+    const { codebook, grid } = snapCodebookToGrid(new Float32Array([-1, 0, 0.5, 2]));
+    expect(grid.scale).toBeCloseTo(3 / 255, 6);
+    expect(Array.from(grid.codes)).toEqual([0, 85, 127, 255]);
+    expect(codebook[1]).toBe(0);
+    expect(codebook[2]).toBeCloseTo(42 * 3 / 255, 4);
   });
 });

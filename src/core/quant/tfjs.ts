@@ -1,4 +1,5 @@
-import type { QuantResult } from './uniform';
+import type { CodebookGrid } from '../coding/tensorPlan';
+import { quantizeUniform, type QuantResult } from './uniform';
 
 /** TF.js weights-manifest quantization entry: value = code·scale + min (float32). */
 export interface TfjsQuantization {
@@ -24,4 +25,17 @@ export function toTfjsQuantization(q: QuantResult): { quantization: TfjsQuantiza
   // −0 would serialise as 0 anyway; normalise so the manifest reads cleanly.
   const min = q.zeroPoint[0] === 0 ? 0 : -q.zeroPoint[0] * scale;
   return { quantization: { dtype, scale, min }, codes };
+}
+
+/**
+ * Moves weight-sharing centroids onto an 8-bit affine grid (per-tensor affine quantization of the
+ * codebook itself, zero exact), so a clustered tensor can be stored as TF.js uint8 codes:
+ * each centroid moves by at most scale/2, with scale = (max(c, 0) − min(c, 0)) / 255 (rounded as
+ * quantizeUniform rounds it). Returns the snapped codebook (same order; two centroids may
+ * coincide) and its grid.
+ */
+export function snapCodebookToGrid(codebook: Float32Array): { codebook: Float32Array; grid: CodebookGrid } {
+  const q = quantizeUniform(codebook, [codebook.length], { bits: 8 });
+  const { quantization, codes } = toTfjsQuantization(q);
+  return { codebook: q.values, grid: { scale: quantization.scale, min: quantization.min, codes: Uint8Array.from(codes) } };
 }

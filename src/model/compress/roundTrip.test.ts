@@ -25,6 +25,7 @@ const PLANS: Record<string, CompressionPlan> = {
   float16: { version: 1, quantize: 'float16' },
   'cluster 16': { version: 1, cluster: { k: 16 } },
   'Deep Compression (prune 90 % + 32 clusters)': { version: 1, prune: { ratio: 0.9, scope: 'layer' }, cluster: { k: 32 } },
+  '32 clusters on a uint8 grid (TF.js uint8)': { version: 1, prune: { ratio: 0.9 }, cluster: { k: 32, grid: 'uint8' } },
 };
 
 /** Predictions on the whole validation split, as one flat array. */
@@ -65,6 +66,16 @@ describe('exports reproduce the in-studio compressed model', () => {
 
           const tfjs = exportTfjs(out.compressed);
           const sizes = tfjsExportSizes(tfjs);
+          if (plan.cluster?.grid) {
+            // Every clustered kernel is stored as uint8 codes that TF.js decodes to exactly the centroids.
+            const clustered = out.compressed.tensors.filter((t) => t.payload.kind === 'codebook').map((t) => t.name);
+            expect(clustered.length).toBeGreaterThan(0);
+            for (const name of clustered) {
+              const info = tfjs.tensors.find((t) => t.name === name);
+              expect(info?.storage).toBe('uint8');
+              expect(info?.fallback).toBeUndefined();
+            }
+          }
           expect(sizes.total).toBe(tfjs.files.reduce((a, f) => a + f.bytes.length, 0));
           expect(sizes.zipBytes).toBe(tfjs.zip().length);
           const files = tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer }));

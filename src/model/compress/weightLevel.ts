@@ -9,7 +9,7 @@
  */
 import {
   float16ToFloat32Array, float32ToFloat16Array, kmeans1d, pruneMagnitude, pruneMagnitudeGlobal, pruneNM,
-  quantizeUniform, quantPayload, clusterPayload, type PruneResult, type TensorPayload,
+  quantizeUniform, quantPayload, clusterPayload, snapCodebookToGrid, type PruneResult, type TensorPayload,
 } from '../../core';
 import type { CompressionPlan, LayerOverride } from '../plan';
 import { graphKernels } from '../graphModel';
@@ -106,7 +106,14 @@ function encode(t: WeightTensor, axis: number, values: Float32Array, plan: Compr
   const k = o.clusters ?? plan.cluster?.k;
   if (k !== undefined) {
     const r = kmeans1d(values, t.shape, { k, init: plan.cluster?.init ?? 'linear' });
-    return { payload: clusterPayload(r, t.shape), values: r.values, bits: Math.max(1, Math.ceil(Math.log2(r.codebook.length))) };
+    const bits = Math.max(1, Math.ceil(Math.log2(r.codebook.length)));
+    if (plan.cluster?.grid === 'uint8' && r.codebook.length <= 256) {
+      const { codebook, grid } = snapCodebookToGrid(r.codebook);
+      const snapped = Float32Array.from(r.indices, (i) => codebook[i]);
+      const zeroIndex = r.zeroIndex >= 0 ? r.zeroIndex : undefined;
+      return { payload: { kind: 'codebook', shape: t.shape, codebook, indices: r.indices, zeroIndex, grid }, values: snapped, bits };
+    }
+    return { payload: clusterPayload(r, t.shape), values: r.values, bits };
   }
   const q = o.bits !== undefined ? { ...(typeof plan.quantize === 'object' ? plan.quantize : {}), bits: o.bits } : plan.quantize;
   if (q === 'float16') {

@@ -9,8 +9,9 @@
  *
  * The encoding is chosen from the payload: 'float16' → float16; 'affine' with one channel (per
  * tensor) → uint8 when bits ≤ 8, else uint16, with scale = s and min = −z·s (core's
- * toTfjsQuantization mapping, so q·s + min = (q − z)·s); 'codebook' whose centroids are all
- * float16 numbers → float16; anything else (float32, per-channel affine, other codebooks) → float32.
+ * toTfjsQuantization mapping, so q·s + min = (q − z)·s); 'codebook' on a uint8 grid
+ * (plan cluster.grid) → uint8, each element the grid code of its centroid; other 'codebook's whose
+ * centroids are all float16 numbers → float16; anything else (float32, per-channel affine, other codebooks) → float32.
  * The candidate is then decoded with TF.js's own tf.io.decodeWeights and compared with the tensor's
  * `values` bit for bit; if any element differs, the tensor is written as float32 instead — so a
  * TF.js export always computes exactly what the studio evaluated.
@@ -42,6 +43,10 @@ function candidate(t: CompressedTensor): TfjsWeight | null {
   const base = { name: t.name, shape: [...t.shape], dtype: 'float32' as const };
   const half = (): TfjsWeight => ({ spec: { ...base, quantization: { dtype: 'float16' } }, data: bytesOf(float32ToFloat16Array(t.values)), storage: 'float16' });
   if (p.kind === 'float16') return half();
+  if (p.kind === 'codebook' && p.grid) {
+    const { scale, min, codes } = p.grid;
+    return { spec: { ...base, quantization: { dtype: 'uint8', scale, min } }, data: Uint8Array.from(p.indices, (k) => codes[k]), storage: 'uint8' };
+  }
   if (p.kind === 'codebook') return p.codebook.every((c) => isFloat16(c)) ? half() : null;
   if (p.kind === 'affine' && p.scale.length === 1 && p.zeroPoint.length === 1) {
     const dtype = p.bits <= 8 ? 'uint8' : 'uint16';

@@ -65,7 +65,7 @@ describe('compressWithFineTuning', () => {
 
   it('recovers structured channel pruning and fine-tunes shared values into the codebooks', async () => {
     const parts = modelParts('lenet-5');
-    const plan: CompressionPlan = { version: 1, channels: { ratio: 0.5 }, cluster: { k: 8 } };
+    const plan: CompressionPlan = { version: 1, channels: { ratio: 0.5 }, cluster: { k: 8, grid: 'uint8' } };
     const plain = compressModel(parts, plan);
     const tuned = await compressWithFineTuning(parts, { ...plan, finetune: { epochs: 1, limit: 2000, learningRate: 1e-3 } }, train);
     if (!tuned) throw new Error('cancelled');
@@ -76,8 +76,11 @@ describe('compressWithFineTuning', () => {
     for (const t of tuned.compressed.tensors) {
       if (t.payload.kind !== 'codebook') continue;
       expect(new Set(t.values).size).toBeLessThanOrEqual(8);
-      const { codebook, indices } = t.payload;
+      const { codebook, indices, grid } = t.payload;
       for (let i = 0; i < t.values.length; i += 97) expect(t.values[i]).toBe(codebook[indices[i]]);
+      // The trained shared values went back onto the uint8 grid, so the TF.js export stays uint8.
+      if (!grid) throw new Error(`${t.name} lost its grid`);
+      codebook.forEach((c, k) => expect(Math.fround(grid.codes[k] * grid.scale + grid.min)).toBe(c));
     }
   });
 

@@ -13,6 +13,7 @@
  * clusters afterwards costs step 3 (and 4 with clusters), not a new training run.
  */
 import * as tf from '@tensorflow/tfjs';
+import { snapCodebookToGrid } from '../../core';
 import { compressModel, type CompressOutput } from '../compress';
 import { preprocessingOf, type LabelledDataset } from '../dataset';
 import type { CompressionPlan, LayerOverride } from '../plan';
@@ -156,9 +157,12 @@ async function fineTuneSharedValues(model: CompressedModel, train: LabelledDatas
   return { ...model, tensors: model.tensors.map((t) => {
     if (t.payload.kind !== 'codebook') return t;
     const values = tuned.get(t.name) as Float32Array;
-    const codebook = new Float32Array(t.payload.codebook.length);
+    let codebook: Float32Array = new Float32Array(t.payload.codebook.length);
     for (let i = 0; i < values.length; i++) codebook[t.payload.indices[i]] = values[i];
-    // Every member of a cluster holds its mean after each step, so values = codebook[indices] exactly.
-    return { ...t, values: Float32Array.from(t.payload.indices, (k) => codebook[k]), payload: { ...t.payload, codebook } };
+    // Every member of a cluster holds its mean after each step, so values = codebook[indices] exactly;
+    // centroids that were on a uint8 grid go back onto one (the trained values moved off it).
+    let grid = t.payload.grid;
+    if (grid) ({ codebook, grid } = snapCodebookToGrid(codebook));
+    return { ...t, values: Float32Array.from(t.payload.indices, (k) => codebook[k]), payload: { ...t.payload, codebook, ...(grid ? { grid } : {}) } };
   }) };
 }
