@@ -23,6 +23,7 @@ import { compressModel, compressWeights, isKernel } from '../src/model/compress'
 import { imagesToTensor } from '../src/model/datasetTensor';
 import type { CompressionPlan } from '../src/model/plan';
 import { fineTune, type WeightConstraint } from '../src/model/train/finetune';
+import { fineTuneSharedValues, partsFromModel } from '../src/model/train/retrain';
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
 
@@ -57,16 +58,6 @@ const kb = (b: number) => `${(b / 1000).toFixed(1)} KB`;
 
 function row(cells: (string | number)[], widths: number[]) {
   console.log(cells.map((c, i) => String(c).padEnd(widths[i])).join(' '));
-}
-
-/** The model's current weights as parts (by manifest name), e.g. after fine-tuning. */
-function partsOf(model: tf.LayersModel, like: ModelParts): ModelParts {
-  const byName = new Map(model.weights.map((w) => [w.originalName, w]));
-  return { topology: like.topology, weights: like.weights.map((w) => {
-    const v = byName.get(w.name);
-    if (!v) throw new Error(`model has no weight ${w.name}`);
-    return { ...w, values: (v.read().dataSync() as Float32Array).slice() };
-  }) };
 }
 
 const asParts = (m: CompressedModel): ModelParts => ({ topology: m.topology, weights: m.tensors });
@@ -125,7 +116,7 @@ async function deepCompression(id: string) {
     const masks = new Map<string, WeightConstraint>(pruned.tensors.filter((t) => isKernel(t.name))
       .map((t) => [t.name, { kind: 'mask', mask: Uint8Array.from(t.values, (v) => (v === 0 ? 0 : 1)) }]));
     await fineTune(model, train, masks, { epochs: Math.max(1, Math.round(epochs / steps)), learningRate: 1e-3, seed: step });
-    retrained = partsOf(model, parts);
+    retrained = partsFromModel(model, parts);
     model.dispose();
   }
   const prunedAgain = compressWeights(retrained, { version: 1 });
@@ -134,22 +125,9 @@ async function deepCompression(id: string) {
   console.log(`with retraining (paper's recipe): keep ${keepText}; pruned in ${steps} steps with ${epochs} epochs of masked fine-tuning in all, then sharing + ${Math.max(1, Math.round(epochs / 3))} epochs fine-tuning of the shared values`);
   line('  pruned + retrained (sparse index + float32)', compactSize(sparseModel, { entropy: 'fixed' }), await accuracy(asParts(sparseModel), val));
   const shared = compressWeights(retrained, clusterPlan(paper));
-  const sharedModel = await modelFromParts(asParts({ topology: parts.topology, tensors: shared.tensors }));
-  const constraints = new Map<string, WeightConstraint>(shared.tensors.filter((t) => t.payload.kind === 'codebook').map((t) => {
-    const p = t.payload as Extract<typeof t.payload, { kind: 'codebook' }>;
-    return [t.name, { kind: 'shared', indices: p.indices, clusters: p.codebook.length, zeroIndex: p.zeroIndex }];
-  }));
-  await fineTune(sharedModel, train, constraints, { epochs: Math.max(1, Math.round(epochs / 3)), learningRate: 1e-4 });
   // The fine-tuned shared values become the new codebooks (assignments unchanged).
-  const tuned = new Map(partsOf(sharedModel, parts).weights.map((w) => [w.name, w.values]));
-  sharedModel.dispose();
-  const final = { topology: parts.topology, tensors: shared.tensors.map((t) => {
-    if (t.payload.kind !== 'codebook') return t;
-    const values = (tuned.get(t.name) as Float32Array).slice();
-    const codebook = new Float32Array(t.payload.codebook.length);
-    for (let i = 0; i < values.length; i++) codebook[t.payload.indices[i]] = values[i];
-    return { ...t, values, payload: { ...t.payload, codebook } };
-  }) };
+  const final = await fineTuneSharedValues({ topology: parts.topology, tensors: shared.tensors }, train, { epochs: Math.max(1, Math.round(epochs / 3)), learningRate: 1e-4 });
+  if (!final) throw new Error('shared-value fine-tuning was cancelled');
   const finalAcc = await accuracy(asParts(final), val);
   line('  + weight sharing, fine-tuned (fixed-width codes)', compactSize(final, { entropy: 'fixed' }), finalAcc);
   const total = compactSize(final, {});

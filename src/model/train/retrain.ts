@@ -105,7 +105,7 @@ export async function compressWithFineTuning(parts: ModelParts, plan: Compressio
   const out = compressModel(tuned, weightStage(plan));
   let compressed = out.compressed;
   if (clustered) {
-    const shared = await fineTuneSharedValues(out.compressed, train, { epochs: sharedEpochs, learningRate: lr / 10, limit: count }, {
+    const shared = await fineTuneSharedValues(out.compressed, train, { epochs: sharedEpochs, learningRate: lr / 10, limit: count, seed: 2 }, {
       isCancelled: hooks.isCancelled,
       onProgress: (done) => hooks.onProgress?.(trainEpochs * stepsPerEpoch + done, total, `fine-tuning shared values: epoch ${Math.ceil(done / stepsPerEpoch)}/${sharedEpochs}`),
     });
@@ -136,9 +136,10 @@ async function trainMasked(shaped: CompressOutput, train: LabelledDataset, opts:
 /**
  * Trains the shared values of clustered tensors (assignments fixed, the zero cluster kept at
  * zero) and writes them back as codebooks; other tensors are unchanged. Undefined when cancelled.
+ * `seed` shuffles the samples (fineTune's default when left out).
  */
-async function fineTuneSharedValues(model: CompressedModel, train: LabelledDataset, opts: { epochs: number; learningRate: number; limit: number },
-  hooks: { isCancelled?: () => boolean; onProgress?: (done: number) => Promise<void> | void }): Promise<CompressedModel | undefined> {
+export async function fineTuneSharedValues(model: CompressedModel, train: LabelledDataset, opts: { epochs: number; learningRate: number; limit?: number; seed?: number },
+  hooks: { isCancelled?: () => boolean; onProgress?: (done: number) => Promise<void> | void } = {}): Promise<CompressedModel | undefined> {
   const constraints = new Map<string, WeightConstraint>();
   for (const t of model.tensors) {
     if (t.payload.kind === 'codebook') constraints.set(t.name, { kind: 'shared', indices: t.payload.indices, clusters: t.payload.codebook.length, zeroIndex: t.payload.zeroIndex });
@@ -148,7 +149,7 @@ async function fineTuneSharedValues(model: CompressedModel, train: LabelledDatas
   const tfModel = await modelFromParts(parts);
   let tuned: Map<string, Float32Array>;
   try {
-    await fineTune(tfModel, train, constraints, { ...opts, seed: 2, isCancelled: hooks.isCancelled, onStep: (done) => hooks.onProgress?.(done) });
+    await fineTune(tfModel, train, constraints, { ...opts, isCancelled: hooks.isCancelled, onStep: (done) => hooks.onProgress?.(done) });
     if (hooks.isCancelled?.()) return undefined;
     tuned = new Map(partsFromModel(tfModel, parts).weights.map((w) => [w.name, w.values]));
   } finally {
