@@ -167,6 +167,15 @@ export function scoreOf(outcome: EvalResult): Pick<ChartPoint, 'accuracy' | 'met
   return { accuracy: outcome.fidelity?.agreement ?? NaN, metric: 'agreement', meanKl: outcome.fidelity?.meanKl };
 }
 
+/** Preprocessing of dropped data when there is no data set to take it from: bytes to [0, 1]. */
+const DEFAULT_PREPROCESSING: Preprocessing = { scale: 1 / 255, mean: [0], std: [1] };
+
+/** The data set selected now (bundled or the user's), if any. */
+export const currentDataset = (s: Pick<StudioState, 'datasets' | 'datasetId'>) => s.datasets.find((d) => d.id === s.datasetId);
+
+/** The bundled training split of `entry`'s data (what fine-tuning trains on), if there is one. */
+export const trainSplitOf = (s: Pick<StudioState, 'trainSplits'>, entry: DatasetEntry | undefined) => (entry ? s.trainSplits.find((t) => t.dataset === entry.dataset) : undefined);
+
 /** A data set's preprocessing as a comparable string (chart points record the one they were measured with). */
 export const preprocessingKey = (entry: DatasetEntry) => JSON.stringify(preprocessingOf(entry));
 
@@ -194,6 +203,22 @@ export const useStudio = create<StudioState>((set, get) => {
     return job;
   };
 
+  /**
+   * Imports the user's last data files into the worker again for `model` (its input shape and
+   * classes), keeping the preprocessing set on the data set; replaces its entry and notes.
+   */
+  const reimportData = async (job: number, model: LoadedModel): Promise<DatasetEntry | undefined> => {
+    const data = lastData;
+    if (!data) return undefined;
+    const entry = get().datasets.find((d) => d.id === data.id);
+    const preprocessing = entry ? preprocessingOf(entry) : DEFAULT_PREPROCESSING;
+    const again = await studio().importData(job, data.id, data.name, data.files, { shape: imageShape(model), classes: classesOf(model), preprocessing }, proxy(() => {}));
+    if (!again) return undefined;
+    const refit: DatasetEntry = { ...again.entry, scale: preprocessing.scale, mean: preprocessing.mean, std: preprocessing.std };
+    set({ datasets: get().datasets.map((d) => (d.id === refit.id ? refit : d)), dataNotes: again.notes });
+    return refit;
+  };
+
   /** Replaces a stuck or crashed worker with a fresh one and reloads the current model into it. */
   const recoverWorker = async () => {
     recovering = true;
@@ -205,12 +230,7 @@ export const useStudio = create<StudioState>((set, get) => {
     try {
       set({ backend: await studio().init(get().backendChoice) });
       if (lastSource) {
-        const info = await studio().loadModel(lastSource);
-        if (lastData) {
-          const entry = get().datasets.find((d) => d.id === lastData?.id);
-          const again = await studio().importData(0, lastData.id, lastData.name, lastData.files, { shape: imageShape(info), classes: classesOf(info), preprocessing: entry ? preprocessingOf(entry) : { scale: 1 / 255, mean: [0], std: [1] } }, proxy(() => {}));
-          if (again && entry) set({ datasets: get().datasets.map((d) => (d.id === again.entry.id ? { ...again.entry, scale: entry.scale, mean: entry.mean, std: entry.std } : d)) });
-        }
+        await reimportData(0, await studio().loadModel(lastSource));
         reloaded = true;
       } else set({ model: undefined, modelId: undefined, evaluation: undefined });
     } catch (e) {
@@ -254,8 +274,8 @@ export const useStudio = create<StudioState>((set, get) => {
    * or undefined when a newer job superseded it. `kind` says whether it is the live plan or a sweep cell.
    */
   const measurePlan = async (plan: CompressionPlan, kind: 'compressed' | 'sweep'): Promise<ChartPoint | undefined> => {
-    const { model, datasets, datasetId } = get();
-    const entry = datasets.find((d) => d.id === datasetId);
+    const { model } = get();
+    const entry = currentDataset(get());
     if (!model || !entry) return undefined;
     const job = startJob('compressing');
     let shownAt = 0;
@@ -267,7 +287,7 @@ export const useStudio = create<StudioState>((set, get) => {
       set({ progress: p });
     });
     // Fine-tuning trains on the bundled training split of the same data, preprocessed as the validation split is.
-    const trainEntry = get().trainSplits.find((t) => t.dataset === entry.dataset);
+    const trainEntry = trainSplitOf(get(), entry);
     const train = plan.finetune && trainEntry ? { entry: { ...trainEntry, scale: entry.scale, mean: entry.mean, std: entry.std }, baseUrl: BASE } : undefined;
     try {
       const done = await studio().compressStaged(job, plan, train, onProgress);
@@ -387,9 +407,9 @@ export const useStudio = create<StudioState>((set, get) => {
       const folder = paths.every((p) => p.includes('/') && p.split('/')[0] === paths[0].split('/')[0]) ? paths[0].split('/')[0] : undefined;
       const name = `${folder ?? 'dropped files'} (your data)`;
       const id = `user-${++dataCounter}`;
-      const current = get().datasets.find((d) => d.id === get().datasetId);
+      const current = currentDataset(get());
       // Start from the preprocessing of the data set the model was measured on: most models expect the same.
-      const preprocessing = current ? preprocessingOf(current) : { scale: 1 / 255, mean: [0], std: [1] };
+      const preprocessing = current ? preprocessingOf(current) : DEFAULT_PREPROCESSING;
       const dataFiles: DataFile[] = files.map((f, i) => ({ name: paths[i], blob: f }));
       const job = startJob(`reading ${name}`);
       try {
@@ -451,8 +471,8 @@ export const useStudio = create<StudioState>((set, get) => {
     },
 
     async evaluate() {
-      const { model, datasets, datasetId } = get();
-      let entry = datasets.find((d) => d.id === datasetId);
+      const { model, datasetId } = get();
+      let entry = currentDataset(get());
       if (!model) return;
       // Images were decoded at the input size of the model they were dropped on: decode them again for another one.
       if (entry && lastData?.kind === 'images' && lastData.id === entry.id) {
@@ -461,10 +481,9 @@ export const useStudio = create<StudioState>((set, get) => {
         if (shape && shape.join() !== entry.shape.join()) {
           const job = startJob(`decoding ${entry.name} again for ${model.name}`);
           try {
-            const again = await studio().importData(job, lastData.id, lastData.name, lastData.files, { shape, classes: classesOf(model), preprocessing: preprocessingOf(entry) }, proxy(() => {}));
-            if (!again || get().progress?.job !== job) return;
-            const refit: DatasetEntry = { ...again.entry, scale: entry.scale, mean: entry.mean, std: entry.std };
-            set({ datasets: get().datasets.map((d) => (d.id === refit.id ? refit : d)), dataNotes: again.notes, progress: undefined });
+            const refit = await reimportData(job, model);
+            if (!refit || get().progress?.job !== job) return;
+            set({ progress: undefined });
             entry = refit;
           } catch (e) {
             if (get().progress?.job === job) set({ progress: undefined });
@@ -564,8 +583,8 @@ export const useStudio = create<StudioState>((set, get) => {
     },
 
     async runSensitivity(request) {
-      const { model, datasets, datasetId } = get();
-      const entry = datasets.find((d) => d.id === datasetId);
+      const { model } = get();
+      const entry = currentDataset(get());
       if (!model || !entry || get().sweep?.running) return;
       const job = startJob('sensitivity');
       try {

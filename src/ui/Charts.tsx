@@ -1,7 +1,7 @@
 import { memo, useCallback, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { paretoFront } from '../state/pareto';
-import { describePlan, preprocessingKey, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
+import { currentDataset, describePlan, preprocessingKey, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
 import { formatBytes, formatMs, formatPercent } from './format';
 
 /** A chart point with its axis values: accuracy in percent, and the bytes of the chosen export. */
@@ -151,7 +151,7 @@ export function Charts() {
   const modelName = useStudio((s) => s.model?.name);
   const datasetId = useStudio((s) => s.datasetId);
   const preprocessing = useStudio((s) => {
-    const entry = s.datasets.find((e) => e.id === s.datasetId);
+    const entry = currentDataset(s);
     return entry ? preprocessingKey(entry) : undefined;
   });
   const planSet = useStudio((s) => s.plan !== undefined);

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { CompressionPlan, QuantSettings } from '../model/plan';
-import { useStudio } from '../state/store';
+import { currentDataset, trainSplitOf, useStudio } from '../state/store';
 import { SweepPanel } from './SweepPanel';
 
 /** The presets: named plans a workshop can jump between. */
@@ -43,10 +43,7 @@ export function Controls() {
   const sweeping = useStudio((s) => Boolean(s.sweep?.running));
   const setPlan = useStudio((s) => s.setPlan);
   const model = useStudio((s) => s.model);
-  const trainSplit = useStudio((s) => {
-    const entry = s.datasets.find((d) => d.id === s.datasetId);
-    return entry && s.trainSplits.find((t) => t.dataset === entry.dataset);
-  });
+  const trainSplit = useStudio((s) => trainSplitOf(s, currentDataset(s)));
   const noFineTune = model?.format === 'graph-model' ? 'needs a TF.js layers model (a graph model has no trainable layers)'
     : !trainSplit ? 'needs a labelled training split of the current data (the bundled MNIST and Fashion-MNIST have one)' : undefined;
   const p: CompressionPlan = plan ?? { version: 1 };

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { preprocessingOf, type DatasetEntry } from '../model/dataset';
-import { useStudio } from '../state/store';
+import { currentDataset, useStudio } from '../state/store';
 
 /** "0.5, 0.4" → [0.5, 0.4]; NaN entries are left for checkPreprocessing to name. */
 const numbers = (text: string) => text.split(/[,\s]+/).filter(Boolean).map(Number);
@@ -11,12 +11,10 @@ const numbers = (text: string) => text.split(/[,\s]+/).filter(Boolean).map(Numbe
  * preprocessing (x = (byte · scale − mean) / std), shown and editable.
  */
 export function DataPanel() {
-  const datasets = useStudio((s) => s.datasets);
-  const datasetId = useStudio((s) => s.datasetId);
   const notes = useStudio((s) => s.dataNotes);
+  const entry = useStudio(currentDataset);
   const loadData = useStudio((s) => s.loadData);
   const disabled = useStudio((s) => s.phase !== 'ready' || Boolean(s.busy) || !s.model);
-  const entry = datasets.find((d) => d.id === datasetId);
   const folderRef = useRef<HTMLInputElement>(null);
   const filesRef = useRef<HTMLInputElement>(null);
   const onFiles = (input: HTMLInputElement | null) => {
