@@ -6,6 +6,7 @@
  */
 import type { Dataset } from '../model/dataset';
 import { compressModel, kernelTargetsOf } from '../model/compress';
+import { encodedTensorBytes } from '../core';
 import { compactBytes } from '../model/export';
 import { EMPTY_PLAN } from '../model/plan';
 import type { CompressionPlan } from '../model/plan';
@@ -50,10 +51,9 @@ export async function measureSensitivity(parts: ModelParts, ds: Dataset, request
     original.dispose();
   }
   // Compact-file bytes of each layer's tensors (exact record sizes), uncompressed and per cell.
-  const layerBytes = (out: ReturnType<typeof compressModel>, layer: string) => {
-    const { perTensor } = compactBytes(out.compressed);
-    return out.tensors.reduce((sum, t, k) => (t.layer === layer ? sum + perTensor[k] : sum), 0);
-  };
+  // Only the layer's own records are sized (compactBytes would plan every tensor's record per cell).
+  const layerBytes = (out: ReturnType<typeof compressModel>, layer: string) =>
+    out.tensors.reduce((sum, t, k) => (t.layer === layer ? sum + encodedTensorBytes(out.compressed.tensors[k].payload) : sum), 0);
   const plain = compressModel(parts, EMPTY_PLAN);
   const totalBytes = compactBytes(plain.compressed).total;
   const baseBytes = layers.map((layer) => layerBytes(plain, layer));
