@@ -64,18 +64,23 @@ export function huffmanCodeLengths(freqs: ArrayLike<number>, maxLength = 16): Ui
   return lengths;
 }
 
-/** Canonical codewords for `lengths` (RFC 1951 §3.2.2): codes[s] holds lengths[s] bits. */
-export function canonicalCodes(lengths: Uint8Array): Uint32Array {
+/** Per code length 1…max: how many symbols have it, and its first canonical code (RFC 1951 §3.2.2, step 2). */
+function codeTable(lengths: Uint8Array): { max: number; count: Int32Array; first: Int32Array } {
   let max = 0;
   for (const l of lengths) max = Math.max(max, l);
-  const count = new Uint32Array(max + 1);
+  const count = new Int32Array(max + 1);
   for (const l of lengths) if (l) count[l]++;
-  const next = new Uint32Array(max + 2);
-  let code = 0;
-  for (let len = 1; len <= max; len++) {
+  const first = new Int32Array(max + 1);
+  for (let len = 1, code = 0; len <= max; len++) {
     code = (code + count[len - 1]) * 2;
-    next[len] = code;
+    first[len] = code;
   }
+  return { max, count, first };
+}
+
+/** Canonical codewords for `lengths` (RFC 1951 §3.2.2): codes[s] holds lengths[s] bits. */
+export function canonicalCodes(lengths: Uint8Array): Uint32Array {
+  const next = codeTable(lengths).first;
   const codes = new Uint32Array(lengths.length);
   for (let s = 0; s < lengths.length; s++) if (lengths[s]) codes[s] = next[lengths[s]]++;
   return codes;
@@ -115,16 +120,10 @@ export interface HuffmanDecoder { first: Int32Array; count: Int32Array; offset: 
 
 /** Builds the decoding tables for `lengths` (symbols sorted by (length, symbol)). */
 export function huffmanDecoder(lengths: Uint8Array): HuffmanDecoder {
-  let max = 0;
-  for (const l of lengths) max = Math.max(max, l);
-  const count = new Int32Array(max + 1);
-  for (const l of lengths) if (l) count[l]++;
-  const first = new Int32Array(max + 1);
+  const { max, count, first } = codeTable(lengths);
   const offset = new Int32Array(max + 1);
   let total = 0;
-  for (let len = 1, code = 0; len <= max; len++) {
-    code = (code + count[len - 1]) * 2;
-    first[len] = code;
+  for (let len = 1; len <= max; len++) {
     offset[len] = total;
     total += count[len];
   }

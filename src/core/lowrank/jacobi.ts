@@ -33,6 +33,16 @@ export function svdJacobi(a: ArrayLike<number>, m: number, n: number): Svd {
   return tall(a, m, n);
 }
 
+/** Givens rotation of two length-`len` runs of `a` starting at `p` and `q`: (x, y) ← (c·x − s·y, s·x + c·y). */
+function rotate(a: Float64Array, p: number, q: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const x = a[p + i];
+    const y = a[q + i];
+    a[p + i] = c * x - s * y;
+    a[q + i] = s * x + c * y;
+  }
+}
+
 function tall(a: ArrayLike<number>, m: number, n: number): Svd {
   // w holds the columns of A contiguously (column j at j·m); vt holds the columns of V likewise.
   const w = new Float64Array(m * n);
@@ -63,20 +73,8 @@ function tall(a: ArrayLike<number>, m: number, n: number): Svd {
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = w[po + i];
-          const y = w[qo + i];
-          w[po + i] = c * x - s * y;
-          w[qo + i] = s * x + c * y;
-        }
-        const pv = p * n;
-        const qv = q * n;
-        for (let i = 0; i < n; i++) {
-          const x = vt[pv + i];
-          const y = vt[qv + i];
-          vt[pv + i] = c * x - s * y;
-          vt[qv + i] = s * x + c * y;
-        }
+        rotate(w, po, qo, m, c, s);
+        rotate(vt, p * n, q * n, n, c, s);
       }
     }
     if (!rotated) break;
