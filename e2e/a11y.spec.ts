@@ -1,13 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { modelCatalog, studioPage } from './pages/studio';
+import { openDemo, studioPage } from './pages/studio';
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`${colorScheme} theme`, () => {
     test.use({ colorScheme });
     test('no serious or critical accessibility violations with the demo evaluated', async ({ page }) => {
-      await page.goto('/#backend=wasm');
-      await studioPage(page).numbers.waitForEvaluation(modelCatalog()[0].name);
+      await openDemo(page);
       await page.getByTestId('confusion').locator('summary').click();
       await studioPage(page).data.open(); // the data & preprocessing popover, with its form
       const results = await new AxeBuilder({ page }).analyze();

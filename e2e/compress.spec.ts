@@ -33,6 +33,13 @@ async function waitForCompressed(page: Page, plan: string | RegExp) {
   await expect(page.getByTestId('progress')).toHaveCount(0);
 }
 
+/** Opens a link with a model and plan (hash `settings`) and waits until the original and its compression are both measured. */
+async function openCompressed(page: Page, settings: string, modelName: string, plan: string | RegExp) {
+  await page.goto(`/#${settings}`);
+  await studioPage(page).numbers.waitForEvaluation(modelName, 'wasm');
+  await waitForCompressed(page, plan);
+}
+
 /** Accuracy of a model on mnist-val with stock TF.js in Node, as a user's app would measure it. */
 async function nodeAccuracy(model: tf.LayersModel): Promise<number> {
   const r = await evaluateModel(model, readDataset('mnist', 'val'), { latencyRuns: 1, warmupRuns: 0 }, { job: 0, yieldNow: async () => {} });
@@ -79,9 +86,7 @@ test('moving the sliders re-runs compression: new points, numbers and layer tabl
 });
 
 test('the exported files load in stock TF.js with the accuracy and size the studio showed', async ({ page }) => {
-  await page.goto('/#model=lenet-300-100&backend=wasm&prune=0.7&scope=global&q=8');
-  await studioPage(page).numbers.waitForEvaluation('LeNet-300-100 (MNIST)', 'wasm');
-  await waitForCompressed(page, 'prune 70 % · 8-bit');
+  await openCompressed(page, 'model=lenet-300-100&backend=wasm&prune=0.7&scope=global&q=8', 'LeNet-300-100 (MNIST)', 'prune 70 % · 8-bit');
   const shownAccuracy = await compressedValue(page, 'accuracy');
   const shownTfjs = await compressedValue(page, 'size');
   const shownCompact = await compressedValue(page, 'compact');
@@ -129,9 +134,7 @@ test('structured pruning and low-rank shrink parameters and FLOPs', async ({ pag
 });
 
 test('per-layer overrides: exclude a layer, give another its own ratio', async ({ page }) => {
-  await page.goto('/#model=lenet-300-100&backend=wasm&q=8');
-  await studioPage(page).numbers.waitForEvaluation('LeNet-300-100 (MNIST)', 'wasm');
-  await waitForCompressed(page, '8-bit');
+  await openCompressed(page, 'model=lenet-300-100&backend=wasm&q=8', 'LeNet-300-100 (MNIST)', '8-bit');
   await page.getByTestId('exclude-fc3').check();
   await expect.poll(() => decodeURIComponent(page.url())).toMatch(/lo=fc3~x/);
   await expect(page.getByTestId('progress')).toHaveCount(0);
@@ -143,9 +146,7 @@ test('per-layer overrides: exclude a layer, give another its own ratio', async (
 });
 
 test('fine-tuning wins back accuracy lost to pruning, keeps the sparsity, and lives in the link', async ({ page }) => {
-  await page.goto('/#model=lenet-300-100&backend=wasm&prune=0.97');
-  await studioPage(page).numbers.waitForEvaluation('LeNet-300-100 (MNIST)', 'wasm');
-  await waitForCompressed(page, 'prune 97 %');
+  await openCompressed(page, 'model=lenet-300-100&backend=wasm&prune=0.97', 'LeNet-300-100 (MNIST)', 'prune 97 %');
   const pruned = await compressedValue(page, 'accuracy');
   const zeros = await compressedValue(page, 'parameters');
   await new ControlsPanel(page).enable('finetune');

@@ -1,13 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { modelCatalog, modelFile, studioPage } from './pages/studio';
+import { modelCatalog, modelFile, openDemo, studioPage } from './pages/studio';
 
 const demo = () => modelCatalog()[0];
 const bytes = (b: Buffer | string) => (typeof b === 'string' ? Buffer.from(b) : b);
 
 test.describe('a broken model shows a specific error and the previous model stays', () => {
   test.beforeEach(async ({ page }) => {
-    await page.goto('/#backend=wasm');
-    await studioPage(page).numbers.waitForEvaluation(demo().name);
+    await openDemo(page);
   });
 
   const cases: { name: string; files: () => { name: string; bytes: Buffer }[]; expected: RegExp }[] = [
@@ -51,9 +50,7 @@ test.describe('a broken model shows a specific error and the previous model stay
 });
 
 test('a running evaluation can be cancelled and the studio stays usable', async ({ page }) => {
-  await page.goto('/#backend=wasm');
-  const { header, numbers, errors } = studioPage(page);
-  await numbers.waitForEvaluation(demo().name);
+  const { header, numbers, errors } = await openDemo(page);
   await header.selectModel('fashion-cnn');
   await page.getByTestId('cancel').click();
   await expect(page.getByTestId('progress')).toHaveCount(0);

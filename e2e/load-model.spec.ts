@@ -1,14 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { PUBLIC, forbidExternalRequests, modelCatalog, modelFile, studioPage } from './pages/studio';
+import { PUBLIC, catalogModel, forbidExternalRequests, modelFile, openDemo } from './pages/studio';
 
 test('a user opens the LeNet-5 files and sees its catalog accuracy on WASM', async ({ page }) => {
   const checkNetwork = forbidExternalRequests(page);
-  const lenet5 = modelCatalog().find((m) => m.id === 'lenet-5');
-  if (!lenet5) throw new Error('lenet-5 missing from the catalog');
-  await page.goto('/#backend=wasm');
-  const { header, numbers } = studioPage(page);
-  await numbers.waitForEvaluation(modelCatalog()[0].name, 'wasm');
+  const lenet5 = catalogModel('lenet-5');
+  const { header, numbers } = await openDemo(page);
   await expect(header.activeBackend()).toHaveAttribute('data-backend', 'wasm');
   await header.openFiles([modelFile('lenet-5', 'model.json'), modelFile('lenet-5', 'weights.bin')]);
   const accuracy = await numbers.waitForEvaluation('your model', 'wasm');
@@ -19,11 +16,8 @@ test('a user opens the LeNet-5 files and sees its catalog accuracy on WASM', asy
 });
 
 test('picking a bundled model from the menu loads and evaluates it', async ({ page }) => {
-  const fashion = modelCatalog().find((m) => m.id === 'fashion-cnn');
-  if (!fashion) throw new Error('fashion-cnn missing from the catalog');
-  await page.goto('/#backend=wasm');
-  const { header, numbers } = studioPage(page);
-  await numbers.waitForEvaluation(modelCatalog()[0].name, 'wasm');
+  const fashion = catalogModel('fashion-cnn');
+  const { header, numbers } = await openDemo(page);
   await header.selectModel('fashion-cnn');
   const accuracy = await numbers.waitForEvaluation(fashion.name, 'wasm');
   expect(Math.abs(accuracy - fashion.accuracy) * 100).toBeLessThanOrEqual(0.1);
@@ -32,9 +26,7 @@ test('picking a bundled model from the menu loads and evaluates it', async ({ pa
 });
 
 test('a user opens a model folder with the folder picker', async ({ page }) => {
-  await page.goto('/#backend=wasm');
-  const { numbers } = studioPage(page);
-  await numbers.waitForEvaluation(modelCatalog()[0].name, 'wasm');
+  const { numbers } = await openDemo(page);
   await page.getByTestId('folder-input').setInputFiles(join(PUBLIC, 'models', 'lenet-5'));
   await numbers.waitForEvaluation('lenet-5 (your model)', 'wasm');
   await expect(page.getByTestId('model-select')).toHaveValue('user');

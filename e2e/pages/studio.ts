@@ -7,6 +7,13 @@ export const PUBLIC = join(import.meta.dirname, '..', '..', 'public');
 export interface CatalogModel { id: string; name: string; model: string; dataset: string; accuracy: number }
 export const modelCatalog = (): CatalogModel[] => JSON.parse(readFileSync(join(PUBLIC, 'models', 'catalog.json'), 'utf8'));
 
+/** A bundled model's catalog entry; throws when the catalog lacks it. */
+export function catalogModel(id: string): CatalogModel {
+  const entry = modelCatalog().find((m) => m.id === id);
+  if (!entry) throw new Error(`${id} missing from the catalog`);
+  return entry;
+}
+
 /**
  * Fails the test on any request that leaves the page's origin: nothing may be sent over the
  * network (blob: and data: URLs stay in the page).
@@ -113,6 +120,14 @@ export class ChartsPanel {
 
 export function studioPage(page: Page) {
   return { header: new HeaderPanel(page), numbers: new NumbersPanel(page), errors: new ErrorPanel(page), charts: new ChartsPanel(page), data: new DataPanel(page) };
+}
+
+/** Opens the studio on WASM and waits until the demo model is evaluated; returns the page objects. */
+export async function openDemo(page: Page) {
+  await page.goto('/#backend=wasm');
+  const studio = studioPage(page);
+  await studio.numbers.waitForEvaluation(modelCatalog()[0].name, 'wasm');
+  return studio;
 }
 
 export function modelFile(id: string, name: string) {
