@@ -25,7 +25,8 @@ export default defineConfig({
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
-  webServer: {
+  // With E2E_BASE_URL the tests run against a server you started (e.g. `vite preview --port 4180`).
+  webServer: process.env.E2E_BASE_URL ? undefined : {
     command: 'npm run build && npm run preview',
     url: 'http://localhost:4173',
     reuseExistingServer: !process.env.CI,

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
-import { readDataset, useWasm } from '../src/cli/io';
+import { readDataset, useWasm } from '../src/node/io';
 import { loadCompressedModel } from '../src/model/export';
 import { checkModelFiles, toArtifacts } from '../src/model/modelFiles';
 import { supportedLayerClasses } from '../src/model/modelInfo';

@@ -16,7 +16,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { encodedTensorBytes, type RecordOptions } from '../src/core';
-import { readArtifacts, readDataset, ROOT, useWasm } from '../src/cli/io';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../src/node/io';
 import type { Dataset } from '../src/model/dataset';
 import { compactBytes } from '../src/model/export';
 import { compressModel, compressWeights, isKernel } from '../src/model/compress';

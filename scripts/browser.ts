@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { ROOT } from '../src/cli/io';
+import { ROOT } from '../src/node/io';
 
 /** The studio to drive: STUDIO_URL, else a `vite preview` of dist/ on port 4173 (started when nothing answers there). */
 const URL_BASE = process.env.STUDIO_URL ?? 'http://localhost:4173';

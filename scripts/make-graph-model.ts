@@ -19,7 +19,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PUBLIC, readArtifacts, useWasm } from '../src/cli/io';
+import { PUBLIC, readArtifacts, useWasm } from '../src/node/io';
 import { partsFromArtifacts } from '../src/model/weights';
 
 const SRC = join(PUBLIC, 'models', 'lenet-5', 'model.json');

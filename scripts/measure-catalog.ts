@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { CatalogModel } from '../src/model/catalog';
 import { loadModelFiles } from '../src/model/modelInfo';
 import { evaluateModel } from '../src/runtime/evaluate';
-import { PUBLIC, readDataset, useWasm } from '../src/cli/io';
+import { PUBLIC, readDataset, useWasm } from '../src/node/io';
 import { ZOO, type ZooId } from './zoo';
 
 const DESCRIPTIONS: Record<ZooId, string> = {

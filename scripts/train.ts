@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { LabelledDataset } from '../src/model/dataset';
 import { imagesToTensor } from '../src/model/datasetTensor';
-import { PUBLIC, readDataset, saveModel, useWasm } from '../src/cli/io';
+import { PUBLIC, readDataset, saveModel, useWasm } from '../src/node/io';
 import { ZOO, type ZooId } from './zoo';
 
 /** mulberry32, as in build-data.mjs; kept (not core's sfc32) so the committed models retrain bit for bit. */

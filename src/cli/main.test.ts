@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './io';
+import { ROOT } from '../node/io';
 
 /** Runs the real CLI entry (bin/compression-studio.js) as a user would. */
 function cli(...args: string[]) {

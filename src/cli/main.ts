@@ -22,7 +22,7 @@ import { parsePlan, type CompressionPlan } from '../model/plan';
 import { loadParts, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { evaluateModel } from '../runtime/evaluate';
 import { parseArgs, UsageError, type FlagSpec } from './args';
-import { datasetCatalog, readDataset, useWasm } from './io';
+import { datasetCatalog, readDataset, useWasm } from '../node/io';
 import { supportedLayerClasses } from '../model/modelInfo';
 
 const USAGE = `usage:

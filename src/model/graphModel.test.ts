@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, readDataset, ROOT, useWasm } from '../cli/io';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../node/io';
 import { imagesToTensor } from './datasetTensor';
 import { graphKernels, kernelAxis } from './graphModel';
 import { ModelFileError, type ModelFile } from './modelFiles';

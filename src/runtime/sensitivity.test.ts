@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, readDataset, ROOT, useWasm } from '../cli/io';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../node/io';
 import { partsFromArtifacts } from '../model/weights';
 import { compressibleLayers, measureSensitivity, singleLayerPlan } from './sensitivity';
 

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetCatalog, ROOT, useWasm } from '../cli/io';
+import { datasetCatalog, ROOT, useWasm } from '../node/io';
 import type { DatasetEntry } from '../model/dataset';
 import type { ModelFile } from '../model/modelFiles';
 import { createStudio } from './studio';

@@ -1,7 +1,8 @@
 import { memo, useCallback, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { paretoFront } from '../state/pareto';
-import { currentDataset, describePlan, preprocessingKey, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
+import { describePlan } from '../model/describePlan';
+import { currentDataset, preprocessingKey, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
 import { formatBytes, formatMs, formatPercent } from './format';
 
 /** A chart point with its axis values: accuracy in percent, and the bytes of the chosen export. */

@@ -1,4 +1,5 @@
-import { describePlan, useStudio } from '../state/store';
+import { describePlan } from '../model/describePlan';
+import { useStudio } from '../state/store';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format';
 
 type Cell = { text: string; raw?: number; note?: string };

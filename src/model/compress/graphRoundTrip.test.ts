@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, readDataset, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../../node/io';
 import type { Dataset } from '../dataset';
 import { imagesToTensor } from '../datasetTensor';
 import { loadCompressedModel } from '../export';

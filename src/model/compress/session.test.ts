@@ -5,7 +5,7 @@
 import { gzipSync } from 'fflate';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, ROOT, useWasm } from '../../node/io';
 import { gzip9 } from '../export';
 import type { CompressionPlan } from '../plan';
 import { partsFromArtifacts, type ModelParts } from '../weights';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readArtifacts, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, ROOT, useWasm } from '../../node/io';
 import { partsFromArtifacts, type ModelParts } from '../weights';
 import { compressWeights, isKernel, splitWeightName } from './weightLevel';
 

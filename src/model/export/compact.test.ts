@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { deflateSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, ROOT, useWasm } from '../../node/io';
 import { crc32, encodedTensorBytes } from '../../core';
 import { partsFromArtifacts, type CompressedModel, type ModelParts } from '../weights';
 import { compactBytes, decodeCompact, encodeCompact, encodeCompactSized } from './compact';

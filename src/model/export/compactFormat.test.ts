@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, ROOT, useWasm } from '../../node/io';
 import { crc32 } from '../../core';
 import { partsFromArtifacts } from '../weights';
 import { encodeCompact } from './compact';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, readDataset, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../../node/io';
 import { imagesToTensor } from '../datasetTensor';
 import { modelFromParts, partsFromArtifacts, type CompressedModel } from '../weights';
 import { encodeCompact } from './compact';

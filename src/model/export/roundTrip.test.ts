@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, readDataset, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../../node/io';
 import { imagesToTensor } from '../datasetTensor';
 import { supportedLayerClasses } from '../modelInfo';
 import { checkModelFiles, toArtifacts } from '../modelFiles';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, ROOT, useWasm } from '../../node/io';
 import { partsFromArtifacts, type CompressedModel } from '../weights';
 import { compressModel } from './fixtures';
 import { DEFAULT_SHARD_BYTES, exportTfjs, shardNames, tfjsExportSizes } from './tfjs';

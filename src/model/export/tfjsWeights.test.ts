@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasm } from '../../cli/io';
+import { useWasm } from '../../node/io';
 import { fromFloat16Bits, quantizeUniform, quantPayload, type TensorPayload } from '../../core';
 import type { CompressedTensor } from '../weights';
 import { firstTfjsMismatch, tfjsWeight } from './tfjsWeights';

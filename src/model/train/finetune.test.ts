@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readDataset, useWasm } from '../../cli/io';
+import { readDataset, useWasm } from '../../node/io';
 import type { LabelledDataset } from '../dataset';
 import { imagesToTensor } from '../datasetTensor';
 import { fineTune } from './finetune';

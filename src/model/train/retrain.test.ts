@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readArtifacts, readDataset, ROOT, useWasm } from '../../cli/io';
+import { readArtifacts, readDataset, ROOT, useWasm } from '../../node/io';
 import * as tf from '@tensorflow/tfjs';
 import { compressModel, type CompressOutput } from '../compress';
 import type { LabelledDataset } from '../dataset';

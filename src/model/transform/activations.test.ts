@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useWasm } from '../../cli/io';
+import { useWasm } from '../../node/io';
 import { activationLayer, elementwiseActivation } from './activations';
 
 beforeAll(useWasm);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { readArtifacts, readDataset, ROOT } from '../../cli/io';
+import { readArtifacts, readDataset, ROOT } from '../../node/io';
 import { imagesToTensor } from '../datasetTensor';
 import { artifactsFromParts, partsFromArtifacts, type ModelParts } from '../weights';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useWasm } from '../../cli/io';
+import { useWasm } from '../../node/io';
 import type { ModelParts } from '../weights';
 import { countParams, flops } from './cost';
 import { accuracy, loadParts, matmul, maxAbsDiff, partsOfModel, predict, pseudoRandom, randomize, valImages, weight, withWeight } from './fixtures';
