@@ -19,7 +19,7 @@ import { compactBytes, decodeCompact, encodeCompact, exportTfjs, tfjsExportSizes
 import { loadModelFiles } from '../model/modelInfo';
 import { checkModelFiles, toArtifacts, type ModelFile } from '../model/modelFiles';
 import { parsePlan, type CompressionPlan } from '../model/plan';
-import { loadParts, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
+import { tfModelFromParts, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { evaluateModel } from '../runtime/evaluate';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { datasetCatalog, readDataset, useWasm } from '../node/io';
@@ -153,7 +153,7 @@ async function evaluate(positionals: string[], flags: Record<string, string | nu
   let gzipBytes: number;
   if (path.endsWith('.cstu')) {
     const raw = new Uint8Array(readFileSync(path));
-    model = await loadParts(decodeCompact(raw));
+    model = await tfModelFromParts(decodeCompact(raw));
     bytes = raw.length;
     gzipBytes = gzipSync(raw, { level: 9 }).length;
   } else {

@@ -24,11 +24,6 @@ export function isTfGraphModel(model: TfModel): model is tf.GraphModel {
   return model instanceof tf.GraphModel;
 }
 
-/** The number of outputs a model has (a graph model's signature outputs, or its output nodes). */
-export function outputCount(model: TfModel): number {
-  return isTfGraphModel(model) ? model.outputNodes.length : model.outputs.length;
-}
-
 /**
  * Wraps a LayersModel or GraphModel as a Classifier. A graph model's class count comes from its
  * signature's output shape; when that is unknown, from one prediction on zeros of its input shape

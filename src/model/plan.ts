@@ -1,6 +1,6 @@
 /**
  * A compression plan: JSON-serialisable global settings plus per-layer overrides, applied to a
- * loaded model by applyPlan (src/model/compress). The same plan drives the studio's sliders, the
+ * loaded model by compressModel (src/model/compress). The same plan drives the studio's sliders, the
  * CLI (--plan plan.json) and the benchmark, so a figure can always be reproduced from its plan.
  *
  * Order of application: structural transforms first (channel pruning, then low-rank), which change

@@ -133,13 +133,13 @@ export function loadTfModel(artifacts: tf.io.ModelArtifacts): Promise<TfModel> {
     : tf.loadLayersModel(tf.io.fromMemory(artifacts));
 }
 
-/** Builds a TF.js LayersModel from plain layers-model parts (throws for a graph model: use loadParts). */
+/** Builds a TF.js LayersModel from plain layers-model parts (throws for a graph model: use tfModelFromParts). */
 export function modelFromParts(parts: ModelParts): Promise<tf.LayersModel> {
-  if (parts.format === 'graph-model') return Promise.reject(new Error('modelFromParts: a graph model has no LayersModel: use loadParts'));
+  if (parts.format === 'graph-model') return Promise.reject(new Error('modelFromParts: a graph model has no LayersModel: use tfModelFromParts'));
   return tf.loadLayersModel(tf.io.fromMemory(artifactsFromParts(parts)));
 }
 
 /** Builds the TF.js model of plain parts, of its own kind (what the studio evaluates). */
-export function loadParts(parts: ModelParts): Promise<TfModel> {
+export function tfModelFromParts(parts: ModelParts): Promise<TfModel> {
   return loadTfModel(artifactsFromParts(parts));
 }

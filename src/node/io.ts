@@ -59,10 +59,6 @@ export function readArtifacts(modelJsonPath: string): tf.io.ModelArtifacts {
   } as tf.io.ModelArtifacts;
 }
 
-export async function loadModelFile(modelJsonPath: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(tf.io.fromMemory(readArtifacts(modelJsonPath)));
-}
-
 /** Saves a layers model as <dir>/model.json + <dir>/weights.bin (one shard), as TF.js would. */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });

@@ -10,7 +10,7 @@ import { encodedTensorBytes } from '../core';
 import { compactBytes } from '../model/export';
 import { EMPTY_PLAN } from '../model/plan';
 import type { CompressionPlan } from '../model/plan';
-import { loadParts, type ModelParts } from '../model/weights';
+import { tfModelFromParts, type ModelParts } from '../model/weights';
 import { evaluateModel } from './evaluate';
 import type { EvalResult, SensitivityRequest, SensitivityResult } from './protocol';
 
@@ -40,7 +40,7 @@ export async function measureSensitivity(parts: ModelParts, ds: Dataset, request
   const evalOptions = { limit: request.limit, latencyRuns: 1, warmupRuns: 0, throughputBatch: 1 };
   // The baseline on exactly the same samples, so every drop compares like with like.
   // Without labels each cell is scored by top-1 agreement with the original model's outputs.
-  const original = await loadParts(parts);
+  const original = await tfModelFromParts(parts);
   let baseline: number;
   let reference: Float32Array | undefined;
   try {
@@ -68,7 +68,7 @@ export async function measureSensitivity(parts: ModelParts, ds: Dataset, request
       if (hooks.isCancelled()) return undefined;
       const out = compressModel(parts, singleLayerPlan(request.technique, layer, level));
       sizes.push(layerBytes(out, layer));
-      const model = await loadParts(out.parts);
+      const model = await tfModelFromParts(out.parts);
       try {
         const r = await evaluateModel(model, ds, evalOptions, { job: 0, isCancelled: hooks.isCancelled, reference: ds.labels ? undefined : reference });
         if (r.type !== 'done') return undefined;

@@ -14,7 +14,7 @@ import { loadCompressedModel } from '../export';
 import { checkModelFiles, toArtifacts } from '../modelFiles';
 import { supportedLayerClasses } from '../modelInfo';
 import type { CompressionPlan } from '../plan';
-import { loadParts, partsFromArtifacts, type ModelParts, type TfModel } from '../weights';
+import { tfModelFromParts, partsFromArtifacts, type ModelParts, type TfModel } from '../weights';
 import { compressModel } from '.';
 import { runCompression } from './session';
 
@@ -53,7 +53,7 @@ describe('graph LeNet-5: exports reproduce the in-studio compressed model', () =
   for (const [name, plan] of Object.entries(PLANS)) {
     it(name, async () => {
       const session = runCompression(parts, plan);
-      const studioModel = await loadParts(session.parts);
+      const studioModel = await tfModelFromParts(session.parts);
       expect(studioModel).toBeInstanceOf(tf.GraphModel);
       const studio = await predictAll(studioModel, val);
 

@@ -6,7 +6,7 @@ import { crc32, encodedTensorBytes } from '../../core';
 import { partsFromArtifacts, type CompressedModel, type ModelParts } from '../weights';
 import { compactBytes, decodeCompact, encodeCompact, encodeCompactSized } from './compact';
 import { FLAG_HEADER_DEFLATE, parseCompactHeader } from './compactFormat';
-import { compressModel, compressTensor, MIX_KINDS } from './fixtures';
+import { compressMix, compressTensor, MIX_KINDS } from './fixtures';
 
 const u32 = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getUint32(at, true);
 const u16 = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getUint16(at, true);
@@ -46,7 +46,7 @@ describe('encodeCompact', () => {
 
   it('compactBytes equals the encoded length for every payload kind, without encoding', () => {
     for (const kind of MIX_KINDS) {
-      const model = compressModel(lenet, () => kind, 0.6);
+      const model = compressMix(lenet, () => kind, 0.6);
       const size = compactBytes(model);
       const bytes = encodeCompact(model);
       expect(size.total).toBe(bytes.length);
@@ -62,7 +62,7 @@ describe('encodeCompact', () => {
   });
 
   it('is deterministic', () => {
-    const model = compressModel(lenet, () => 'codebook', 0.8);
+    const model = compressMix(lenet, () => 'codebook', 0.8);
     expect(Buffer.from(encodeCompact(model)).equals(Buffer.from(encodeCompact(model)))).toBe(true);
   });
 

@@ -8,7 +8,7 @@ import { crc32 } from '../../core';
 import { partsFromArtifacts } from '../weights';
 import { encodeCompact } from './compact';
 import { decodeCompact } from './compactFormat';
-import { compressModel } from './fixtures';
+import { compressMix } from './fixtures';
 
 let file: Uint8Array;
 let headerJson: Record<string, unknown>;
@@ -18,7 +18,7 @@ const H = () => new DataView(file.buffer).getUint32(12, true);
 beforeAll(async () => {
   await useWasm();
   const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
-  file = encodeCompact(compressModel(parts, () => 'affine8', 0.9));
+  file = encodeCompact(compressMix(parts, () => 'affine8', 0.9));
   headerJson = JSON.parse(new TextDecoder().decode(inflateSync(file.subarray(16, 16 + H())))) as Record<string, unknown>;
   records = file.slice(16 + H(), file.length - 4);
 });

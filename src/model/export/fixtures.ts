@@ -56,7 +56,7 @@ export function compressTensor(w: WeightTensor, kind: MixKind, prune = 0): Compr
 }
 
 /** A compressed model: kernel number i (0-based, in manifest order) gets kindOf(i), every other tensor float32. */
-export function compressModel(parts: ModelParts, kindOf: (kernel: number) => MixKind, prune = 0): CompressedModel {
+export function compressMix(parts: ModelParts, kindOf: (kernel: number) => MixKind, prune = 0): CompressedModel {
   let kernel = 0;
   const tensors = parts.weights.map((w) => (isKernelShape(w.shape) ? compressTensor(w, kindOf(kernel++), prune) : compressTensor(w, 'float32')));
   return { topology: parts.topology, tensors };

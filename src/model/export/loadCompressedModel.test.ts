@@ -7,7 +7,7 @@ import { readArtifacts, readDataset, ROOT, useWasm } from '../../node/io';
 import { imagesToTensor } from '../datasetTensor';
 import { modelFromParts, partsFromArtifacts, type CompressedModel } from '../weights';
 import { encodeCompact } from './compact';
-import { compressModel } from './fixtures';
+import { compressMix } from './fixtures';
 import { loadCompressedModel } from './loadCompressedModel';
 
 let model: CompressedModel;
@@ -28,7 +28,7 @@ async function predict(m: tf.LayersModel): Promise<Float32Array> {
 beforeAll(async () => {
   await useWasm();
   const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-5', 'model.json')));
-  model = compressModel(parts, (i) => (['affine8', 'codebook', 'float16', 'affine4'] as const)[i], 0.8);
+  model = compressMix(parts, (i) => (['affine8', 'codebook', 'float16', 'affine4'] as const)[i], 0.8);
   bytes = encodeCompact(model);
   x = imagesToTensor(readDataset('mnist', 'val'), 0, 50);
   reference = await predict(await modelFromParts({ topology: model.topology, weights: model.tensors }));

@@ -4,7 +4,7 @@
  * record decoder and CRC-32), so it stays small in a bundle.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { loadParts, type TfModel } from '../weights';
+import { tfModelFromParts, type TfModel } from '../weights';
 import { decodeCompact } from './compactFormat';
 
 /**
@@ -37,5 +37,5 @@ export async function loadCompressedModel<M extends TfModel = tf.LayersModel>(so
   } else {
     bytes = source;
   }
-  return (await loadParts(decodeCompact(bytes))) as M;
+  return (await tfModelFromParts(decodeCompact(bytes))) as M;
 }

@@ -10,7 +10,7 @@ import { supportedLayerClasses } from '../modelInfo';
 import { checkModelFiles, toArtifacts } from '../modelFiles';
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../weights';
 import { compactBytes, decodeCompact, encodeCompact } from './compact';
-import { compressModel, EXPECTED_STORAGE, isKernelShape, MIX_KINDS, type MixKind } from './fixtures';
+import { compressMix, EXPECTED_STORAGE, isKernelShape, MIX_KINDS, type MixKind } from './fixtures';
 import { exportTfjs, tfjsExportSizes } from './tfjs';
 
 const MODELS = [
@@ -59,7 +59,7 @@ describe.each(MODELS.map((m, i) => ({ ...m, index: i })))('$id', ({ id, data, in
   });
 
   it.each(mixes(index))('$name: TF.js and compact exports predict exactly as the compressed model', async ({ name, kindOf, prune }) => {
-    const model = compressModel(parts, kindOf, prune);
+    const model = compressMix(parts, kindOf, prune);
     const reference = await predict(await modelFromParts({ topology: model.topology, weights: model.tensors }), x);
 
     // TF.js: manifest encodings as the rules say, exact predictions, sizes = bytes.
@@ -88,7 +88,7 @@ describe.each(MODELS.map((m, i) => ({ ...m, index: i })))('$id', ({ id, data, in
 
     figures.push(`${id} · ${name}: TF.js ${sizes.total} B (gzip ${sizes.gzipTotal}, zip ${sizes.zipBytes}) · compact ${compact.length} B`);
     if (name === 'pruned 90% + 8-bit') {
-      const float32 = exportTfjs(compressModel(parts, () => 'float32')).files.reduce((a, f) => a + f.bytes.length, 0);
+      const float32 = exportTfjs(compressMix(parts, () => 'float32')).files.reduce((a, f) => a + f.bytes.length, 0);
       expect(compact.length).toBeLessThan(float32 / 10);
       expect(compact.length).toBeLessThan(sizes.gzipTotal);
     }

@@ -4,14 +4,14 @@ import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readArtifacts, ROOT, useWasm } from '../../node/io';
 import { partsFromArtifacts, type CompressedModel } from '../weights';
-import { compressModel } from './fixtures';
+import { compressMix } from './fixtures';
 import { DEFAULT_SHARD_BYTES, exportTfjs, shardNames, tfjsExportSizes } from './tfjs';
 
 let model: CompressedModel;
 beforeAll(async () => {
   await useWasm();
   const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
-  model = compressModel(parts, (i) => (i === 1 ? 'affine8' : 'float32'));
+  model = compressMix(parts, (i) => (i === 1 ? 'affine8' : 'float32'));
 });
 
 const modelJson = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as tf.io.ModelJSON;

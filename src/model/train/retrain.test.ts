@@ -7,13 +7,13 @@ import type { LabelledDataset } from '../dataset';
 import { imagesToTensor } from '../datasetTensor';
 import { toClassifier } from '../classifier';
 import { parsePlan, type CompressionPlan } from '../plan';
-import { loadParts, partsFromArtifacts, type ModelParts } from '../weights';
+import { tfModelFromParts, partsFromArtifacts, type ModelParts } from '../weights';
 import { compressWithFineTuning, pruningStage, weightStage } from './retrain';
 
 const modelParts = (id: string) => partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
 
 async function accuracy(parts: ModelParts, val: LabelledDataset): Promise<number> {
-  const model = await loadParts(parts);
+  const model = await tfModelFromParts(parts);
   try {
     const predicted = tf.tidy(() => toClassifier(model).predict(imagesToTensor(val, 0, val.entry.count)).argMax(-1).dataSync());
     return Array.from(predicted).filter((p, i) => p === val.labels[i]).length / val.entry.count;

@@ -5,7 +5,7 @@ import type { ModelParts } from '../weights';
 import { pruneChannelsStructured, type ChannelReport } from './channels';
 import { countParams, flops } from './cost';
 import {
-  accuracy, loadParts, maxAbsDiff, partsOfModel, predict, pseudoRandom, randomize, valImages, weight, withWeight, zeroChannels,
+  accuracy, bundledParts, maxAbsDiff, partsOfModel, predict, pseudoRandom, randomize, valImages, weight, withWeight, zeroChannels,
 } from './fixtures';
 
 let mnist: { x: tf.Tensor4D; labels: Uint8Array };
@@ -58,7 +58,7 @@ describe('pruneChannelsStructured', () => {
   });
 
   it('ratio 0 changes nothing: outputs identical on real images', async () => {
-    const parts = loadParts('lenet-5');
+    const parts = bundledParts('lenet-5');
     const { parts: out, report } = pruneChannelsStructured(parts, { channels: { ratio: 0 } });
     expect(report.every((r) => r.after === r.before)).toBe(true);
     expect(maxAbsDiff(await predict(out, mnist.x), await predict(parts, mnist.x))).toBeLessThanOrEqual(1e-5);
@@ -97,7 +97,7 @@ describe('pruneChannelsStructured', () => {
   });
 
   it('lenet-5 with dead filters and units: exact through pooling, Flatten re-indexing and bias folding', async () => {
-    let parts = loadParts('lenet-5');
+    let parts = bundledParts('lenet-5');
     parts = withWeight(parts, 'conv1/kernel', (v, s) => zeroChannels(v, s, [3, 7])); // biases kept: constant outputs
     parts = withWeight(parts, 'conv2/kernel', (v, s) => zeroChannels(v, s, [0, 10, 20, 30, 49]));
     parts = withWeight(parts, 'ip1/kernel', (v, s) => zeroChannels(v, s, Array.from({ length: 50 }, (_, i) => i * 10)));
@@ -110,7 +110,7 @@ describe('pruneChannelsStructured', () => {
   });
 
   it('fashion-cnn with dead channels: exact through BN, DepthwiseConv2D, 1×1 conv, Flatten and Dropout', async () => {
-    let parts = loadParts('fashion-cnn');
+    let parts = bundledParts('fashion-cnn');
     // conv1 has no bias: make BN(0) = 0 on the dead filters so the depthwise 'same' borders stay exact.
     const dead1 = [2, 5];
     const { values: g } = weight(parts, 'bn1/gamma');
@@ -187,7 +187,7 @@ describe('pruneChannelsStructured', () => {
 
   it('bundled models at ratio 0.3: load in stock TF.js, fewer params and FLOPs; lenet-300-100 still classifies', async () => {
     for (const id of ['lenet-300-100', 'lenet-5', 'fashion-cnn']) {
-      const parts = loadParts(id);
+      const parts = bundledParts(id);
       const { parts: out } = pruneChannelsStructured(parts, { channels: { ratio: 0.3 } });
       const data = id === 'fashion-cnn' ? fashion : mnist;
       const plain = pruneChannelsStructured(parts, { channels: { ratio: 0.3 } }, { compensate: false }).parts;

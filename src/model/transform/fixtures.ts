@@ -10,7 +10,7 @@ import { imagesToTensor } from '../datasetTensor';
 import { artifactsFromParts, partsFromArtifacts, type ModelParts } from '../weights';
 
 /** A bundled model (public/models/<id>) as parts. */
-export const loadParts = (id: string): ModelParts => partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
+export const bundledParts = (id: string): ModelParts => partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
 
 /** A bundled model's topology alone (no TF.js backend needed). */
 export const loadTopology = (id: string): object => (JSON.parse(readFileSync(join(ROOT, 'public', 'models', id, 'model.json'), 'utf8')) as { modelTopology: object }).modelTopology;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useWasm } from '../../node/io';
 import type { ModelParts } from '../weights';
 import { countParams, flops } from './cost';
-import { accuracy, loadParts, matmul, maxAbsDiff, partsOfModel, predict, pseudoRandom, randomize, valImages, weight, withWeight } from './fixtures';
+import { accuracy, bundledParts, matmul, maxAbsDiff, partsOfModel, predict, pseudoRandom, randomize, valImages, weight, withWeight } from './fixtures';
 import { readGraph } from './graph';
 import { factorizeLowRank, type LowRankReport } from './lowRank';
 
@@ -64,14 +64,14 @@ describe('factorizeLowRank', () => {
   });
 
   it('full rank (saving not required) reproduces the model on real images', async () => {
-    const parts = loadParts('lenet-300-100');
+    const parts = bundledParts('lenet-300-100');
     const { parts: out, report } = factorizeLowRank(parts, { layers: { fc2: { rank: { by: 'fraction', value: 1 } } } }, { requireSaving: false });
     expect(rowOf(report, 'fc2')).toMatchObject({ rank: 100 });
     expect(maxAbsDiff(await predict(out, mnist.x), await predict(parts, mnist.x))).toBeLessThanOrEqual(1e-5);
   });
 
   it('rank-r lenet-300-100 equals the original with W replaced by A·B; params strictly decrease', async () => {
-    const parts = loadParts('lenet-300-100');
+    const parts = bundledParts('lenet-300-100');
     const { parts: out, report } = factorizeLowRank(parts, { lowRank: { by: 'rank', value: 20 } });
     expect(report.map((r) => r.rank)).toEqual([20, 20, undefined]);
     const reference = withProduct(withProduct(parts, out, 'fc1'), out, 'fc2');
@@ -80,7 +80,7 @@ describe('factorizeLowRank', () => {
   });
 
   it('1×1 convs: fashion-cnn pw2 as two 1×1 convs equals A·B; a 3×3 conv and a depthwise conv are skipped with reasons', async () => {
-    const parts = loadParts('fashion-cnn');
+    const parts = bundledParts('fashion-cnn');
     const { parts: out, report } = factorizeLowRank(parts, { lowRank: { by: 'rank', value: 4 } });
     expect(rowOf(report, 'pw2')).toMatchObject({ rank: 4, paramsBefore: 512, paramsAfter: 4 * (16 + 32) });
     expect(rowOf(report, 'conv1').skipped).toMatch(/only 1×1 stride-1/);
@@ -91,7 +91,7 @@ describe('factorizeLowRank', () => {
   });
 
   it('k×k convs on request: lenet-5 conv2 (5×5) as a 5×5 conv with r filters then a 1×1 conv equals A·B', async () => {
-    const parts = loadParts('lenet-5');
+    const parts = bundledParts('lenet-5');
     const { parts: out, report } = factorizeLowRank(parts, { layers: { conv2: { rank: { by: 'rank', value: 10 } } } }, { conv: 'all' });
     expect(rowOf(report, 'conv2')).toMatchObject({ rank: 10, paramsBefore: 25_050, paramsAfter: 10 * (500 + 50) + 50 });
     const reference = withProduct(parts, out, 'conv2');
@@ -116,7 +116,7 @@ describe('factorizeLowRank', () => {
   });
 
   it('lenet-5 at energy 0.9 loads in stock TF.js and still classifies', async () => {
-    const parts = loadParts('lenet-5');
+    const parts = bundledParts('lenet-5');
     const { parts: out, report } = factorizeLowRank(parts, { lowRank: { by: 'energy', value: 0.9 } });
     const ip1 = rowOf(report, 'ip1');
     expect(ip1.energy).toBeGreaterThanOrEqual(0.9);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useWasm } from '../../node/io';
 import { artifactsFromParts } from '../weights';
 import { countParams, flops } from './cost';
-import { accuracy, loadParts, valImages } from './fixtures';
+import { accuracy, bundledParts, valImages } from './fixtures';
 import { applyStructural } from './structural';
 
 let mnist: { x: tf.Tensor4D; labels: Uint8Array };
@@ -15,14 +15,14 @@ afterAll(() => mnist.x.dispose());
 
 describe('applyStructural', () => {
   it('a plan without structural settings returns the same parts', () => {
-    const parts = loadParts('lenet-300-100');
+    const parts = bundledParts('lenet-300-100');
     const { parts: out, report } = applyStructural(parts, { version: 1, prune: { ratio: 0.5 } });
     expect(out).toBe(parts);
     expect(report).toMatchObject({ channels: [], lowRank: [], before: { params: 266_610, flops: 532_400 }, after: { params: 266_610 } });
   });
 
   it('keeps a model_config wrapper; the result still loads', async () => {
-    const plain = loadParts('lenet-300-100');
+    const plain = bundledParts('lenet-300-100');
     const parts = { ...plain, topology: { model_config: plain.topology, keras_version: '2.15.0', backend: 'tensorflow' } };
     const { parts: out, report } = applyStructural(parts, { version: 1, channels: { ratio: 0.5 }, lowRank: { by: 'rank', value: 16 } });
     expect(Object.keys(out.topology)).toEqual(['model_config', 'keras_version', 'backend']);
@@ -34,7 +34,7 @@ describe('applyStructural', () => {
   });
 
   it('channels then low-rank on lenet-5: the figures match the model TF.js loads, and it still classifies', async () => {
-    const parts = loadParts('lenet-5');
+    const parts = bundledParts('lenet-5');
     const { parts: out, report } = applyStructural(parts, { version: 1, channels: { ratio: 0.25 }, lowRank: { by: 'fraction', value: 0.25 } });
     expect(report.channels.find((r) => r.layer === 'conv2')).toMatchObject({ before: 50, after: 37 }); // round(12.5) = 13 removed
     const ip1 = report.lowRank.find((r) => r.layer === 'ip1');
