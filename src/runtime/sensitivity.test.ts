@@ -1,8 +1,15 @@
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readArtifacts, readDataset, ROOT, useWasm } from '../node/io';
 import { partsFromArtifacts } from '../model/weights';
+import { evaluateModel } from './evaluate';
 import { compressibleLayers, measureSensitivity, singleLayerPlan } from './sensitivity';
+
+// Counts the evaluations a sensitivity run really performs (the baseline and one per cell).
+vi.mock('./evaluate', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./evaluate')>();
+  return { ...actual, evaluateModel: vi.fn(actual.evaluateModel) };
+});
 
 describe('measureSensitivity', () => {
   beforeAll(async () => { await useWasm(); });
@@ -41,11 +48,18 @@ describe('measureSensitivity', () => {
     expect(r.totalBytes).toBeGreaterThan(r.baseBytes.reduce((a, b) => a + b, 0));
   });
 
-  it('stops when cancelled', async () => {
+  it('stops when cancelled: no cell runs after the cancel, far fewer than the full grid', async () => {
     const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
-    let calls = 0;
+    const progress: number[] = [];
+    let grid = 0;
+    vi.mocked(evaluateModel).mockClear();
+    // Cancelled once the baseline and the first cell are reported.
     const r = await measureSensitivity(parts, readDataset('mnist', 'val'), { technique: 'quantize', levels: [8, 4], limit: 100 },
-      { isCancelled: () => calls >= 2, onProgress: () => { calls++; } });
+      { isCancelled: () => progress.length >= 2, onProgress: (done, total) => { progress.push(done); grid = total; } });
     expect(r).toBeUndefined();
+    // 3 layers × 2 levels + the baseline would be 7 evaluations; it stopped after the baseline and one cell.
+    expect(grid).toBe(7);
+    expect(progress).toEqual([1, 2]);
+    expect(vi.mocked(evaluateModel)).toHaveBeenCalledTimes(2);
   });
 });
