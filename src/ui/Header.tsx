@@ -1,13 +1,15 @@
 import { useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../state/store';
 import type { BackendChoice } from '../runtime/protocol';
 import { DataPanel } from './DataPanel';
+import { headerView } from './headerView';
 
 const BACKEND_LABELS: Record<BackendChoice, string> = { auto: 'Auto (best available)', webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU (JavaScript)' };
 
 /** Model picker and file inputs, data set, backend choice and the indicator of what really runs. */
 export function Header() {
-  const s = useStudio();
+  const s = useStudio(useShallow(headerView));
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
   const onFiles = (input: HTMLInputElement | null) => {
@@ -15,7 +17,7 @@ export function Header() {
     if (input) input.value = '';
     if (files.length) void s.loadFiles(files);
   };
-  const disabled = s.phase !== 'ready' || Boolean(s.busy);
+  const { disabled } = s;
   return (
     <header className="header">
       <h1>Compression Studio</h1>
@@ -25,7 +27,7 @@ export function Header() {
           <select data-testid="model-select" value={s.modelId ?? ''} disabled={disabled} onChange={(e) => void s.selectModel(e.target.value)}>
             {!s.modelId && <option value="">–</option>}
             {s.catalog.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
-            {s.modelId === 'user' && <option value="user">{s.model?.name}</option>}
+            {s.modelId === 'user' && <option value="user">{s.modelName}</option>}
           </select>
         </label>
         <button type="button" disabled={disabled} onClick={() => filesRef.current?.click()}>Open model files…</button>
