@@ -58,7 +58,7 @@ function PreprocessingForm({ entry, disabled }: { entry: DatasetEntry; disabled:
   const [mean, setMean] = useState(current.mean.join(', '));
   const [std, setStd] = useState(current.std.join(', '));
   return (
-    <form className="preprocessing" data-testid="preprocessing" onSubmit={(e) => {
+    <form className="preprocessing" data-testid="preprocessing" aria-label="Preprocessing" onSubmit={(e) => {
       e.preventDefault();
       const bad = ([['scale', scale], ['mean', mean], ['std', std]] as const).find(([, text]) => numbers(text).length === 0 || numbers(text).some(Number.isNaN));
       if (bad) {
@@ -73,7 +73,7 @@ function PreprocessingForm({ entry, disabled }: { entry: DatasetEntry; disabled:
       <label>scale <input data-testid="pre-scale" value={scale} onChange={(e) => setScale(e.target.value)} inputMode="decimal" size={10} /></label>
       <label>mean <input data-testid="pre-mean" value={mean} onChange={(e) => setMean(e.target.value)} size={12} title="one value, or one per channel, comma-separated" /></label>
       <label>std <input data-testid="pre-std" value={std} onChange={(e) => setStd(e.target.value)} size={12} title="one value, or one per channel, comma-separated" /></label>
-      <button type="submit" data-testid="pre-apply" disabled={disabled}>Apply</button>
+      <button type="submit" data-testid="pre-apply" disabled={disabled} aria-label="Apply preprocessing">Apply</button>
     </form>
   );
 }

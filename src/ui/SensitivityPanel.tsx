@@ -21,8 +21,7 @@ export function SensitivityPanel() {
   return (
     <section className="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analysis">
       <div className="sensitivity-bar">
-        <strong>Sensitivity</strong>
-        <label>each layer alone,
+        <label><strong>Sensitivity</strong> of each layer alone,
           <select value={technique} data-testid="sensitivity-technique" onChange={(e) => setTechnique(e.target.value as 'prune' | 'quantize')}>
             <option value="prune">pruned</option>
             <option value="quantize">quantized</option>
