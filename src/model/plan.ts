@@ -14,6 +14,8 @@
  * BatchNormalization is not folded.
  */
 
+import { field, fieldsOf, fits, LAYER_FIELDS, LOW_RANK_VALUE, PLAN_SECTIONS, rangeMessage, section, type PlanField, type SectionKey } from './planFields';
+
 export type PrunePattern = 'unstructured' | 'n:m';
 
 export interface PruneSettings {
@@ -99,49 +101,72 @@ export interface CompressionPlan {
 export const EMPTY_PLAN: CompressionPlan = { version: 1 };
 
 const fail = (what: string): never => { throw new Error(`compression plan: ${what}`); };
-const inRange = (x: unknown, lo: number, hi: number) => typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi;
-const isInt = (x: unknown, lo: number, hi: number) => Number.isInteger(x) && inRange(x, lo, hi);
+const shown = (x: unknown) => (x === undefined ? 'it is missing' : `got ${JSON.stringify(x)}`);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function checkLowRank(r: LowRankSettings, where: string) {
-  if (r.by === 'rank' && !isInt(r.value, 1, 1e6)) fail(`${where}.value must be a whole rank ≥ 1`);
-  if ((r.by === 'fraction' || r.by === 'energy') && !inRange(r.value, 1e-6, 1)) fail(`${where}.value must be in (0, 1]`);
-  if (!['rank', 'fraction', 'energy'].includes(r.by)) fail(`${where}.by must be rank, fraction or energy`);
+/** Checks an object's fields against the settings table; `partial`: a missing required field is not an error. */
+function checkFields(obj: Record<string, unknown>, fields: PlanField[], where: string, partial: boolean) {
+  for (const f of fields) {
+    const x = obj[f.key];
+    if (x === undefined && (partial || !f.required)) continue;
+    if (!fits(f.type, x)) fail(`${where}.${f.key} ${rangeMessage(f)}, ${shown(x)}`);
+  }
 }
 
-/** Validates a parsed plan; throws an Error naming the field and the allowed range. */
+/** The rules between fields of one section, beyond each field's own range. */
+function checkRules(key: SectionKey, s: Record<string, unknown>, where: string) {
+  if (key === 'prune' && s.pattern === 'n:m') {
+    const n = s.n ?? field('prune.n').default;
+    const m = s.m ?? field('prune.m').default;
+    if (!fits({ kind: 'int', min: 2, max: 64 }, m) || !fits({ kind: 'int', min: 1, max: (m as number) - 1 }, n)) fail(`${where} n:m needs whole 1 ≤ n < m ≤ 64, got ${n}:${m}`);
+  }
+  if (key === 'lowRank' && typeof s.by === 'string' && s.value !== undefined) {
+    const range = LOW_RANK_VALUE[s.by];
+    if (!fits(range, s.value)) fail(`${where}.value must be ${range.text} when ${where}.by is ${s.by}, ${shown(s.value)}`);
+  }
+  if (key === 'quantize' && s.scheme === 'symmetric' && typeof s.bits === 'number' && s.bits < 2) fail('symmetric quantization needs at least 2 bits');
+  if (key === 'cluster' && s.grid === 'uint8' && typeof s.k === 'number' && s.k > 256) fail(`${where}.grid "uint8" needs at most 256 clusters (${where}.k ≤ 256)`);
+}
+
+/**
+ * Checks one section of a plan (`where` names it in messages, e.g. "prune" or "layers.fc1.rank")
+ * against the settings table and the rules between its fields; throws an Error naming the field
+ * and its range. `partial`: a missing required field is not an error (the URL codec checks a
+ * section as it reads it key by key).
+ */
+export function checkSection(key: SectionKey, value: unknown, where: string = key, partial = false): void {
+  const whole = section(key).whole;
+  if (whole && value === whole.value) return;
+  if (!isObject(value)) fail(`"${where}" must be an object${whole ? ` or "${whole.value}"` : ''}, ${shown(value)}`);
+  const obj = value as Record<string, unknown>;
+  checkFields(obj, fieldsOf(key), where, partial);
+  checkRules(key, obj, where);
+}
+
+/** Checks one layer's overrides (each with the range of the global field it overrides); throws naming the layer and field. */
+export function checkLayerOverride(name: string, o: unknown): void {
+  const where = `layers.${name}`;
+  if (!isObject(o)) fail(`"${where}" must be an object of overrides, ${shown(o)}`);
+  const obj = o as Record<string, unknown>;
+  for (const { spec, field: f, section: s } of LAYER_FIELDS) {
+    const x = obj[spec.key];
+    if (x === undefined) continue;
+    if (s) checkSection(s, x, `${where}.${spec.key}`);
+    else if (f && !fits(f.type, x)) fail(`${where}.${spec.key} ${rangeMessage(f)}, ${shown(x)}`);
+  }
+}
+
+/**
+ * Validates a parsed plan against the settings table (src/model/planFields.ts): each field's
+ * type and range, the rules between fields, and each layer override with the range of the field
+ * it overrides. Throws an Error naming the field and the allowed range.
+ */
 export function parsePlan(value: unknown): CompressionPlan {
-  const p = value as CompressionPlan;
-  if (typeof p !== 'object' || p === null) return fail('expected a JSON object');
+  if (!isObject(value)) return fail('expected a JSON object');
+  const p = value as unknown as CompressionPlan;
   if (p.version !== 1) fail(`"version" must be 1, got ${JSON.stringify(p.version)}`);
-  if (p.prune) {
-    if (!inRange(p.prune.ratio, 0, 0.99)) fail('prune.ratio must be in [0, 0.99]');
-    if (p.prune.scope && !['global', 'layer'].includes(p.prune.scope)) fail('prune.scope must be global or layer');
-    if (p.prune.pattern === 'n:m') {
-      const n = p.prune.n ?? 2;
-      const m = p.prune.m ?? 4;
-      if (!isInt(m, 2, 64) || !isInt(n, 1, m - 1)) fail('prune n:m needs whole 1 ≤ n < m ≤ 64');
-    } else if (p.prune.pattern && p.prune.pattern !== 'unstructured') fail('prune.pattern must be unstructured or n:m');
-  }
-  if (p.channels && !inRange(p.channels.ratio, 0, 0.9)) fail('channels.ratio must be in [0, 0.9]');
-  if (p.lowRank) checkLowRank(p.lowRank, 'lowRank');
-  if (p.quantize !== undefined && p.quantize !== 'float16') {
-    if (!isInt(p.quantize.bits, 1, 16)) fail('quantize.bits must be a whole number 1–16');
-    if (p.quantize.scheme === 'symmetric' && p.quantize.bits < 2) fail('symmetric quantization needs at least 2 bits');
-  }
-  if (p.cluster && !isInt(p.cluster.k, 2, 65536)) fail('cluster.k must be a whole number 2–65536');
-  if (p.cluster?.grid !== undefined && p.cluster.grid !== 'uint8') fail('cluster.grid must be "uint8" or left out');
-  if (p.cluster?.grid === 'uint8' && p.cluster.k > 256) fail('cluster.grid "uint8" needs at most 256 clusters (cluster.k ≤ 256)');
-  if (p.finetune) {
-    if (!isInt(p.finetune.epochs, 1, 50)) fail('finetune.epochs must be a whole number 1–50');
-    if (p.finetune.learningRate !== undefined && !inRange(p.finetune.learningRate, 1e-7, 0.1)) fail('finetune.learningRate must be in (0, 0.1]');
-    if (p.finetune.limit !== undefined && !isInt(p.finetune.limit, 1, 1e7)) fail('finetune.limit must be a whole number ≥ 1');
-  }
-  for (const [name, o] of Object.entries(p.layers ?? {})) {
-    if (o.prune !== undefined && !inRange(o.prune, 0, 0.99)) fail(`layers.${name}.prune must be in [0, 0.99]`);
-    if (o.bits !== undefined && !isInt(o.bits, 1, 16)) fail(`layers.${name}.bits must be 1–16`);
-    if (o.clusters !== undefined && !isInt(o.clusters, 2, 65536)) fail(`layers.${name}.clusters must be 2–65536`);
-    if (o.channels !== undefined && !inRange(o.channels, 0, 0.9)) fail(`layers.${name}.channels must be in [0, 0.9]`);
-    if (o.rank) checkLowRank(o.rank, `layers.${name}.rank`);
-  }
+  for (const { key } of PLAN_SECTIONS) if (p[key] !== undefined) checkSection(key, p[key]);
+  if (p.layers !== undefined && !isObject(p.layers)) fail(`"layers" must be an object of layer name → overrides, ${shown(p.layers)}`);
+  for (const [name, o] of Object.entries(p.layers ?? {})) checkLayerOverride(name, o);
   return p;
 }

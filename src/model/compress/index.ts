@@ -6,6 +6,7 @@
  * and `skipped` says so (the summary carries it to the UI and the report).
  */
 import type { CompressionPlan } from '../plan';
+import { structuralAsked } from '../planFields';
 import { applyStructural, countParams, flops, type StructuralReport } from '../transform';
 import { formatFields, type CompressedModel, type ModelParts } from '../weights';
 import { compressWeights, type TensorReport } from './weightLevel';
@@ -29,15 +30,6 @@ function safeFlops(parts: ModelParts): number {
   try { return flops(parts); } catch { return NaN; }
 }
 
-/** Structural plan parts present in `plan`, by name, including per-layer overrides. */
-function structuralAsked(plan: CompressionPlan): string[] {
-  const layers = Object.values(plan.layers ?? {});
-  const asked: string[] = [];
-  if (plan.channels || layers.some((o) => o.channels !== undefined)) asked.push('channel pruning');
-  if (plan.lowRank || layers.some((o) => o.rank !== undefined)) asked.push('low-rank');
-  return asked;
-}
-
 /** A structural report of a model left as it is: parameters of plain weights, FLOPs NaN for a graph model. */
 function unchanged(parts: ModelParts): StructuralReport {
   const params = parts.weights.reduce((a, w) => a + w.values.length, 0);
@@ -48,8 +40,10 @@ function unchanged(parts: ModelParts): StructuralReport {
 /** Applies `plan` to `parts`: structural transforms (layers models only), then weight-level compression. */
 export function compressModel(parts: ModelParts, plan: CompressionPlan): CompressOutput {
   const graph = parts.format === 'graph-model';
-  const skipped = graph ? structuralAsked(plan).map((what) => `${what} skipped: it ${GRAPH_STRUCTURAL_REASON}`) : [];
-  const structural = !graph && (plan.channels || plan.lowRank) ? applyStructural(parts, plan) : { parts, report: unchanged(parts) };
+  // Global settings and per-layer overrides alike (the settings table says which are structural).
+  const asked = structuralAsked(plan);
+  const skipped = graph ? asked.map((what) => `${what} skipped: it ${GRAPH_STRUCTURAL_REASON}`) : [];
+  const structural = !graph && asked.length ? applyStructural(parts, plan) : { parts, report: unchanged(parts) };
   const shaped = { ...structural.parts, ...formatFields(parts) };
   const { tensors, report } = compressWeights(shaped, plan);
   const fields = formatFields(parts);
