@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, reportCsv, reportJson } from './report';
-import type { ChartPoint } from './store';
+import type { ChartPoint } from './types';
 
 const point: ChartPoint = { id: 2, kind: 'compressed', label: 'prune 80 % · 8-bit', modelName: 'LeNet-5, "v2"', metric: 'accuracy', accuracy: 0.9805, compactBytes: 41037,
   tfjsBytes: 270109, gzipBytes: 55640, latencyMs: 0.41, backend: 'wasm', dataset: 'mnist-val', plan: { version: 1, prune: { ratio: 0.8 }, quantize: { bits: 8 } } };

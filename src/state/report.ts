@@ -4,7 +4,9 @@
  * accuracy column holds top-1 agreement with the original model (metric = agreement) and meanKl
  * the mean KL(original ‖ model) in nats.
  */
-import type { ChartPoint } from './store';
+import { preprocessingOf, type DatasetEntry, type Preprocessing } from '../model/dataset';
+import type { LoadedModel } from '../runtime/protocol';
+import type { ChartPoint } from './types';
 
 const COLUMNS = ['id', 'kind', 'model', 'dataset', 'backend', 'compression', 'accuracy', 'compactBytes', 'tfjsBytes', 'tfjsGzipBytes', 'latencyMs', 'plan', 'metric', 'meanKl'] as const;
 
@@ -14,11 +16,47 @@ export function csvField(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One CSV row per point (RFC 4180), under a header row of COLUMNS. */
 export function reportCsv(points: readonly ChartPoint[]): string {
   const rows = points.map((p) => [p.id, p.kind, p.modelName, p.dataset, p.backend, p.label, p.accuracy, p.compactBytes, p.tfjsBytes, p.gzipBytes, p.latencyMs, p.plan ? JSON.stringify(p.plan) : '', p.metric, p.meanKl]);
   return [COLUMNS.join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';
 }
 
-export function reportJson(points: readonly ChartPoint[], meta: Record<string, unknown>): string {
+/** What the report says about the model and data every point was measured with: taken from them, never assumed. */
+export interface ReportMeta {
+  model?: string;
+  /** 'layers-model' or 'graph-model' */
+  modelFormat?: string;
+  /** the model's input and output shapes (null / -1: any size, e.g. the batch) */
+  inputShape?: number[];
+  outputShape?: number[];
+  /** the number of classes the model outputs (its output's last dimension) */
+  classes?: number;
+  dataset?: string;
+  datasetName?: string;
+  /** images in the split and their [H, W, C] as stored */
+  samples?: number;
+  imageShape?: [number, number, number];
+  /** the y value of every point: top-1 accuracy (labelled data) or top-1 agreement with the original (unlabelled) */
+  metric?: 'accuracy' | 'agreement';
+  /** input = (byte × scale − mean[c]) ÷ std[c], as the data set was measured */
+  preprocessing?: Preprocessing;
+  backend?: string;
+  date: string;
+}
+
+/** The report's header fields from the loaded model and the selected data set (either may be absent). */
+export function reportMeta(model: LoadedModel | undefined, dataset: DatasetEntry | undefined, backend: string | undefined, date: Date): ReportMeta {
+  return {
+    model: model?.name, modelFormat: model ? model.format ?? 'layers-model' : undefined, inputShape: model?.inputShape, outputShape: model?.outputShape,
+    classes: model?.outputShape.at(-1),
+    dataset: dataset?.id, datasetName: dataset?.name, samples: dataset?.count, imageShape: dataset?.shape,
+    metric: dataset ? (dataset.labels ? 'accuracy' : 'agreement') : undefined, preprocessing: dataset ? preprocessingOf(dataset) : undefined,
+    backend, date: date.toISOString(),
+  };
+}
+
+/** Every point with its full plan, under the header `meta`, as indented JSON. */
+export function reportJson(points: readonly ChartPoint[], meta: ReportMeta | Record<string, unknown>): string {
   return JSON.stringify({ generatedBy: 'Compression Studio', ...meta, points }, null, 2) + '\n';
 }

@@ -1,0 +1,40 @@
+/**
+ * Pure reads of the studio state, shared by the slices and the components.
+ */
+import { preprocessingOf, type DatasetEntry, type Preprocessing } from '../model/dataset';
+import { imageInputShape } from '../model/data/imageFit';
+import type { EvalResult, LoadedModel } from '../runtime/protocol';
+import type { ChartPoint, StudioState } from './types';
+
+/** The chart's y value of an evaluation: accuracy on labelled data, else agreement with the original. */
+export function scoreOf(outcome: EvalResult): Pick<ChartPoint, 'accuracy' | 'metric' | 'meanKl'> {
+  if (outcome.labelled) return { accuracy: outcome.accuracy, metric: 'accuracy', meanKl: outcome.fidelity?.meanKl };
+  return { accuracy: outcome.fidelity?.agreement ?? NaN, metric: 'agreement', meanKl: outcome.fidelity?.meanKl };
+}
+
+/** The data set selected now (bundled or the user's), if any. */
+export const currentDataset = (s: Pick<StudioState, 'datasets' | 'datasetId'>) => s.datasets.find((d) => d.id === s.datasetId);
+
+/** The bundled training split of `entry`'s data (what fine-tuning trains on), if there is one. */
+export const trainSplitOf = (s: Pick<StudioState, 'trainSplits'>, entry: DatasetEntry | undefined) => (entry ? s.trainSplits.find((t) => t.dataset === entry.dataset) : undefined);
+
+/** A data set's preprocessing as a comparable string (chart points record the one they were measured with). */
+export const preprocessingKey = (entry: DatasetEntry) => JSON.stringify(preprocessingOf(entry));
+
+/** Preprocessing of dropped data when there is no data set to take it from: bytes to [0, 1]. */
+export const DEFAULT_PREPROCESSING: Preprocessing = { scale: 1 / 255, mean: [0], std: [1] };
+
+/** Whether a data set id is the user's (dropped) data rather than a bundled split. */
+export const isUserData = (id?: string) => Boolean(id?.startsWith('user-'));
+
+/** [H, W, C] of a loaded model's image input; throws an Error saying why it takes no images. */
+export const imageShape = (model: LoadedModel) => imageInputShape(model.inputShape);
+
+/** The number of classes a model outputs (its output's last dimension). */
+export const classesOf = (model: LoadedModel) => model.outputShape[model.outputShape.length - 1];
+
+/** An error's message for the banner, without a leading "Error: ". */
+export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/^Error: /, '');
+
+/** The next chart point id: one more than the newest (points are only ever appended). */
+export const nextPointId = (points: readonly ChartPoint[]) => (points.at(-1)?.id ?? 0) + 1;

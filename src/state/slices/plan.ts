@@ -1,0 +1,117 @@
+/**
+ * Plan & compression: the plan the controls describe, compressing and measuring it in the worker
+ * (debounced; a newer move supersedes an older job), the chart points, and the downloads.
+ */
+import type { StateCreator } from 'zustand';
+import { describePlan } from '../../model/describePlan';
+import { reportCsv, reportJson, reportMeta } from '../report';
+import { currentDataset, nextPointId, preprocessingKey, scoreOf, trainSplitOf } from '../selectors';
+import type { ChartPoint, PlanSlice, SliceContext, StudioState } from '../types';
+
+/** A burst of plan moves (a drag, a held key) runs its last move this many ms after the burst. */
+export const PLAN_DEBOUNCE_MS = 250;
+
+export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<StudioState, [], [], PlanSlice> => (set, get) => {
+  const studio = () => deps.studio();
+  /** The debounce of setPlan: set while a burst of moves is going on. */
+  let planTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Drops the compression (page and worker): the original model is what shows and exports. */
+  const clearCompression = () => {
+    runner.held = undefined;
+    void studio().clearCompression().catch(() => {});
+    set({ compressed: undefined, compressedEval: undefined });
+  };
+
+  return {
+    points: [],
+
+    async measurePlan(plan, kind) {
+      const { model } = get();
+      const entry = currentDataset(get());
+      if (!model || !entry) return undefined;
+      const job = runner.start('compressing');
+      const onProgress = deps.proxy(runner.progress(job));
+      // Fine-tuning trains on the bundled training split of the same data, preprocessed as the validation split is.
+      const trainEntry = trainSplitOf(get(), entry);
+      const train = plan.finetune && trainEntry ? { entry: { ...trainEntry, scale: entry.scale, mean: entry.mean, std: entry.std }, baseUrl: deps.baseUrl } : undefined;
+      try {
+        const done = await studio().compressStaged(job, plan, train, onProgress);
+        if (done.type !== 'done' || !runner.isCurrent(job)) return undefined;
+        runner.held = job;
+        // New sizes with old accuracy would mix two plans: show "…" until this one is evaluated.
+        // The gzip and zip lengths (NaN until then) are measured on another thread meanwhile.
+        set({ compressed: done.summary, compressedEval: undefined });
+        const sized = studio().compressedSizes(job).then((sizes) => {
+          if (sizes && runner.isCurrent(job)) set({ compressed: { ...done.summary, sizes } });
+          return sizes;
+        });
+        const [outcome, sizes] = await Promise.all([studio().evaluate(job, entry, deps.baseUrl, {}, onProgress, 'compressed'), sized]);
+        if (outcome.type !== 'done' || !sizes || !runner.isCurrent(job)) return undefined;
+        const point: ChartPoint = {
+          id: nextPointId(get().points), kind, label: describePlan(plan), modelName: model.name, ...scoreOf(outcome),
+          compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip,
+          latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, preprocessing: preprocessingKey(entry), plan,
+        };
+        set({ compressedEval: outcome, points: [...get().points, point] });
+        return point;
+      } finally {
+        runner.end(job);
+      }
+    },
+
+    async runPlan() {
+      const { plan, model } = get();
+      // During a baseline evaluation the plan waits: evaluate() runs it when the baseline is in.
+      if (!model || get().sweep?.running || runner.baselineRunning || runner.restarting) return;
+      if (!plan) {
+        void runner.cancel()?.catch(() => {}); // a compression still running is moot
+        clearCompression();
+        return;
+      }
+      try {
+        await get().measurePlan(plan, 'compressed');
+      } catch (e) {
+        get().reportError('Compression failed', e);
+      }
+    },
+
+    setPlan(plan) {
+      set({ plan });
+      // Debounced with a leading edge: a move after a pause (none in the last 250 ms) runs at once;
+      // in a burst of moves (a drag, a held key) the last one runs 250 ms after the burst, and
+      // supersedes the first one's job if it is still running.
+      const leading = planTimer === undefined;
+      clearTimeout(planTimer);
+      planTimer = setTimeout(() => {
+        planTimer = undefined;
+        if (!leading) void get().runPlan();
+      }, PLAN_DEBOUNCE_MS);
+      if (leading) void get().runPlan();
+    },
+
+    async download(format) {
+      try {
+        if (runner.held === undefined || runner.current !== undefined) throw new Error('the compression is still being measured; export when it is done');
+        if (!deps.saveBlob) throw new Error('this page cannot offer downloads');
+        const { fileName, bytes } = await studio().exportModel(format, runner.held);
+        deps.saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'compact' ? 'application/octet-stream' : 'application/zip' }),
+          `${(get().model?.name ?? 'model').replace(/[^\w.-]+/g, '-').replace(/-+$/, '')}-${fileName}`);
+      } catch (e) {
+        get().reportError('Export failed', e);
+      }
+    },
+
+    restorePoint(id) {
+      const point = get().points.find((p) => p.id === id);
+      if (!point || get().sweep?.running) return;
+      get().setPlan(point.plan ? structuredClone(point.plan) : undefined);
+    },
+
+    downloadReport(format) {
+      const s = get();
+      const text = format === 'json' ? reportJson(s.points, reportMeta(s.model, currentDataset(s), s.backend?.detail, new Date())) : reportCsv(s.points);
+      deps.saveBlob?.(new Blob([text], { type: format === 'json' ? 'application/json' : 'text/csv' }), `compression-report.${format}`);
+    },
+  };
+};
