@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readArtifacts, readDataset, ROOT, useWasm } from '../node/io';
 import { imagesToTensor } from './datasetTensor';
-import { graphKernels, kernelAxis } from './graphModel';
+import { checkGraphStructure, GraphFault, graphKernels, kernelAxis } from './graphModel';
 import { ModelFileError, type ModelFile } from './modelFiles';
 import { loadModelFiles } from './modelInfo';
 import { partsFromArtifacts } from './weights';
@@ -73,5 +73,31 @@ describe('the graph LeNet-5', () => {
     const load = loadModelFiles([file('model.json', json), file('weights.bin')], 'graph');
     await expect(load).rejects.toBeInstanceOf(ModelFileError);
     await expect(load).rejects.toThrow(/graph node "StatefulPartitionedCall\/lenet_5\/ip1\/Relu" uses the op "MyFancyRelu", which TF\.js does not support/);
+  });
+});
+
+describe('checkGraphStructure', () => {
+  const node = (name: string, op: string, ...input: string[]) => ({ name, op, input });
+  const check = (...nodes: object[]) => () => checkGraphStructure({ node: nodes }, [{ name: 'w', dtype: 'float32' }]);
+  it('accepts a chain, control inputs and a TF1 while-loop back edge through NextIteration', () => {
+    expect(check(node('x', 'Placeholder'), node('w', 'Const'), node('m', 'MatMul', 'x', 'w'), node('r', 'Relu', 'm:0', '^w'))).not.toThrow();
+    expect(check(node('x', 'Placeholder'), node('merge', 'Merge', 'x', 'next'), node('body', 'Relu', 'merge'), node('next', 'NextIteration', 'body'))).not.toThrow();
+  });
+  it('names a dangling input, a self-loop and every node of a cycle in data-flow order', () => {
+    expect(check(node('x', 'Placeholder'), node('r', 'Relu', 'y'))).toThrow(/graph node "r" takes input "y", but no node has that name/);
+    expect(check(node('x', 'Placeholder'), node('r', 'Relu', '^y'))).toThrow(/takes input "y"/);
+    expect(check(node('x', 'Placeholder'), node('r', 'Relu', 'r:0'))).toThrow(/graph node "r" takes its own output as input/);
+    expect(check(node('x', 'Placeholder'), node('a', 'Add', 'x', 'c'), node('b', 'Relu', 'a'), node('c', 'Relu', 'b'))).toThrow(/cycle: "a" → "b" → "c" → "a"/);
+    expect(check(node('x', 'Placeholder'), node('r', 'Relu', 'r'))).toThrow(GraphFault);
+  });
+  it('finds a cycle at the end of a 100 000-node chain without overflowing the stack', () => {
+    const nodes = [node('n0', 'Placeholder')];
+    for (let i = 1; i < 100_000; i++) nodes.push(node(`n${i}`, 'Relu', `n${i - 1}`));
+    nodes[0] = node('n0', 'Relu', 'n99999');
+    expect(check(...nodes)).toThrow(/cycle: "n0" → "n1" → "n2" → "n3" → "n4" → … 99994 more … → "n99999" → "n0", so no node/);
+  });
+  it('refuses a kernel that is not float32', () => {
+    expect(() => checkGraphStructure({ node: [node('x', 'Placeholder'), node('w', 'Const'), node('m', 'MatMul', 'x', 'w')] }, [{ name: 'w', dtype: 'int32' }]))
+      .toThrow(/weight "w" is int32, but it is the kernel of MatMul node "m", which needs float32/);
   });
 });

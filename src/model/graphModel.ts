@@ -75,3 +75,85 @@ export function graphKernels(topology: unknown, weights: readonly { name: string
   }
   return out;
 }
+
+/** A fault in a GraphDef's structure: what is wrong and what to do (the caller adds the file name). */
+export class GraphFault extends Error {
+  constructor(message: string) {
+    super(`${message} Convert the model again with tensorflowjs_converter.`);
+    this.name = 'GraphFault';
+  }
+}
+
+/** Ops that close a loop of TF1 control flow: their edge back to a Merge is not a cycle. */
+const BACK_EDGE_OPS = new Set(['NextIteration', 'RefNextIteration']);
+
+/**
+ * Checks that a GraphDef can run: every input names a node of the graph (no dangling input), no
+ * node consumes its own output, there is no cycle (apart from control-flow loops through
+ * NextIteration), and every kernel (input 1 of a MatMul / convolution) is a float32 weight.
+ * Throws a GraphFault naming the node(s).
+ */
+export function checkGraphStructure(topology: unknown, weights: readonly { name: string; dtype?: string }[]): void {
+  const nodes = graphNodes(topology);
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const inputsOf = new Map<string, string[]>();
+  for (const node of nodes) {
+    if (node.input !== undefined && (!Array.isArray(node.input) || !node.input.every((r) => typeof r === 'string'))) {
+      throw new GraphFault(`graph node "${node.name}" has an "input" that is not a list of node names.`);
+    }
+    const refs = (node.input ?? []).map((ref) => ref.replace(/^\^/, '').replace(/:\d+$/, ''));
+    for (const ref of refs) {
+      if (ref === node.name) throw new GraphFault(`graph node "${node.name}" takes its own output as input (a self-loop), so it can never run.`);
+      if (!byName.has(ref)) throw new GraphFault(`graph node "${node.name}" takes input "${ref}", but no node has that name.`);
+    }
+    inputsOf.set(node.name, refs.filter((ref) => !BACK_EDGE_OPS.has(byName.get(ref)?.op ?? '')));
+  }
+  const cycle = findCycle(nodes.map((n) => n.name), inputsOf);
+  if (cycle) {
+    const named = cycle.map((n) => `"${n}"`);
+    const shown = named.length > 10 ? [...named.slice(0, 5), `… ${named.length - 7} more …`, ...named.slice(-2)] : named;
+    throw new GraphFault(`the graph has a cycle: ${shown.join(' → ')}, so no node of it can run.`);
+  }
+  const dtypes = new Map(weights.map((w) => [w.name, w.dtype ?? 'float32']));
+  for (const node of nodes) {
+    if (!KERNEL_OPS.has(node.op)) continue;
+    const ref = node.input?.[1]?.replace(/:\d+$/, '');
+    const dtype = ref === undefined ? undefined : dtypes.get(ref);
+    if (dtype !== undefined && dtype !== 'float32') {
+      throw new GraphFault(`weight "${ref}" is ${dtype}, but it is the kernel of ${node.op} node "${node.name}", which needs float32.`);
+    }
+  }
+}
+
+/** A cycle in the graph `inputsOf` (node → the nodes it reads) as a path that ends where it starts, or undefined. Iterative, so deep graphs do not overflow the stack. */
+function findCycle(names: string[], inputsOf: Map<string, string[]>): string[] | undefined {
+  const state = new Map<string, 1 | 2>(); // 1: on the current path, 2: done
+  for (const start of names) {
+    if (state.has(start)) continue;
+    const path: string[] = [start];
+    const next: number[] = [0];
+    state.set(start, 1);
+    while (path.length) {
+      const node = path[path.length - 1];
+      const inputs = inputsOf.get(node) ?? [];
+      const i = next[next.length - 1]++;
+      if (i >= inputs.length) {
+        state.set(node, 2);
+        path.pop();
+        next.pop();
+        continue;
+      }
+      const child = inputs[i];
+      if (state.get(child) === 1) {
+        const loop = path.slice(path.indexOf(child));
+        return [...loop, child].reverse(); // in data-flow order: producer → consumer
+      }
+      if (!state.has(child)) {
+        state.set(child, 1);
+        path.push(child);
+        next.push(0);
+      }
+    }
+  }
+  return undefined;
+}

@@ -90,4 +90,31 @@ describe('checkModelFiles', () => {
       { class_name: 'Sequential', config: { name: 'inner', layers: [{ class_name: 'Conv2D', config: { name: 'c' } }] } }] } };
     expect(topologyLayers({ model_config: topo })).toEqual([{ name: 'd', className: 'Dense' }, { name: 'c', className: 'Conv2D' }]);
   });
+
+  it('refuses manifests TF.js would crash on, naming the weight or group', () => {
+    const withManifest = (manifest: unknown, topology: unknown = JSON.parse(modelJson()).modelTopology) =>
+      () => checkModelFiles([{ name: 'model.json', bytes: buf(JSON.stringify({ modelTopology: topology, weightsManifest: manifest })) }, { name: 'weights.bin', bytes: buf(weights()) }], supported);
+    const specs = () => JSON.parse(modelJson()).weightsManifest[0].weights as { name: string; shape: unknown; dtype: string }[];
+    expectFault(withManifest([{ paths: null, weights: specs() }]), 'model.json', /group 1 has no "paths" list \(it is null\)/);
+    expectFault(withManifest([{ paths: ['weights.bin'], weights: null }]), 'model.json', /group 1 has no "weights" list/);
+    expectFault(withManifest([7]), 'model.json', /group 1 is a number/);
+    expectFault(withManifest([{ paths: ['../_outside/secret.bin'], weights: specs() }]), 'model.json', /"\.\.\/_outside\/secret\.bin", which is outside the model's folder/);
+    expectFault(withManifest([{ paths: ['/etc/passwd'], weights: specs() }]), 'model.json', /"\/etc\/passwd", which is outside/);
+    const scalar = specs();
+    scalar[0].shape = 5;
+    expectFault(withManifest([{ paths: ['weights.bin'], weights: scalar }]), 'model.json', /weight "fc1\/kernel" has shape 5/);
+    const fractional = specs();
+    fractional[0].shape = [784.5, 300];
+    expectFault(withManifest([{ paths: ['weights.bin'], weights: fractional }]), 'model.json', /has shape \[784\.5,300\]/);
+    expectFault(withManifest([{ paths: ['weights.bin'], weights: specs() }], 42), 'model.json', /"modelTopology" is a number, not a model/);
+    expectFault(withManifest([{ paths: ['weights.bin'], weights: specs() }], [1]), 'model.json', /"modelTopology" is a list, not a model/);
+  });
+
+  it('refuses JSON nested deeper than any model, without overflowing the stack', () => {
+    const deep = `{"modelTopology":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)},"weightsManifest":[]}`;
+    expectFault(() => checkModelFiles([{ name: 'model.json', bytes: buf(deep) }], supported), 'model.json', /nested more than 1000 levels deep/);
+    // brackets inside strings do not count
+    const quoted = JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { name: '['.repeat(5000), layers: [] } }, weightsManifest: [] });
+    expect(checkModelFiles([{ name: 'model.json', bytes: buf(quoted) }], supported).json.modelTopology).toBeDefined();
+  });
 });

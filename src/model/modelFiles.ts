@@ -8,7 +8,8 @@
  * file and the fault, with what to do about it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { graphNodes } from './graphModel';
+import { checkGraphStructure, graphNodes, GraphFault } from './graphModel';
+import { checkJsonDepth, checkLayersTopology, checkManifest, checkTopologyType, layerConfigs, ModelJsonFault, weightSpecBytes } from './validateModel';
 import { extrasOf, isGraphModel } from './weights';
 
 /** One dropped file: its name (or relative path within a dropped folder) and its bytes. */
@@ -35,33 +36,13 @@ export interface CheckedModelFiles {
   shards: Map<string, ArrayBuffer>;
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
 const baseName = (path: string) => path.split('/').pop() ?? path;
 
-/** Bytes a weight occupies in its shard: elements × bytes of its stored (possibly quantized) dtype. */
-export function weightSpecBytes(spec: tf.io.WeightsManifestEntry): number {
-  const stored = spec.quantization?.dtype ?? spec.dtype;
-  const per = BYTES_PER_ELEMENT[stored];
-  if (per === undefined) throw new Error(`weight ${spec.name} has dtype ${stored}, which this studio cannot read`);
-  return spec.shape.reduce((a, b) => a * b, 1) * per;
-}
-
-interface LayerJson { class_name?: string; config?: { name?: string; layers?: unknown } }
+export { weightSpecBytes };
 
 /** Every layer of a Keras/TF.js topology, descending into nested Sequential/Functional models. */
 export function topologyLayers(topology: unknown): { name: string; className: string }[] {
-  const root = ((topology as { model_config?: unknown })?.model_config ?? topology) as LayerJson;
-  const out: { name: string; className: string }[] = [];
-  const visit = (layer: LayerJson) => {
-    const nested = Array.isArray(layer.config) ? layer.config : layer.config?.layers;
-    if (Array.isArray(nested)) {
-      for (const child of nested as LayerJson[]) visit(child);
-      return;
-    }
-    out.push({ name: layer.config?.name ?? '?', className: layer.class_name ?? '?' });
-  };
-  visit(root);
-  return out;
+  return layerConfigs(topology).map(({ name, className }) => ({ name, className }));
 }
 
 /** A graph model's GraphDef: a non-empty node list of named ops, unique names, and a node for every weight. */
@@ -77,9 +58,11 @@ function checkGraph(file: string, json: tf.io.ModelJSON): void {
     names.add(n.name);
   });
   if (!nodes.some((n) => n.op.startsWith('Placeholder'))) throw new ModelFileError(file, `the graph has no input (no Placeholder node). ${fix}`);
-  for (const spec of json.weightsManifest.flatMap((g) => g.weights)) {
+  const specs = json.weightsManifest.flatMap((g) => g.weights);
+  for (const spec of specs) {
     if (!names.has(spec.name)) throw new ModelFileError(file, `the weights manifest lists "${spec.name}", but no graph node has that name. ${fix}`);
   }
+  checkGraphStructure(json.modelTopology, specs);
 }
 
 /**
@@ -98,28 +81,43 @@ export function checkModelFiles(files: ModelFile[], supportedClasses: ReadonlySe
   const file = baseName(jsonFile.name);
 
   let json: tf.io.ModelJSON;
+  let text: string;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonFile.bytes)) as tf.io.ModelJSON;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(jsonFile.bytes);
   } catch (e) {
     throw new ModelFileError(file, `is not valid JSON (${(e as Error).message}). Export the model again with TF.js or tensorflowjs_converter.`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFileError(file, 'is JSON but not a TF.js model (expected an object with modelTopology and weightsManifest).');
-  if (!('modelTopology' in json) || !json.modelTopology) throw new ModelFileError(file, 'is not a TF.js model: it has no "modelTopology". Export it with model.save() or tensorflowjs_converter.');
-  if (!Array.isArray(json.weightsManifest)) throw new ModelFileError(file, 'is not a TF.js model: it has no "weightsManifest" list.');
-  if (isGraphModel(json.format, json.modelTopology)) checkGraph(file, json);
-  else for (const layer of topologyLayers(json.modelTopology)) {
-    if (!supportedClasses.has(layer.className)) {
-      throw new ModelFileError(file, `layer "${layer.name}" has class "${layer.className}", which TF.js does not provide. Custom layers are not supported: replace it with built-in layers and export again.`);
+  let groupBytes: number[];
+  try {
+    checkJsonDepth(text);
+    try {
+      json = JSON.parse(text) as tf.io.ModelJSON;
+    } catch (e) {
+      throw new ModelFileError(file, `is not valid JSON (${(e as Error).message}). Export the model again with TF.js or tensorflowjs_converter.`);
     }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelFileError(file, 'is JSON but not a TF.js model (expected an object with modelTopology and weightsManifest).');
+    if (!('modelTopology' in json) || json.modelTopology === undefined || json.modelTopology === null) throw new ModelFileError(file, 'is not a TF.js model: it has no "modelTopology". Export it with model.save() or tensorflowjs_converter.');
+    checkTopologyType(json.modelTopology);
+    if (!Array.isArray(json.weightsManifest)) throw new ModelFileError(file, 'is not a TF.js model: it has no "weightsManifest" list.');
+    groupBytes = checkManifest(json.weightsManifest);
+    if (isGraphModel(json.format, json.modelTopology)) checkGraph(file, json);
+    else {
+      for (const layer of topologyLayers(json.modelTopology)) {
+        if (!supportedClasses.has(layer.className)) {
+          throw new ModelFileError(file, `layer "${layer.name}" has class "${layer.className}", which TF.js does not provide. Custom layers are not supported: replace it with built-in layers and export again.`);
+        }
+      }
+      checkLayersTopology(json.modelTopology, json.weightsManifest.flatMap((g) => g.weights));
+    }
+  } catch (e) {
+    if (e instanceof ModelJsonFault || e instanceof GraphFault) throw new ModelFileError(file, e.message);
+    throw e;
   }
 
   const byName = new Map(files.map((f) => [baseName(f.name), f.bytes]));
   const shards = new Map<string, ArrayBuffer>();
   json.weightsManifest.forEach((group, g) => {
-    let expected = 0;
-    for (const spec of group.weights) {
-      try { expected += weightSpecBytes(spec); } catch (e) { throw new ModelFileError(file, (e as Error).message); }
-    }
+    const expected = groupBytes[g];
     let present = 0;
     for (const path of group.paths) {
       const bytes = byName.get(baseName(path));

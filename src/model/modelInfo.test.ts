@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError } from './modelFiles';
 import { loadModelFiles, measureSize, supportedLayerClasses } from './modelInfo';
+import { badModels } from '../node/badModels';
 
 const dir = join(__dirname, '..', '..', 'public', 'models');
 const file = (model: string, name: string) => {
@@ -49,5 +50,25 @@ describe('loadModelFiles', () => {
     json.weightsManifest[0].weights[0].name = 'fc1/not_a_kernel';
     const bytes = new TextEncoder().encode(JSON.stringify(json)).buffer as ArrayBuffer;
     await expect(loadModelFiles([{ name: 'model.json', bytes }, file('lenet-300-100', 'weights.bin')], 'x')).rejects.toBeInstanceOf(ModelFileError);
+  });
+
+  // Each malformed model is refused before it is used, with the file, the layer / node / weight and what to do.
+  for (const c of badModels()) {
+    it(`refuses ${c.id} with a clear message`, async () => {
+      const files = c.files.map((f) => ({ name: f.name, bytes: f.bytes.buffer.slice(f.bytes.byteOffset, f.bytes.byteOffset + f.bytes.byteLength) as ArrayBuffer }));
+      const before = tf.memory().numTensors;
+      const error = await loadModelFiles(files, c.id).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelFileError);
+      expect((error as Error).message).toMatch(c.expected);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('reports non-finite weights instead of refusing them when asked (the CLI\'s eval warns)', async () => {
+    const nan = badModels().find((c) => c.id === 'nan-weights')!;
+    const files = nan.files.map((f) => ({ name: f.name, bytes: f.bytes.buffer.slice(f.bytes.byteOffset, f.bytes.byteOffset + f.bytes.byteLength) as ArrayBuffer }));
+    const { model, nonFinite } = await loadModelFiles(files, 'nan', { nonFinite: 'report' });
+    expect(nonFinite).toEqual([{ name: 'fc2/kernel', count: 3 }]);
+    model.dispose();
   });
 });

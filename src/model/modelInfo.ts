@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { gzipSync } from 'fflate';
 import { toClassifier } from './classifier';
-import { weightUses } from './graphModel';
+import { graphNodes, weightUses } from './graphModel';
+import { nonFiniteInShards, nonFiniteMessage } from './validateModel';
 import { ModelFileError, checkModelFiles, toArtifacts, weightSpecBytes, type CheckedModelFiles, type ModelFile } from './modelFiles';
 import { isGraphModel, loadTfModel, type ModelFormat, type TfModel } from './weights';
 
@@ -84,33 +85,93 @@ export function graphWeightRows(json: tf.io.ModelJSON): LayerRow[] {
   }));
 }
 
-/** Builds a graph model and runs it once on zeros, so an op TF.js lacks is named now, not at evaluation. */
-async function loadGraph(checked: CheckedModelFiles): Promise<tf.GraphModel> {
-  const model = (await loadTfModel(toArtifacts(checked))) as tf.GraphModel;
+/** Zeros of a model's input shape with unknown dimensions as 1 (one sample). */
+const probeInput = (inputShape: readonly number[]) => tf.zeros(inputShape.map((d) => (d > 0 ? d : 1)));
+
+/** A TF.js error while building or running the model on zeros, as a ModelFileError naming the file and, where it can, the layer / node / weight. */
+function buildError(e: unknown, checked: CheckedModelFiles): ModelFileError {
+  if (e instanceof ModelFileError) return e;
+  const message = (e as Error)?.message ?? String(e);
+  const file = checked.jsonName;
+  const fix = 'Export the model again with TF.js (model.save) or tensorflowjs_converter.';
+  if (message.startsWith('the model has')) return new ModelFileError(file, message);
+  const op = /Unknown op '([^']+)'/.exec(message)?.[1];
+  if (op !== undefined) {
+    const node = graphNodes(checked.json.modelTopology).find((n) => n.op === op)?.name ?? '?';
+    return new ModelFileError(file, `graph node "${node}" uses the op "${op}", which TF.js does not support. Convert the model without it (or register it with tf.registerOp in your app).`);
+  }
+  const mismatch = /Shape mismatch: \[([\d,]*)\] vs\. \[([\d,]*)\]/.exec(message);
+  if (mismatch) {
+    const spec = checked.json.weightsManifest.flatMap((g) => g.weights).find((s) => s.shape.join(',') === mismatch[2]);
+    const what = spec ? `the weights manifest's "${spec.name}" is [${mismatch[2]}]` : `the weights manifest holds [${mismatch[2]}]`;
+    return new ModelFileError(file, `TF.js could not build the model: from the model's input shape it builds a kernel of [${mismatch[1]}], but ${what}, so the input shape does not fit that layer. Fix the input shape (batch_input_shape) or export the model again.`);
+  }
+  const unset = /(\d+) of (\d+) weights are not set: (.*)/.exec(message);
+  if (unset) return new ModelFileError(file, `TF.js could not build the model: the weights manifest has no values for ${unset[3]}. The topology and the weights must come from the same model: export it again.`);
+  if (/Invalid typed array length|Array buffer allocation failed|out of memory/i.test(message)) {
+    return new ModelFileError(file, `TF.js could not build the model: its layers need more memory than the browser gives (${message}). Check its shapes: ${fix}`);
+  }
+  return new ModelFileError(file, `TF.js could not build the model: ${message}. ${fix}`);
+}
+
+/**
+ * Loads artifacts as tf.loadLayersModel / tf.loadGraphModel do, except that a layers model whose
+ * weights do not fit its layers leaves no tensors behind (stock TF.js keeps the decoded weights
+ * and the built variables when loadWeights throws).
+ */
+async function loadChecked(artifacts: tf.io.ModelArtifacts): Promise<TfModel> {
+  if (isGraphModel(artifacts.format, artifacts.modelTopology)) return loadTfModel(artifacts);
+  const model = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as tf.io.ModelJSON);
+  const weights = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
   try {
-    const { inputShape } = toClassifier(model);
-    tf.tidy(() => { model.predict(tf.zeros(inputShape.map((d) => (d > 0 ? d : 1)))); });
+    model.loadWeights(weights, true);
   } catch (e) {
     model.dispose();
-    const op = /Unknown op '([^']+)'/.exec((e as Error).message)?.[1];
-    if (op === undefined) throw e;
-    const node = (checked.json.modelTopology as { node: { name: string; op: string }[] }).node.find((n) => n.op === op)?.name ?? '?';
-    throw new ModelFileError(checked.jsonName, `graph node "${node}" uses the op "${op}", which TF.js does not support. Convert the model without it (or register it with tf.registerOp in your app).`);
+    throw e;
+  } finally {
+    tf.dispose(Object.values(weights));
   }
   return model;
 }
 
-/** Validates the files, loads them with stock TF.js (tf.loadLayersModel or tf.loadGraphModel), and describes the result. */
-export async function loadModelFiles(files: ModelFile[], name: string): Promise<{ model: TfModel; info: ModelInfo; checked: CheckedModelFiles }> {
+/** Builds the model with stock TF.js and runs it once on zeros of its input shape, so a model that cannot run is refused now, not at evaluation. */
+async function buildAndProbe(checked: CheckedModelFiles): Promise<TfModel> {
+  let model: TfModel | undefined;
+  // A layers model that fails while its weights are set leaves the variables it built registered: dispose them.
+  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
+  try {
+    model = await loadChecked(toArtifacts(checked));
+    const built = model;
+    const { inputShape } = toClassifier(built);
+    tf.tidy(() => {
+      const out = built.predict(probeInput(inputShape));
+      if (Array.isArray(out) || !(out instanceof tf.Tensor)) throw new Error('the model has more than one output; the studio evaluates single-output classifiers');
+    });
+    return built;
+  } catch (e) {
+    model?.dispose();
+    for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) variable.dispose();
+    throw buildError(e, checked);
+  }
+}
+
+/** How loadModelFiles treats NaN / Infinity weights: refuse (the page, compress) or report them (eval). */
+export interface LoadOptions {
+  nonFinite?: 'refuse' | 'report';
+}
+
+/**
+ * Validates the files, builds them with stock TF.js (tf.loadLayersModel or tf.loadGraphModel) and
+ * runs the model once on zeros, and describes the result. NaN / Infinity weights are refused
+ * (a ModelFileError naming each tensor and its count) unless `options.nonFinite` is 'report'.
+ */
+export async function loadModelFiles(files: ModelFile[], name: string, options: LoadOptions = {}): Promise<{ model: TfModel; info: ModelInfo; checked: CheckedModelFiles; nonFinite: { name: string; count: number }[] }> {
   const checked = checkModelFiles(files, supportedLayerClasses());
   const graph = isGraphModel(checked.json.format, checked.json.modelTopology);
-  let model: TfModel;
-  try {
-    model = graph ? await loadGraph(checked) : await loadTfModel(toArtifacts(checked));
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(checked.jsonName, `TF.js could not build the model: ${(e as Error).message}`);
-  }
+  const artifacts = toArtifacts(checked);
+  const nonFinite = nonFiniteInShards(artifacts.weightSpecs ?? [], artifacts.weightData as ArrayBuffer);
+  if (nonFinite.length && options.nonFinite !== 'report') throw new ModelFileError(checked.jsonName, nonFiniteMessage(nonFinite));
+  const model = await buildAndProbe(checked);
   let inputShape: number[];
   let outputShape: number[];
   try {
@@ -134,5 +195,5 @@ export async function loadModelFiles(files: ModelFile[], name: string): Promise<
     layers,
     size: measureSize(checked),
   };
-  return { model, info, checked };
+  return { model, info, checked, nonFinite };
 }
