@@ -115,6 +115,7 @@ function checkFields(obj: Record<string, unknown>, fields: PlanField[], where: s
 
 /** The rules between fields of one section, beyond each field's own range. */
 function checkRules(key: SectionKey, s: Record<string, unknown>, where: string) {
+  if (key === 'prune' && (s.n !== undefined || s.m !== undefined) && s.pattern !== 'n:m') fail(`${where}.n and ${where}.m apply to pattern "n:m" only: set ${where}.pattern to "n:m" or leave them out`);
   if (key === 'prune' && s.pattern === 'n:m') {
     const n = s.n ?? field('prune.n').default;
     const m = s.m ?? field('prune.m').default;

@@ -5,8 +5,7 @@
  * (src/state/urlState.ts), describePlan, the control cards and the layer table's override inputs
  * are all derived from it, so a range or a label is stated here and nowhere else.
  *
- * URL forms: a field's value is written as `String(number)` or the enum value itself (with
- * `url.tokens` to rename one). Fields sharing a URL key are its parts, joined by ':' in table
+ * URL forms: a field's value is written as `String(number)` or the enum value itself. Fields sharing a URL key are its parts, joined by ':' in table
  * order (an absent part is empty, trailing empty parts are left out): `lr=energy:0.9`,
  * `ft=2:0.001`. A field with `url.implied` is set to that value whenever its key carries parts
  * (`nm=2:4` means pattern n:m); its other values are written as the key's whole value.
@@ -60,7 +59,7 @@ export interface PlanField {
   rangeText?: string;
   /** the studio control's range (the plan may allow more) */
   control?: ControlRange;
-  url: { key: string; implied?: string; tokens?: Record<string, string> };
+  url: { key: string; implied?: string };
   layer?: LayerSpec;
 }
 

@@ -1,10 +1,13 @@
 /**
- * The shareable settings, one declarative table (as TF Playground's state.ts PROPS) that reads
- * and writes the URL hash, so a workshop link reopens the same view:
- *   #model=lenet-5&backend=wasm&prune=0.9&scope=layer&k=32
- * Every key maps to one field of the view or of the compression plan; invalid values are ignored.
+ * The shareable settings in the URL hash, so a workshop link reopens the same view:
+ *   #model=lenet-5&backend=wasm&prune=0.9&scope=layer&k=32&lo=fc3~x,fc1~p0.95~b4
+ * The view keys (model, dataset, backend) are listed here; every plan key is derived from the
+ * plan settings table (src/model/planFields.ts: each field's URL key and form), so each field
+ * of a plan — per-layer overrides included — goes into the link and comes back identical.
+ * Invalid values are ignored, key by key, with the same ranges parsePlan enforces.
  */
-import type { CompressionPlan } from '../model/plan';
+import { checkLayerOverride, checkSection, type CompressionPlan, type LayerOverride } from '../model/plan';
+import { field, fieldsOf, fits, LAYER_FIELDS, PLAN_SECTIONS, type PlanField, type PlanSection, type SectionKey } from '../model/planFields';
 import type { BackendChoice } from '../runtime/protocol';
 
 export interface UrlSettings {
@@ -22,73 +25,149 @@ interface Prop {
   /** the value to write, or undefined to leave the key out */
   write: (s: UrlSettings) => string | undefined;
 }
+type Obj = Record<string, unknown>;
 
 const BACKENDS: BackendChoice[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 const ID = /^[\w.-]{1,80}$/;
-const num = (raw: string, lo: number, hi: number) => {
-  const n = Number(raw);
-  return raw !== '' && Number.isFinite(n) && n >= lo && n <= hi ? n : undefined;
-};
+const LAYER_NAME = /^[\w./-]{1,100}$/;
+const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const plan = (s: UrlSettings): CompressionPlan => (s.plan ??= { version: 1 });
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null;
+const valid = (check: () => void) => { try { check(); return true; } catch { return false; } };
+
+/** URL text → a value of `f`, or undefined when it is not one. */
+function parseValue(f: PlanField, raw: string): unknown {
+  const v = f.type.kind === 'enum' ? raw : f.type.kind === 'flag' ? { '': true, 0: false }[raw] : NUMBER.test(raw) ? Number(raw) : undefined;
+  return fits(f.type, v) ? v : undefined;
+}
+
+/** `fields` of `obj` as ':'-joined parts (absent = empty; trailing empty parts left out unless `keepEmpty`). */
+function joinParts(obj: Obj, fields: PlanField[], keepEmpty = false): string {
+  const parts = fields.map((f) => (obj[f.key] === undefined ? '' : String(obj[f.key])));
+  while (!keepEmpty && parts.length && parts[parts.length - 1] === '') parts.pop();
+  return parts.join(':');
+}
+
+/** ':'-joined parts → the fields they give, or undefined when a part is not a valid value. */
+function splitParts(raw: string, fields: PlanField[]): Obj | undefined {
+  const parts = raw.split(':');
+  if (parts.length > fields.length) return undefined;
+  const out: Obj = {};
+  for (const [i, part] of parts.entries()) {
+    if (part === '') continue;
+    const v = parseValue(fields[i], part);
+    if (v === undefined) return undefined;
+    out[fields[i].key] = v;
+  }
+  return out;
+}
+
+/** The prop of one URL key of a plan section: the fields that share it, as parts (see planFields.ts). */
+function sectionProp(sec: PlanSection, key: string, fields: PlanField[], first: boolean): Prop {
+  const implied = fields.find((f) => f.url.implied);
+  const parts = fields.filter((f) => f !== implied);
+  const whole = first ? sec.whole : undefined;
+  return {
+    key,
+    read: (raw, s) => {
+      const current = s.plan?.[sec.key];
+      if (whole && raw === whole.token) { plan(s)[sec.key] = whole.value as never; return; }
+      if (current !== undefined && !isObj(current)) return; // e.g. quantize: 'float16' has no bits or scheme
+      const given = implied && implied.type.kind === 'enum' && implied.type.values.includes(raw) && raw !== implied.url.implied
+        ? { [implied.key]: raw }
+        : splitParts(raw, parts);
+      if (!given) return;
+      if (implied && !(implied.key in given)) given[implied.key] = implied.url.implied;
+      const next = { ...(current as Obj | undefined), ...given };
+      if (valid(() => checkSection(sec.key, next, sec.key, true))) plan(s)[sec.key] = next as never;
+    },
+    write: (s) => {
+      const value = s.plan?.[sec.key];
+      if (whole && value === whole.value) return whole.token;
+      if (!isObj(value)) return undefined;
+      if (implied) {
+        const v = value[implied.key];
+        return v === undefined ? undefined : v === implied.url.implied ? joinParts(value, parts, true) : String(v);
+      }
+      return joinParts(value, parts) || undefined;
+    },
+  };
+}
+
+/** One layer override as URL flags: `x` / `x0` (exclude), `p0.9`, `b4`, `k16`, `c0.5`, `rfraction:0.25`. */
+function layerFlags(o: LayerOverride): string[] {
+  return LAYER_FIELDS.filter(({ spec }) => o[spec.key] !== undefined).map(({ spec, section }) => {
+    const v = o[spec.key];
+    const text = section ? joinParts(v as unknown as Obj, fieldsOf(section)) : v === true ? '' : v === false ? '0' : String(v);
+    return spec.flag + text;
+  });
+}
+
+/** URL flags → one layer override; invalid flags are ignored (undefined when none was valid). */
+function readLayerFlags(name: string, flags: string[]): LayerOverride | undefined {
+  const o: Obj = {};
+  for (const flag of flags) {
+    const entry = LAYER_FIELDS.find(({ spec }) => spec.flag === flag[0]);
+    if (!entry) continue;
+    const text = flag.slice(1);
+    const v = entry.section ? splitParts(text, fieldsOf(entry.section)) : parseValue(entry.field as PlanField, text);
+    if (v !== undefined && valid(() => checkLayerOverride(name, { [entry.spec.key]: v }))) o[entry.spec.key] = v;
+  }
+  return flags.length && !Object.keys(o).length ? undefined : o as LayerOverride;
+}
+
+const LAYERS_PROP: Prop = {
+  key: field('layers.exclude').url.key,
+  // entries `<layer>~<flag>~<flag>…` joined by ','; a layer name alone is an empty override
+  read: (raw, s) => {
+    const layers: Record<string, LayerOverride> = {};
+    for (const entry of raw.split(',')) {
+      const [name, ...flags] = entry.split('~');
+      if (!LAYER_NAME.test(name)) continue;
+      const o = readLayerFlags(name, flags);
+      if (o) layers[name] = o;
+    }
+    if (Object.keys(layers).length) plan(s).layers = layers;
+  },
+  write: (s) => {
+    const entries = Object.entries(s.plan?.layers ?? {}).map(([name, o]) => [name, ...layerFlags(o)].join('~'));
+    return entries.length ? entries.join(',') : undefined;
+  },
+};
+
+/** The props of every plan field, from the settings table: one per URL key, in table order. */
+function planProps(): Prop[] {
+  const props: Prop[] = [];
+  for (const sec of PLAN_SECTIONS) {
+    const keys = [...new Set(fieldsOf(sec.key).map((f) => f.url.key))];
+    keys.forEach((key, i) => props.push(sectionProp(sec, key, fieldsOf(sec.key).filter((f) => f.url.key === key), i === 0)));
+  }
+  return [...props, LAYERS_PROP];
+}
 
 /** Every shareable setting: its hash key, how it is read (validated) and written. */
 export const URL_PROPS: Prop[] = [
   { key: 'model', read: (r, s) => { if (ID.test(r)) s.model = r; }, write: (s) => s.model },
   { key: 'dataset', read: (r, s) => { if (ID.test(r)) s.dataset = r; }, write: (s) => s.dataset },
   { key: 'backend', read: (r, s) => { if (BACKENDS.includes(r as BackendChoice)) s.backend = r as BackendChoice; }, write: (s) => s.backend },
-  { key: 'prune', read: (r, s) => { const v = num(r, 0, 0.99); if (v !== undefined) plan(s).prune = { ...plan(s).prune, ratio: v }; },
-    write: (s) => (s.plan?.prune && s.plan.prune.pattern !== 'n:m' ? String(s.plan.prune.ratio) : undefined) },
-  { key: 'scope', read: (r, s) => { if (s.plan?.prune && (r === 'global' || r === 'layer')) s.plan.prune.scope = r; }, write: (s) => s.plan?.prune?.scope },
-  { key: 'nm', read: (r, s) => { const m = /^(\d+):(\d+)$/.exec(r); if (m && +m[1] < +m[2] && +m[2] <= 64) plan(s).prune = { ratio: 1 - +m[1] / +m[2], pattern: 'n:m', n: +m[1], m: +m[2] }; },
-    write: (s) => (s.plan?.prune?.pattern === 'n:m' ? `${s.plan.prune.n ?? 2}:${s.plan.prune.m ?? 4}` : undefined) },
-  { key: 'q', read: (r, s) => { if (r === 'f16') plan(s).quantize = 'float16'; else { const b = num(r, 1, 16); if (b !== undefined && Number.isInteger(b)) plan(s).quantize = { bits: b }; } },
-    write: (s) => (s.plan?.quantize === 'float16' ? 'f16' : s.plan?.quantize ? String(s.plan.quantize.bits) : undefined) },
-  { key: 'qg', read: (r, s) => { const q = s.plan?.quantize; if (q && q !== 'float16' && (r === 'tensor' || r === 'channel')) q.granularity = r; },
-    write: (s) => (s.plan?.quantize && s.plan.quantize !== 'float16' ? s.plan.quantize.granularity : undefined) },
-  { key: 'qs', read: (r, s) => { const q = s.plan?.quantize; if (q && q !== 'float16' && (r === 'affine' || r === 'symmetric')) q.scheme = r; },
-    write: (s) => (s.plan?.quantize && s.plan.quantize !== 'float16' ? s.plan.quantize.scheme : undefined) },
-  { key: 'k', read: (r, s) => { const k = num(r, 2, 65536); if (k !== undefined && Number.isInteger(k)) plan(s).cluster = { k }; }, write: (s) => (s.plan?.cluster ? String(s.plan.cluster.k) : undefined) },
-  { key: 'kg', read: (r, s) => { if (s.plan?.cluster && r === 'uint8') s.plan.cluster.grid = 'uint8'; }, write: (s) => s.plan?.cluster?.grid },
-  { key: 'ch', read: (r, s) => { const v = num(r, 0, 0.9); if (v !== undefined) plan(s).channels = { ratio: v }; }, write: (s) => (s.plan?.channels ? String(s.plan.channels.ratio) : undefined) },
-  { key: 'lo', read: (r, s) => {
-    // per-layer overrides: name~x (exclude), ~p0.9 (prune), ~b4 (bits); entries joined by ','
-    const layers: NonNullable<CompressionPlan['layers']> = {};
-    for (const entry of r.split(',')) {
-      const [name, ...flags] = entry.split('~');
-      if (!/^[\w./-]{1,100}$/.test(name)) continue;
-      const o: NonNullable<CompressionPlan['layers']>[string] = {};
-      for (const f of flags) {
-        if (f === 'x') o.exclude = true;
-        else if (f[0] === 'p' && num(f.slice(1), 0, 0.99) !== undefined) o.prune = Number(f.slice(1));
-        else if (f[0] === 'b' && Number.isInteger(num(f.slice(1), 1, 16))) o.bits = Number(f.slice(1));
-      }
-      if (Object.keys(o).length) layers[name] = o;
-    }
-    if (Object.keys(layers).length) plan(s).layers = layers;
-  },
-  write: (s) => {
-    const entries = Object.entries(s.plan?.layers ?? {}).map(([name, o]) => [name, o.exclude ? 'x' : '', o.prune !== undefined ? `p${o.prune}` : '', o.bits !== undefined ? `b${o.bits}` : ''].filter(Boolean).join('~'));
-    return entries.length ? entries.join(',') : undefined;
-  } },
-  { key: 'chn', read: (r, s) => { if (s.plan?.channels && (r === 'l1' || r === 'l2')) s.plan.channels.norm = r; }, write: (s) => s.plan?.channels?.norm },
-  { key: 'lr', read: (r, s) => {
-    const m = /^(rank|fraction|energy):([\d.]+)$/.exec(r);
-    if (!m) return;
-    const v = Number(m[2]);
-    // the same ranges parsePlan enforces: a whole rank ≥ 1, or a share in (0, 1]
-    if (m[1] === 'rank' ? Number.isInteger(v) && v >= 1 : v > 0 && v <= 1) plan(s).lowRank = { by: m[1] as 'rank' | 'fraction' | 'energy', value: v };
-  },
-    write: (s) => (s.plan?.lowRank ? `${s.plan.lowRank.by}:${s.plan.lowRank.value}` : undefined) },
-  { key: 'ft', read: (r, s) => {
-    // fine-tuning: epochs, optionally ":learning rate", e.g. ft=2 or ft=2:0.001
-    const m = /^(\d{1,2})(?::([\d.e-]+))?$/.exec(r);
-    const epochs = m ? Number(m[1]) : 0;
-    const lr = m?.[2] !== undefined ? num(m[2], 1e-7, 0.1) : undefined;
-    if (epochs >= 1 && epochs <= 50 && (m?.[2] === undefined || lr !== undefined)) plan(s).finetune = { epochs, ...(lr !== undefined ? { learningRate: lr } : {}) };
-  },
-    write: (s) => (s.plan?.finetune ? `${s.plan.finetune.epochs}${s.plan.finetune.learningRate !== undefined ? `:${s.plan.finetune.learningRate}` : ''}` : undefined) },
+  ...planProps(),
 ];
 
+/**
+ * A section read key by key is complete, or it is dropped. Links written before the prune ratio
+ * went into every link carry `nm=2:4` alone: the ratio an n:m pattern implies is 1 − n/m.
+ */
+function finishSections(p: CompressionPlan) {
+  const prune = p.prune as Partial<NonNullable<CompressionPlan['prune']>> | undefined;
+  if (prune && prune.ratio === undefined && prune.pattern === 'n:m') {
+    prune.ratio = 1 - (prune.n ?? (field('prune.n').default as number)) / (prune.m ?? (field('prune.m').default as number));
+  }
+  for (const { key } of PLAN_SECTIONS) {
+    if (p[key] !== undefined && !valid(() => checkSection(key as SectionKey, p[key]))) delete p[key];
+  }
+}
+
+/** The settings a URL hash ("#model=…&prune=…") names; keys it does not know and invalid values are ignored. */
 export function readUrlSettings(hash: string): UrlSettings {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const out: UrlSettings = {};
@@ -96,9 +175,14 @@ export function readUrlSettings(hash: string): UrlSettings {
     const raw = params.get(prop.key);
     if (raw !== null) prop.read(raw, out);
   }
+  if (out.plan) {
+    finishSections(out.plan);
+    if (Object.keys(out.plan).length === 1) delete out.plan;
+  }
   return out;
 }
 
+/** The URL hash ("#model=…&prune=…") of `settings`; readUrlSettings gives them back. */
 export function writeUrlSettings(settings: UrlSettings): string {
   const fields: Fields = {};
   for (const prop of URL_PROPS) {
