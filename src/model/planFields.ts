@@ -59,6 +59,8 @@ export interface PlanField {
   rangeText?: string;
   /** the studio control's range (the plan may allow more) */
   control?: ControlRange;
+  /** label and default when the section's `by` has this value (low-rank: energy kept, not rank) */
+  variants?: Record<string, { label: string; default: number }>;
   url: { key: string; implied?: string };
   layer?: LayerSpec;
 }
@@ -72,8 +74,11 @@ export interface PlanSection {
   structural?: boolean;
   /** the whole section as one per-layer override (low-rank → `rank`) */
   layer?: LayerSpec;
-  /** a plain-string form of the whole section (quantize: 'float16'), with its URL token and label */
-  whole?: { value: string; token: string; label: string };
+  /**
+   * a plain-string form of the whole section (quantize: 'float16'), with its URL token, its label,
+   * the label of the choice between it and the object form, and the object form's label
+   */
+  whole?: { value: string; token: string; label: string; choice: string; otherwise: string };
 }
 
 const pct = { min: 0, max: 99, step: 1, scale: 100 };
@@ -99,7 +104,7 @@ export const PLAN_FIELDS: readonly PlanField[] = [
     options: { rank: 'whole rank', fraction: 'fraction of full rank', energy: 'energy kept (Σσ²)' }, url: { key: 'lr' } }),
   // The range depends on `by` (LOW_RANK_VALUE); this is the union, checked first.
   f({ section: 'lowRank', key: 'value', type: { kind: 'real', min: 1e-6, max: 1e6 }, required: true, default: 0.25, initial: true, label: 'Rank',
-    control: { min: 1, max: 100, step: 1, scale: 100 }, url: { key: 'lr' } }),
+    control: { min: 1, max: 100, step: 1, scale: 100 }, variants: { energy: { label: 'Energy kept', default: 0.9 } }, url: { key: 'lr' } }),
 
   f({ section: 'cluster', key: 'k', type: { kind: 'int', min: 2, max: 65536 }, required: true, default: 32, initial: true, label: 'Shared values per tensor',
     control: { min: 1, max: 8, step: 1, log2: true }, url: { key: 'k' }, layer: { key: 'clusters', flag: 'k', label: 'clusters', name: 'Shared values' } }),
@@ -129,7 +134,7 @@ export const PLAN_SECTIONS: readonly PlanSection[] = [
   { key: 'channels', title: 'Structured pruning', technique: 'channel pruning', structural: true },
   { key: 'lowRank', title: 'Low-rank (SVD)', technique: 'low-rank', structural: true, layer: { key: 'rank', flag: 'r', label: 'rank', name: 'Low-rank' } },
   { key: 'cluster', title: 'Weight sharing (k-means)', technique: 'weight sharing' },
-  { key: 'quantize', title: 'Quantization', technique: 'quantization', whole: { value: 'float16', token: 'f16', label: 'float16' } },
+  { key: 'quantize', title: 'Quantization', technique: 'quantization', whole: { value: 'float16', token: 'f16', label: 'float16', choice: 'Format', otherwise: 'integer codes (uniform)' } },
   { key: 'finetune', title: 'Fine-tuning (retrain)', technique: 'fine-tuning' },
 ];
 

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { CompressionPlan, QuantSettings } from '../model/plan';
+import { field, initialSection, section, type ControlRange, type PlanSection, type SectionKey } from '../model/planFields';
 import { currentDataset, trainSplitOf, useStudio } from '../state/store';
 import { SweepPanel } from './SweepPanel';
 
@@ -15,29 +16,66 @@ export const PRESETS: Record<string, CompressionPlan> = {
 };
 
 /** A technique's card: a checkbox that turns it on, and its settings while on. `unavailable` says why it cannot be turned on. */
-function Card({ title, on, onToggle, children, testId, unavailable }: { title: string; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) {
+function Card({ section: key, on, onToggle, children, testId, unavailable }: { section: SectionKey; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) {
   return (
     <fieldset className={`card ${on ? 'on' : 'off'}`} data-testid={testId}>
-      <legend><label><input type="checkbox" checked={on} disabled={Boolean(unavailable) && !on} onChange={(e) => onToggle(e.target.checked)} /> {title}</label></legend>
+      <legend><label><input type="checkbox" checked={on} disabled={Boolean(unavailable) && !on} onChange={(e) => onToggle(e.target.checked)} /> {section(key).title}</label></legend>
       {unavailable && <p className="hint" role="note">{unavailable}</p>}
       {on && children}
     </fieldset>
   );
 }
 
-function Slider({ label, value, min, max, step, display, onChange, testId }: {
-  label: string; value: number; min: number; max: number; step: number; display: string; onChange: (v: number) => void; testId: string;
+/**
+ * A slider over a field's control range (settings table). Its accessible name is the label text
+ * (aria-labelledby: the <output> beside it is not part of the name) and its value text is what
+ * the <output> shows.
+ */
+function Slider({ label, value, range, display, onChange, testId }: {
+  label: string; value: number; range: ControlRange; display: string; onChange: (v: number) => void; testId: string;
 }) {
+  const id = useId();
   return (
     <label className="slider">
-      <span>{label} <output data-testid={`${testId}-value`}>{display}</output></span>
-      <input type="range" min={min} max={max} step={step} value={value} data-testid={testId} aria-valuetext={display}
-        onChange={(e) => onChange(Number(e.target.value))} />
+      <span><span id={id}>{label}</span> <output data-testid={`${testId}-value`}>{display}</output></span>
+      <input type="range" min={range.min} max={range.max} step={range.step} value={value} data-testid={testId}
+        aria-labelledby={id} aria-valuetext={display} onChange={(e) => onChange(Number(e.target.value))} />
     </label>
   );
 }
 
-/** Technique cards with sliders and options; every change re-runs compression (debounced). */
+/** A select named by its visible label text (not by the selected option, which a wrapping label would add). */
+function Choice({ label, value, options, onChange, testId }: {
+  label: string; value: string; options: [value: string, text: string][]; onChange: (v: string) => void; testId: string;
+}) {
+  const id = useId();
+  return (
+    <label className="option"><span id={id}>{label}</span>
+      <select value={value} data-testid={testId} aria-labelledby={id} onChange={(e) => onChange(e.target.value)}>
+        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+      </select>
+    </label>
+  );
+}
+
+/** A field's enum options as [value, label] pairs, for `values` (default: all of them). */
+const optionsOf = (id: string, values?: string[]): [string, string][] => {
+  const f = field(id);
+  return (values ?? Object.keys(f.options ?? {})).map((v) => [v, f.options?.[v] ?? v]);
+};
+const percentOf = (x: number) => `${Math.round(x * 100)} %`;
+/** A field's value → its slider position, by the field's control range (× scale, or log2). */
+const toSlider = (id: string, x: number) => {
+  const c = field(id).control as ControlRange;
+  return Math.round(c.log2 ? Math.log2(x) : x * (c.scale ?? 1));
+};
+/** A slider position → the field's value. */
+const fromSlider = (id: string, v: number) => {
+  const c = field(id).control as ControlRange;
+  return c.log2 ? 2 ** v : v / (c.scale ?? 1);
+};
+
+/** Technique cards with sliders and options (ranges, labels and defaults from the plan settings table); every change re-runs compression (debounced). */
 export function Controls() {
   const plan = useStudio((s) => s.plan);
   const sweeping = useStudio((s) => Boolean(s.sweep?.running));
@@ -52,10 +90,20 @@ export function Controls() {
     for (const key of Object.keys(merged) as (keyof CompressionPlan)[]) if (merged[key] === undefined) delete merged[key];
     setPlan(Object.keys(merged).length > 1 ? merged : undefined);
   };
+  /** The section a card creates when turned on (its `initial` fields at their defaults), or undefined when turned off. */
+  const toggle = <K extends SectionKey>(key: K) => (on: boolean) => update({ [key]: on ? initialSection(key) : undefined });
   const q = typeof p.quantize === 'object' ? p.quantize : undefined;
-  const setQ = (changes: Partial<QuantSettings>) => update({ quantize: { bits: 8, ...q, ...changes } });
+  const defaultBits = field('quantize.bits').default as number;
+  const setQ = (changes: Partial<QuantSettings>) => update({ quantize: { bits: defaultBits, ...q, ...changes } });
   const pattern = p.prune?.pattern === 'n:m' ? 'nm' : p.prune?.scope === 'layer' ? 'layer' : 'global';
-  const k = p.cluster?.k ?? 32;
+  const defaultRatio = field('prune.ratio').default as number;
+  const [n, m] = [field('prune.n').default as number, field('prune.m').default as number];
+  const k = p.cluster?.k ?? (field('cluster.k').default as number);
+  const rankValue = field('lowRank.value');
+  const energy = p.lowRank?.by === 'energy';
+  const lr = field('finetune.learningRate');
+  const epochs = p.finetune?.epochs ?? (field('finetune.epochs').default as number);
+  const whole = section('quantize').whole as NonNullable<PlanSection['whole']>;
   return (
     <div className="controls">
       <fieldset className="controls-body" disabled={sweeping || !model} aria-label="Compression settings">
@@ -66,97 +114,69 @@ export function Controls() {
         <button type="button" onClick={() => setPlan(undefined)} disabled={!plan}>Reset</button>
       </div>
 
-      <Card title="Pruning" testId="card-prune" on={Boolean(p.prune)} onToggle={(on) => update({ prune: on ? { ratio: 0.5, scope: 'global' } : undefined })}>
+      <Card section="prune" testId="card-prune" on={Boolean(p.prune)} onToggle={toggle('prune')}>
         {pattern !== 'nm' && (
-          <Slider label="Zeroed weights" testId="prune-slider" min={0} max={99} step={1} value={Math.round((p.prune?.ratio ?? 0) * 100)}
-            display={`${Math.round((p.prune?.ratio ?? 0) * 100)} %`} onChange={(v) => update({ prune: { ...p.prune, ratio: v / 100 } })} />
+          <Slider label={field('prune.ratio').label} testId="prune-slider" range={field('prune.ratio').control as ControlRange} value={toSlider('prune.ratio', p.prune?.ratio ?? 0)}
+            display={percentOf(p.prune?.ratio ?? 0)} onChange={(v) => update({ prune: { ...p.prune, ratio: fromSlider('prune.ratio', v) } })} />
         )}
-        <label className="option">Pattern
-          <select value={pattern} data-testid="prune-pattern" onChange={(e) => {
-            const v = e.target.value;
-            update({ prune: v === 'nm' ? { ratio: 0.5, pattern: 'n:m', n: 2, m: 4 } : { ratio: p.prune?.pattern === 'n:m' ? 0.5 : p.prune?.ratio ?? 0.5, scope: v as 'global' | 'layer' } });
-          }}>
-            <option value="global">unstructured, one global threshold</option>
-            <option value="layer">unstructured, same ratio per layer</option>
-            <option value="nm">2:4 semi-structured (N:M)</option>
-          </select>
-        </label>
+        <Choice label={field('prune.pattern').label} testId="prune-pattern" value={pattern}
+          options={[...optionsOf('prune.scope'), ['nm', field('prune.pattern').options?.['n:m'] as string]]}
+          onChange={(v) => update({ prune: v === 'nm' ? { ratio: 1 - n / m, pattern: 'n:m', n, m } : { ratio: p.prune?.pattern === 'n:m' ? defaultRatio : p.prune?.ratio ?? defaultRatio, scope: v as 'global' | 'layer' } })} />
       </Card>
 
-      <Card title="Structured pruning" testId="card-channels" on={Boolean(p.channels)} onToggle={(on) => update({ channels: on ? { ratio: 0.25, norm: 'l1' } : undefined })}>
-        <Slider label="Units / filters removed" testId="channels-slider" min={0} max={90} step={5} value={Math.round((p.channels?.ratio ?? 0) * 100)}
-          display={`${Math.round((p.channels?.ratio ?? 0) * 100)} %`} onChange={(v) => update({ channels: { ...p.channels, ratio: v / 100 } })} />
-        <label className="option">Score
-          <select value={p.channels?.norm ?? 'l1'} data-testid="channels-norm" onChange={(e) => update({ channels: { ratio: p.channels?.ratio ?? 0.25, norm: e.target.value as 'l1' | 'l2' } })}>
-            <option value="l1">L1 norm</option>
-            <option value="l2">L2 norm</option>
-          </select>
-        </label>
+      <Card section="channels" testId="card-channels" on={Boolean(p.channels)} onToggle={toggle('channels')}>
+        <Slider label={field('channels.ratio').label} testId="channels-slider" range={field('channels.ratio').control as ControlRange} value={toSlider('channels.ratio', p.channels?.ratio ?? 0)}
+          display={percentOf(p.channels?.ratio ?? 0)} onChange={(v) => update({ channels: { ...p.channels, ratio: fromSlider('channels.ratio', v) } })} />
+        <Choice label={field('channels.norm').label} testId="channels-norm" value={p.channels?.norm ?? (field('channels.norm').default as string)} options={optionsOf('channels.norm')}
+          onChange={(v) => update({ channels: { ratio: p.channels?.ratio ?? (field('channels.ratio').default as number), norm: v as 'l1' | 'l2' } })} />
         <p className="hint">Layers really shrink, so latency drops; the output layer stays whole.</p>
       </Card>
 
-      <Card title="Low-rank (SVD)" testId="card-lowrank" on={Boolean(p.lowRank)} onToggle={(on) => update({ lowRank: on ? { by: 'fraction', value: 0.25 } : undefined })}>
-        <label className="option">Rank by
-          <select value={p.lowRank?.by === 'energy' ? 'energy' : 'fraction'} data-testid="lowrank-by" onChange={(e) => update({ lowRank: e.target.value === 'energy' ? { by: 'energy', value: 0.9 } : { by: 'fraction', value: 0.25 } })}>
-            <option value="fraction">fraction of full rank</option>
-            <option value="energy">energy kept (Σσ²)</option>
-          </select>
-        </label>
-        <Slider label={p.lowRank?.by === 'energy' ? 'Energy kept' : 'Rank'} testId="lowrank-slider" min={1} max={100} step={1} value={Math.round((p.lowRank?.value ?? 0.25) * 100)}
-          display={`${Math.round((p.lowRank?.value ?? 0.25) * 100)} %${p.lowRank?.by === 'energy' ? '' : ' of full'}`}
-          onChange={(v) => update({ lowRank: { by: p.lowRank?.by === 'energy' ? 'energy' : 'fraction', value: v / 100 } })} />
+      <Card section="lowRank" testId="card-lowrank" on={Boolean(p.lowRank)} onToggle={toggle('lowRank')}>
+        <Choice label={field('lowRank.by').label} testId="lowrank-by" value={energy ? 'energy' : 'fraction'} options={optionsOf('lowRank.by', ['fraction', 'energy'])}
+          onChange={(v) => update({ lowRank: v === 'energy' ? { by: 'energy', value: rankValue.variants?.energy.default as number } : { by: 'fraction', value: rankValue.default as number } })} />
+        <Slider label={energy ? rankValue.variants?.energy.label as string : rankValue.label} testId="lowrank-slider" range={rankValue.control as ControlRange}
+          value={toSlider('lowRank.value', p.lowRank?.value ?? (rankValue.default as number))}
+          display={`${percentOf(p.lowRank?.value ?? (rankValue.default as number))}${energy ? '' : ' of full'}`}
+          onChange={(v) => update({ lowRank: { by: energy ? 'energy' : 'fraction', value: fromSlider('lowRank.value', v) } })} />
         <p className="hint">Dense and 1×1 conv layers become two thinner layers, where that saves weights.</p>
       </Card>
 
-      <Card title="Weight sharing (k-means)" testId="card-cluster" on={Boolean(p.cluster)} onToggle={(on) => update({ cluster: on ? { k: 32 } : undefined })}>
-        <Slider label="Shared values per tensor" testId="cluster-slider" min={1} max={8} step={1} value={Math.round(Math.log2(k))}
-          display={`${k} (${Math.round(Math.log2(k))}-bit codes)`} onChange={(v) => update({ cluster: { ...p.cluster, k: 2 ** v } })} />
+      <Card section="cluster" testId="card-cluster" on={Boolean(p.cluster)} onToggle={toggle('cluster')}>
+        <Slider label={field('cluster.k').label} testId="cluster-slider" range={field('cluster.k').control as ControlRange} value={toSlider('cluster.k', k)}
+          display={`${k} (${Math.round(Math.log2(k))}-bit codes)`} onChange={(v) => update({ cluster: { ...p.cluster, k: fromSlider('cluster.k', v) } })} />
         <label className="option">
           <input type="checkbox" data-testid="cluster-grid" checked={p.cluster?.grid === 'uint8'}
             onChange={(e) => update({ cluster: { k, ...(p.cluster?.init ? { init: p.cluster.init } : {}), ...(e.target.checked ? { grid: 'uint8' as const } : {}) } })} />
-          shared values on a uint8 grid (TF.js files 4× smaller)
+          {field('cluster.grid').label}
         </label>
       </Card>
 
-      <Card title="Quantization" testId="card-quant" on={Boolean(p.quantize)} onToggle={(on) => update({ quantize: on ? { bits: 8 } : undefined })}>
+      <Card section="quantize" testId="card-quant" on={Boolean(p.quantize)} onToggle={toggle('quantize')}>
         {p.cluster && <p className="hint">Weight sharing is on: its codebook replaces quantization.</p>}
-        <label className="option">Format
-          <select value={p.quantize === 'float16' ? 'f16' : 'int'} data-testid="quant-format" onChange={(e) => update({ quantize: e.target.value === 'f16' ? 'float16' : { bits: 8 } })}>
-            <option value="int">integer codes (uniform)</option>
-            <option value="f16">float16</option>
-          </select>
-        </label>
+        <Choice label={whole.choice} testId="quant-format" value={p.quantize === whole.value ? whole.token : 'int'} options={[['int', whole.otherwise], [whole.token, whole.label]]}
+          onChange={(v) => update({ quantize: v === whole.token ? 'float16' : { bits: defaultBits } })} />
         {q && (
           <>
-            <Slider label="Bits" testId="bits-slider" min={1} max={16} step={1} value={q.bits} display={`${q.bits}`}
+            <Slider label={field('quantize.bits').label} testId="bits-slider" range={field('quantize.bits').control as ControlRange} value={q.bits} display={`${q.bits}`}
               onChange={(v) => setQ({ bits: v, scheme: v < 2 ? 'affine' : q.scheme })} />
-            <label className="option">Scales
-              <select value={q.granularity ?? 'tensor'} data-testid="quant-granularity" onChange={(e) => setQ({ granularity: e.target.value as 'tensor' | 'channel' })}>
-                <option value="tensor">per tensor</option>
-                <option value="channel">per output channel</option>
-              </select>
-            </label>
-            <label className="option">Range
-              <select value={q.scheme ?? 'affine'} data-testid="quant-scheme" onChange={(e) => setQ({ scheme: e.target.value as 'affine' | 'symmetric', bits: Math.max(q.bits, e.target.value === 'symmetric' ? 2 : 1) })}>
-                <option value="affine">asymmetric (affine)</option>
-                <option value="symmetric">symmetric</option>
-              </select>
-            </label>
+            <Choice label={field('quantize.granularity').label} testId="quant-granularity" value={q.granularity ?? (field('quantize.granularity').default as string)}
+              options={optionsOf('quantize.granularity')} onChange={(v) => setQ({ granularity: v as 'tensor' | 'channel' })} />
+            <Choice label={field('quantize.scheme').label} testId="quant-scheme" value={q.scheme ?? (field('quantize.scheme').default as string)} options={optionsOf('quantize.scheme')}
+              onChange={(v) => setQ({ scheme: v as 'affine' | 'symmetric', bits: Math.max(q.bits, v === 'symmetric' ? 2 : 1) })} />
           </>
         )}
       </Card>
 
-      <Card title="Fine-tuning (retrain)" testId="card-finetune" on={Boolean(p.finetune)} onToggle={(on) => update({ finetune: on ? { epochs: 1 } : undefined })}
+      <Card section="finetune" testId="card-finetune" on={Boolean(p.finetune)} onToggle={toggle('finetune')}
         unavailable={noFineTune && `Fine-tuning ${noFineTune}.`}>
         {!noFineTune && (
           <>
-            <Slider label="Epochs" testId="finetune-slider" min={1} max={10} step={1} value={p.finetune?.epochs ?? 1}
-              display={`${p.finetune?.epochs ?? 1} on ${trainSplit?.count.toLocaleString('en-US')} images`} onChange={(v) => update({ finetune: { ...p.finetune, epochs: v } })} />
-            <label className="option">Learning rate
-              <select value={String(p.finetune?.learningRate ?? 0.0005)} data-testid="finetune-lr" onChange={(e) => update({ finetune: { epochs: p.finetune?.epochs ?? 1, learningRate: Number(e.target.value) } })}>
-                {[0.0001, 0.0005, 0.001, 0.003].map((lr) => <option key={lr} value={String(lr)}>{lr}</option>)}
-              </select>
-            </label>
+            <Slider label={field('finetune.epochs').label} testId="finetune-slider" range={field('finetune.epochs').control as ControlRange} value={epochs}
+              display={`${epochs} on ${trainSplit?.count.toLocaleString('en-US')} images`} onChange={(v) => update({ finetune: { ...p.finetune, epochs: v } })} />
+            <Choice label={lr.label} testId="finetune-lr" value={String(p.finetune?.learningRate ?? lr.default)}
+              options={(lr.control?.choices ?? []).map((x) => [String(x), String(x)])}
+              onChange={(v) => update({ finetune: { epochs, learningRate: Number(v) } })} />
           </>
         )}
         <p className="hint">After structural pruning and pruning, trains on {trainSplit?.name ?? 'the training split'} in the worker with pruned weights held at zero, then quantizes or clusters (and trains the shared values). Changing structure or pruning trains again (seconds to minutes); changing bits or shared values reuses the trained weights.</p>

@@ -2,6 +2,7 @@ import { memo, useCallback, useMemo } from 'react';
 import type { CompressedLayer } from '../model/compress/session';
 import type { LayerRow as LayerInfo } from '../model/modelInfo';
 import type { LayerOverride } from '../model/plan';
+import { LAYER_FIELDS } from '../model/planFields';
 import { useStudio } from '../state/store';
 import { formatBytes, formatCount, formatPercent } from './format';
 
@@ -22,6 +23,13 @@ function CompressedCells({ r }: { r: Compressed }) {
 }
 
 const compressible = (className: string, params: number) => params > 0 && /Dense|Conv/.test(className);
+
+/**
+ * The per-layer overrides the table offers, from the plan settings table: exclude, and each
+ * override with a list of choices (prune ratio, bits). Each input is named with its layer,
+ * e.g. "Prune ratio for fc1", "Bits for fc1", "Exclude fc1".
+ */
+const OVERRIDES = LAYER_FIELDS.filter(({ spec }) => spec.key === 'exclude' || spec.choices);
 
 interface RowProps {
   layer: LayerInfo;
@@ -51,20 +59,16 @@ const LayerRow = memo(function LayerRow({ layer: l, shown, row, factor, override
         <td className="override">
           {compressible(l.className, l.params) && (
             <fieldset disabled={sweeping} aria-label={`Overrides for ${l.name}`}>
-              <label><input type="checkbox" data-testid={`exclude-${l.name}`} checked={Boolean(override?.exclude)}
-                onChange={(e) => onOverride(l.name, { exclude: e.target.checked || undefined })} /> exclude</label>
-              <label>prune
-                <select data-testid={`prune-${l.name}`} value={override?.prune ?? ''} onChange={(e) => onOverride(l.name, { prune: e.target.value === '' ? undefined : Number(e.target.value) })}>
-                  <option value="">plan</option>
-                  {[0, 0.5, 0.7, 0.8, 0.9, 0.95].map((r) => <option key={r} value={r}>{Math.round(r * 100)} %</option>)}
-                </select>
-              </label>
-              <label>bits
-                <select data-testid={`bits-${l.name}`} value={override?.bits ?? ''} onChange={(e) => onOverride(l.name, { bits: e.target.value === '' ? undefined : Number(e.target.value) })}>
-                  <option value="">plan</option>
-                  {[16, 8, 6, 4, 3, 2].map((b) => <option key={b} value={b}>{b}</option>)}
-                </select>
-              </label>
+              {OVERRIDES.map(({ spec, field }) => (spec.key === 'exclude'
+                ? <label key={spec.key}><input type="checkbox" data-testid={`exclude-${l.name}`} aria-label={`${spec.name} ${l.name}`} checked={Boolean(override?.exclude)}
+                  onChange={(e) => onOverride(l.name, { exclude: e.target.checked || undefined })} /> {spec.label}</label>
+                : <label key={spec.key}>{spec.label}
+                  <select data-testid={`${spec.label}-${l.name}`} aria-label={`${spec.name} for ${l.name}`} value={(override?.[spec.key] as number | undefined) ?? ''}
+                    onChange={(e) => onOverride(l.name, { [spec.key]: e.target.value === '' ? undefined : Number(e.target.value) })}>
+                    <option value="">plan</option>
+                    {spec.choices?.map((v) => <option key={v} value={v}>{field?.control?.scale === 100 ? `${Math.round(v * 100)} %` : v}</option>)}
+                  </select>
+                </label>))}
             </fieldset>
           )}
         </td>
