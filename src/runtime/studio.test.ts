@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetCatalog, ROOT, useWasm } from '../node/io';
 import type { DatasetEntry } from '../model/dataset';
 import type { ModelFile } from '../model/modelFiles';
+import { badModels } from '../node/badModels';
 import { createStudio } from './studio';
 import type { EvalOutcome, ProgressEvent } from './protocol';
 
@@ -51,6 +52,28 @@ describe('createStudio', () => {
     expect(fractions[fractions.length - 1]).toBe(1);
     const running = studio.evaluate(2, val, base, { batchSize: 100 }, (p) => { if (p.phase === 'accuracy') studio.cancel(2); });
     expect(await running).toEqual<EvalOutcome>({ type: 'cancelled', job: 2 });
+  });
+
+  it('a model that cannot be built or holds NaN weights is refused and the previous model stays held and usable', async () => {
+    const studio = createStudio();
+    await studio.init('wasm');
+    const info = await studio.loadModel({ kind: 'files', name: 'lenet', files: [file('lenet-300-100', 'model.json'), file('lenet-300-100', 'weights.bin')] });
+    const asFiles = (id: string) => {
+      const c = badModels().find((m) => m.id === id)!;
+      return { c, files: c.files.map((f) => ({ name: f.name, bytes: f.bytes.buffer.slice(f.bytes.byteOffset, f.bytes.byteOffset + f.bytes.byteLength) as ArrayBuffer })) };
+    };
+    for (const id of ['graph-cycle', 'graph-dangling', 'input-shape-mismatch', 'nan-weights']) {
+      const { c, files } = asFiles(id);
+      await expect(studio.loadModel({ kind: 'files', name: 'your model', files })).rejects.toThrow(c.expected);
+    }
+    // The model loaded before is still the one evaluated and compressed.
+    const done = await studio.evaluate(1, val, base, { latencyRuns: 1, limit: 500 }, () => {});
+    expect(done.type === 'done' && done.count).toBe(500);
+    expect(done.type === 'done' && done.accuracy).toBeGreaterThan(0.95);
+    const compressed = await studio.compress(2, { version: 1, quantize: { bits: 8 } });
+    expect(compressed.type === 'done' && compressed.summary.sizes.compact.raw).toBeLessThan(info.compact.raw);
+    const ev = await studio.evaluate(3, val, base, { latencyRuns: 1, limit: 500 }, () => {}, 'compressed');
+    expect(ev.type === 'done' && ev.accuracy).toBeGreaterThan(0.95);
   });
 
   it('imports a catalog-format data file without labels, fits it to the model and measures fidelity', async () => {
