@@ -4,7 +4,7 @@
  * `{ id, lengths }`, each deflatedLength — the same function the exact sizes use everywhere.
  */
 import { deflatedLength } from '../model/export/exportFiles';
-import type { DeflateReply, DeflateRequest } from './deflater';
+import type { DeflateReply, DeflateRequest } from './protocol';
 
 self.onmessage = (e: MessageEvent<DeflateRequest>) => {
   const { id, buffers } = e.data;

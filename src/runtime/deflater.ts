@@ -6,11 +6,7 @@
  * tests), fflate's worker_threads-based deflate does the same job.
  */
 import { deflatedLengthsAsync, type OffThread } from '../model/export';
-
-/** A request to the worker: the level-9 DEFLATE length of each buffer (copied, not transferred). */
-export interface DeflateRequest { id: number; buffers: Uint8Array[] }
-/** Its answer: the lengths in order, or what went wrong. */
-export type DeflateReply = { id: number; lengths: number[] } | { id: number; error: string };
+import type { DeflateReply, DeflateRequest } from './protocol';
 
 let worker: Worker | undefined;
 let nextId = 0;

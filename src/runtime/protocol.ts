@@ -1,6 +1,7 @@
 /**
- * Messages between the studio worker and the page: progress and results as unions keyed on
- * `type`. Units: bytes, milliseconds, images per second; accuracy and fractions in [0, 1].
+ * The workers' protocol, in one place: the studio worker's typed API (Comlink) with its progress
+ * and results as unions keyed on `type`, and the DEFLATE-length worker's messages (at the end).
+ * Units: bytes, milliseconds, images per second; accuracy and fractions in [0, 1].
  */
 import type { CompressedSummary } from '../model/compress/session';
 import type { ModelInfo } from '../model/modelInfo';
@@ -194,3 +195,8 @@ export interface StudioApi {
   /** The exact sizes of `job`'s compression once measured; undefined when a newer one superseded it. */
   compressedSizes(job: number): Promise<CompressedSizes | undefined>;
 }
+
+/** A request to the DEFLATE-length worker (deflate.worker.ts): the level-9 DEFLATE length of each buffer (copied, not transferred). */
+export interface DeflateRequest { id: number; buffers: Uint8Array[] }
+/** Its answer to request `id`: the lengths in order, or what went wrong. */
+export type DeflateReply = { id: number; lengths: number[] } | { id: number; error: string };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, reportCsv, reportJson } from './report';
+import { csvField, reportCsv, reportJson, reportMeta } from './report';
+import type { DatasetEntry } from '../model/dataset';
+import type { LoadedModel } from '../runtime/protocol';
 import type { ChartPoint } from './types';
 
 const point: ChartPoint = { id: 2, kind: 'compressed', label: 'prune 80 % · 8-bit', modelName: 'LeNet-5, "v2"', metric: 'accuracy', accuracy: 0.9805, compactBytes: 41037,
@@ -22,5 +24,14 @@ describe('report', () => {
   });
   it('JSON keeps every point with its plan', () => {
     expect(JSON.parse(reportJson([point], { model: 'LeNet-5' }))).toEqual({ generatedBy: 'Compression Studio', model: 'LeNet-5', points: [point] });
+  });
+  it('takes the header from the model and data set measured, not from MNIST', () => {
+    const model = { name: 'cats', format: 'graph-model', inputShape: [-1, 64, 64, 3], outputShape: [-1, 2] } as LoadedModel;
+    const data: DatasetEntry = { id: 'user-2', name: 'pets (your data)', dataset: 'user-2', split: 'val', count: 40, shape: [64, 64, 3], classes: [], images: 'x', scale: 1 / 127.5, mean: [1], std: [1] };
+    const meta = reportMeta(model, data, 'WASM · SIMD', new Date('2026-01-02T03:04:05Z'));
+    expect(meta).toEqual({ model: 'cats', modelFormat: 'graph-model', inputShape: [-1, 64, 64, 3], outputShape: [-1, 2], classes: 2, dataset: 'user-2', datasetName: 'pets (your data)',
+      samples: 40, imageShape: [64, 64, 3], metric: 'agreement', preprocessing: { scale: 1 / 127.5, mean: [1], std: [1] }, backend: 'WASM · SIMD', date: '2026-01-02T03:04:05.000Z' });
+    expect(JSON.parse(reportJson([point], meta))).toMatchObject({ inputShape: [-1, 64, 64, 3], metric: 'agreement' });
+    expect(reportMeta(undefined, undefined, undefined, new Date(0))).toMatchObject({ model: undefined, dataset: undefined });
   });
 });

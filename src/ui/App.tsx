@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { useStudio } from '../state/store';
 import { Charts } from './Charts';
 import { ErrorBanner } from './ErrorBanner';
@@ -16,6 +17,8 @@ import { ExportBar } from './ExportBar';
 /** The one screen: header, then model / charts / numbers, then the layer table. */
 export function App() {
   const phase = useStudio((s) => s.phase);
+  // The size chart's SVG, drawn by Charts and saved as a PNG by the export bar.
+  const sizeChartRef = useRef<SVGSVGElement>(null);
   return (
     <div className="app" data-phase={phase}>
       <Header />
@@ -26,7 +29,7 @@ export function App() {
           <ErrorBoundary name="controls"><Controls /></ErrorBoundary>
         </section>
         <section className="region charts" aria-label="Charts">
-          <ErrorBoundary name="charts"><Charts /></ErrorBoundary>
+          <ErrorBoundary name="charts"><Charts sizeChartRef={sizeChartRef} /></ErrorBoundary>
           <ErrorBoundary name="sensitivity"><SensitivityPanel /></ErrorBoundary>
         </section>
         <aside className="region numbers" aria-label="Measurements">
@@ -41,7 +44,7 @@ export function App() {
         <ErrorBoundary name="layer table"><LayerTable /></ErrorBoundary>
       </section>
       <section className="region export" aria-label="Export">
-        <ErrorBoundary name="export"><ExportBar /></ErrorBoundary>
+        <ErrorBoundary name="export"><ExportBar sizeChartRef={sizeChartRef} /></ErrorBoundary>
       </section>
       <DropOverlay />
     </div>

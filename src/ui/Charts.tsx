@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useMemo } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, type RefObject } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { paretoFront } from '../state/pareto';
 import { describePlan } from '../model/describePlan';
@@ -70,17 +70,17 @@ function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelN
   };
 }
 
-type ChartProps = { d: ChartData; onPoint: (entry: unknown) => void };
+type ChartProps = { d: ChartData; onPoint: (entry: unknown) => void; surfaceRef?: RefObject<SVGSVGElement | null> };
 
 const tip = <Tooltip content={<PointTip />} />;
 const axisY = (d: ChartData) => <YAxis type="number" dataKey="accuracyPct" name={d.metric} unit=" %" domain={d.accDomain} width={64} allowDataOverflow />;
 const Metric = ({ d }: { d: ChartData }) => <>{d.metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'}</>;
 
 /** Accuracy against download size (log axis; bubble area = latency), with the Pareto front. */
-const SizeChart = memo(function SizeChart({ d, onPoint }: ChartProps) {
+const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef }: ChartProps) {
   return (
     <ResponsiveContainer width="100%" height={260}>
-      <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
+      <ScatterChart ref={surfaceRef} margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={d.sizeDomain} tickFormatter={formatBytes} ticks={d.sizeTicks}
           label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} allowDataOverflow />
@@ -142,9 +142,10 @@ const HistoryTable = memo(function HistoryTable({ points, restore }: { points: r
  * Accuracy against size and against latency, and the table of every point. Renders only when the
  * points or the view change — not on every control move or progress tick — and draws without
  * animation, so a new point costs one render; that render is a deferred (time-sliced) one, so
- * the charts never hold the main thread for long.
+ * the charts never hold the main thread for long. `sizeChartRef` receives the size chart's SVG
+ * (what "Chart PNG" saves).
  */
-export function Charts() {
+export function Charts({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGElement | null> }) {
   const points = useDeferredValue(useStudio((s) => s.points));
   const sizeFormat = useStudio((s) => s.sizeFormat);
   const setSizeFormat = useStudio((s) => s.setSizeFormat);
@@ -172,7 +173,7 @@ export function Charts() {
           </select>{' '}
           <small>(log scale; bubble = latency)</small>
         </figcaption>
-        <SizeChart d={d} onPoint={onPoint} />
+        <SizeChart d={d} onPoint={onPoint} surfaceRef={sizeChartRef} />
       </figure>
       <figure className="chart" aria-label="Accuracy against latency">
         <figcaption><Metric d={d} /> vs batch-1 latency</figcaption>

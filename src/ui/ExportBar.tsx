@@ -1,27 +1,31 @@
-import { useStudio } from '../state/store';
+import { useMemo, type RefObject } from 'react';
+import { currentDataset, useStudio } from '../state/store';
 import { saveBlob } from '../state/saveBlob';
+import { loadSnippets } from '../state/snippet';
 import { svgToPngBlob } from './chartPng';
 import { formatBytes } from './format';
 
-const SNIPPET_TFJS = `import * as tf from '@tensorflow/tfjs';
-// unzip model-tfjs.zip next to your page, then:
-const model = await tf.loadLayersModel('model/model.json');
-const probabilities = model.predict(tf.zeros([1, 28, 28, 1]));`;
-const SNIPPET_COMPACT = `import { loadCompressedModel } from './loadCompressedModel'; // src/model/export in this repo
-const model = await loadCompressedModel('model.cstu');
-const probabilities = model.predict(tf.zeros([1, 28, 28, 1]));`;
-
-/** Downloads: the current compression in both formats (exactly the measured files), the report, the chart. */
-export function ExportBar() {
+/**
+ * Downloads: the current compression in both formats (exactly the measured files), the report, the
+ * chart (the SVG `sizeChartRef` points at, as a PNG); and code that loads the export, for the
+ * loaded model's input shape and the data set's preprocessing.
+ */
+export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGElement | null> }) {
   const compressed = useStudio((s) => s.compressed);
   const points = useStudio((s) => s.points);
   const download = useStudio((s) => s.download);
   const downloadReport = useStudio((s) => s.downloadReport);
   const reportError = useStudio((s) => s.reportError);
   const busy = useStudio((s) => Boolean(s.progress) || Boolean(s.sweep?.running));
+  const model = useStudio((s) => s.model);
+  const dataset = useStudio(currentDataset);
+  const snippets = useMemo(() => (model ? loadSnippets(model, dataset) : undefined), [model, dataset]);
   const savePng = async () => {
-    const svg = document.querySelector<SVGSVGElement>('[data-testid=charts] figure .recharts-wrapper > svg.recharts-surface');
-    if (!svg) return;
+    const svg = sizeChartRef?.current;
+    if (!svg) {
+      reportError('Could not save the chart', 'the accuracy-vs-size chart is not drawn yet; wait for the first point');
+      return;
+    }
     try {
       saveBlob(await svgToPngBlob(svg), 'accuracy-vs-size.png');
     } catch (e) {
@@ -43,11 +47,11 @@ export function ExportBar() {
       <button type="button" data-testid="export-png" disabled={points.length === 0} onClick={() => void savePng()}>Chart PNG</button>
       {!compressed && <small>Move a control to compress the model first.</small>}
       {compressed && compressed.fallbacks.length > 0 && <small title={compressed.fallbacks.join('\n')}>{compressed.fallbacks.length} tensors stored as float32 in TF.js (not exactly representable)</small>}
-      {compressed && (
+      {compressed && snippets && (
         <details className="snippet">
           <summary>Load it in your app</summary>
-          <pre data-testid="snippet-tfjs"><code>{SNIPPET_TFJS}</code></pre>
-          <pre><code>{SNIPPET_COMPACT}</code></pre>
+          <pre data-testid="snippet-tfjs"><code>{snippets.tfjs}</code></pre>
+          <pre data-testid="snippet-compact"><code>{snippets.compact}</code></pre>
         </details>
       )}
     </div>

@@ -15,6 +15,11 @@ import type { ChartPoint, ModelSlice, SliceContext, StudioState } from '../types
 
 const pathOf = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
 
+/** What a model source is called while it waits: the model.json the user opened, or the bundled model's name. */
+const waitingName = (source: ModelSource) => (source.kind === 'files' ? source.files.find((f) => f.name.endsWith('.json'))?.name ?? source.name : source.name);
+/** The busy text while the worker starts and `queued` waits for it. */
+const startingText = (queued?: ModelSource) => (queued ? `Starting the TF.js worker… then loading ${waitingName(queued)}` : 'Starting the TF.js worker…');
+
 /** What a loaded model resets: its figures, its compression, its sensitivity. */
 const FRESH_MODEL = { evaluation: undefined, compressed: undefined, compressedEval: undefined, sensitivity: undefined, autoExplanation: undefined } as const;
 
@@ -92,8 +97,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
         return;
       }
       const choice = url.backend ?? 'auto';
-      const waiting = get().queued;
-      set({ backendChoice: choice, plan: url.plan, busy: waiting ? `Starting the TF.js worker… then loading ${waiting.name}` : 'Starting the TF.js worker…' });
+      set({ backendChoice: choice, plan: url.plan, busy: startingText(get().queued) });
       try {
         set({ backend: await studio().init(choice) });
       } catch (e) {
@@ -140,7 +144,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
       const source: ModelSource = { kind: 'files', files: modelFiles, name };
       if (get().phase !== 'ready') {
         // The worker is still starting (a model loaded now would find no backend): start() loads it when it is ready.
-        set({ queued: source, busy: `Starting the TF.js worker… then loading ${json?.name ?? name}` });
+        set({ queued: source, busy: startingText(source) });
         return;
       }
       if (await load(source, 'user', get().datasetId)) await get().evaluate();
