@@ -1,7 +1,9 @@
 /**
  * Issue 4's contract: for each bundled model and each technique (and a combined Deep-Compression
- * plan), the model reloaded from each export predicts what the in-studio compressed model
- * predicts (max |Δ| ≤ 1e-6 on the validation set), and the file sizes equal the reported ones.
+ * plan), the technique its name says took effect on the kernels (sparsity, N:M groups, distinct
+ * values, float16 values, symmetric per-channel grids), the model reloaded from each export
+ * predicts what the in-studio compressed model predicts (max |Δ| ≤ 1e-6 on the validation set),
+ * and the file sizes equal the reported ones.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
@@ -15,17 +17,50 @@ import { supportedLayerClasses } from '../modelInfo';
 import type { CompressionPlan } from '../plan';
 import { modelFromParts, partsFromArtifacts, type ModelParts } from '../weights';
 import { compressModel } from '.';
+import { channels, distinct, isFloat16, kernelsOf, maxNonZerosPerGroup, onSymmetricGrid, sparsity, type Kernel } from './kernelFacts';
 
 const MODELS: [string, string][] = [['lenet-300-100', 'mnist'], ['lenet-5', 'mnist'], ['fashion-cnn', 'fashion-mnist']];
-const PLANS: Record<string, CompressionPlan> = {
-  'prune 80 % global': { version: 1, prune: { ratio: 0.8, scope: 'global' } },
-  'prune 2:4': { version: 1, prune: { ratio: 0.5, pattern: 'n:m', n: 2, m: 4 } },
-  'quantize 8-bit per tensor': { version: 1, quantize: { bits: 8 } },
-  'quantize 4-bit per channel, symmetric': { version: 1, quantize: { bits: 4, granularity: 'channel', scheme: 'symmetric' } },
-  float16: { version: 1, quantize: 'float16' },
-  'cluster 16': { version: 1, cluster: { k: 16 } },
-  'Deep Compression (prune 90 % + 32 clusters)': { version: 1, prune: { ratio: 0.9, scope: 'layer' }, cluster: { k: 32 } },
-  '32 clusters on a uint8 grid (TF.js uint8)': { version: 1, prune: { ratio: 0.9 }, cluster: { k: 32, grid: 'uint8' } },
+/** Each plan, and what its name says, checked on the compressed kernels (kernelFacts.ts). */
+const PLANS: Record<string, [CompressionPlan, (kernels: Kernel[], original: Kernel[]) => void]> = {
+  'prune 80 % global': [{ version: 1, prune: { ratio: 0.8, scope: 'global' } }, (ks) => {
+    expect(sparsity(ks)).toBeCloseTo(0.8, 3);
+    // one threshold for all: the layers end up with different sparsities (per layer they would all be 80 %)
+    const each = ks.map((k) => sparsity([k]));
+    expect(Math.max(...each) - Math.min(...each)).toBeGreaterThan(0.05);
+  }],
+  'prune 2:4': [{ version: 1, prune: { ratio: 0.5, pattern: 'n:m', n: 2, m: 4 } }, (ks) => {
+    for (const k of ks) expect(maxNonZerosPerGroup(k, 4), k.name).toBeLessThanOrEqual(2);
+    expect(sparsity(ks)).toBeGreaterThanOrEqual(0.49);
+  }],
+  'quantize 8-bit per tensor': [{ version: 1, quantize: { bits: 8 } }, (ks) => {
+    for (const k of ks) expect(distinct(k.values), k.name).toBeLessThanOrEqual(256);
+    expect(ks.some((k) => distinct(k.values) > 64)).toBe(true);
+  }],
+  'quantize 4-bit per channel, symmetric': [{ version: 1, quantize: { bits: 4, granularity: 'channel', scheme: 'symmetric' } }, (ks) => {
+    for (const k of ks) {
+      // symmetric 4-bit: codes −7 … 7 times one scale per output channel
+      for (const c of channels(k)) expect(onSymmetricGrid(c, 7) && distinct(c) <= 15, k.name).toBe(true);
+      if (k.values.length > 100) expect(distinct(k.values), `${k.name}: one scale per channel, not per tensor`).toBeGreaterThan(15);
+    }
+  }],
+  float16: [{ version: 1, quantize: 'float16' }, (ks, original) => {
+    for (const k of ks) expect(k.values.every(isFloat16), k.name).toBe(true);
+    expect(original.every((k) => k.values.every(isFloat16))).toBe(false);
+  }],
+  'cluster 16': [{ version: 1, cluster: { k: 16 } }, (ks) => {
+    for (const k of ks) expect(distinct(k.values), k.name).toBeLessThanOrEqual(16);
+    expect(ks.some((k) => distinct(k.values) === 16)).toBe(true);
+  }],
+  'Deep Compression (prune 90 % + 32 clusters)': [{ version: 1, prune: { ratio: 0.9, scope: 'layer' }, cluster: { k: 32 } }, (ks) => {
+    for (const k of ks) {
+      expect(sparsity([k]), k.name).toBeGreaterThanOrEqual(0.899);
+      expect(distinct(k.values), k.name).toBeLessThanOrEqual(32);
+    }
+  }],
+  '32 clusters on a uint8 grid (TF.js uint8)': [{ version: 1, prune: { ratio: 0.9 }, cluster: { k: 32, grid: 'uint8' } }, (ks) => {
+    expect(sparsity(ks)).toBeGreaterThanOrEqual(0.899);
+    for (const k of ks) expect(distinct(k.values), k.name).toBeLessThanOrEqual(32);
+  }],
 };
 
 /** Predictions on the whole validation split, as one flat array. */
@@ -59,9 +94,10 @@ describe('exports reproduce the in-studio compressed model', () => {
         val = readDataset(dataset, 'val');
       });
 
-      for (const [name, plan] of Object.entries(PLANS)) {
+      for (const [name, [plan, saysItsName]] of Object.entries(PLANS)) {
         it(name, async () => {
           const out = compressModel(parts, plan);
+          saysItsName(kernelsOf(out), kernelsOf(compressModel(parts, { version: 1 })));
           const studio = await predictAll(await modelFromParts(out.parts), val);
 
           const tfjs = exportTfjs(out.compressed);
