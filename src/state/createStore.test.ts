@@ -151,6 +151,24 @@ describe('studio store on a fake worker', () => {
     expect(store.getState().points).toHaveLength(1);
   });
 
+  it('a cancel the worker does not take within 3 s replaces the worker and reloads the model', async () => {
+    const { fake, store } = await started();
+    fake.immediate.delete('cancel'); // a stuck worker
+    vi.useFakeTimers();
+    store.getState().setPlan(PLAN);
+    await vi.advanceTimersByTimeAsync(0);
+    store.getState().cancel();
+    expect(store.getState().progress).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(fake.restarts).toBe(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(fake.restarts).toBe(1);
+    expect(store.getState().busy).toBe('Restarting the TF.js worker…');
+    fake.pending('init').answer(WASM);
+    await vi.advanceTimersByTimeAsync(0);
+    expect((fake.pending('loadModel').args[0] as ModelSource).name).toBe('LeNet-300-100 (MNIST)');
+  });
+
   it('a worker that crashes is replaced and given the model again, then measured again', async () => {
     const { fake, store } = await started();
     store.getState().setPlan(PLAN);
@@ -159,6 +177,10 @@ describe('studio store on a fake worker', () => {
     fake.crash?.('out of memory');
     running.fail(new WorkerRestartedError());
     await settle();
+    const later = { version: 1 as const, quantize: { bits: 8 } };
+    store.getState().setPlan(later); // waits for the new worker to have the model and its baseline
+    await settle();
+    expect(fake.made('compressStaged')).toHaveLength(1);
     expect(fake.restarts).toBe(1);
     expect(store.getState().error).toMatchObject({ title: 'The TF.js worker failed and was restarted', message: 'out of memory' });
     expect(store.getState().busy).toBe('Restarting the TF.js worker…');
@@ -171,7 +193,8 @@ describe('studio store on a fake worker', () => {
     const baseline = fake.pending('evaluate');
     baseline.answer(evalResult(baseline.args[0] as number, 0.976));
     await settle();
-    await answerPlan(fake, 0.97); // the plan follows the re-measure
+    expect(fake.pending('compressStaged').args[1]).toEqual(later); // the plan follows the re-measure
+    await answerPlan(fake, 0.97);
     expect(store.getState().points.map((p) => p.kind)).toEqual(['baseline', 'baseline', 'compressed']);
     expect(store.getState().busy).toBeUndefined();
   });

@@ -17,7 +17,8 @@ export interface FakeCall {
   fail(error: Error): void;
 }
 
-const IMMEDIATE = new Set<keyof StudioApi>(['cancel', 'clearCompression']);
+/** Calls the fake answers at once, as the real worker does at once for these (a test may take one out to play a stuck worker). */
+const IMMEDIATE = ['cancel', 'clearCompression'] as const;
 
 /** The fake worker (a new "worker" after each restart, as the client does) and deps for createStudioStore. */
 export class FakeStudio {
@@ -27,6 +28,8 @@ export class FakeStudio {
   hash = '';
   hashWrites: string[] = [];
   saved: string[] = [];
+  /** methods answered at once */
+  immediate = new Set<keyof StudioApi>(IMMEDIATE);
   readonly api: WorkerApi;
 
   constructor() {
@@ -38,7 +41,7 @@ export class FakeStudio {
           fail: (e) => { call.settled = true; reject(e); },
         };
         this.calls.push(call);
-        if (IMMEDIATE.has(method)) call.answer();
+        if (this.immediate.has(method)) call.answer();
       }),
     });
   }
