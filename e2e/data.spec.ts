@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digitFolder, grayPng } from './fixtures/images';
-import { forbidExternalRequests, studioPage } from './pages/studio';
+import { forbidExternalRequests, studioPage, waitForCompressed, waitUntilIdle } from './pages/studio';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/#model=lenet-5&backend=wasm');
@@ -16,14 +16,14 @@ test.beforeEach(async ({ page }) => {
 
 test('a labelled image folder is measured for accuracy, equal to the same digits as a data file; preprocessing is editable', async ({ page }) => {
   const checkNetwork = forbidExternalRequests(page);
-  const { numbers, data } = studioPage(page);
+  const { header, numbers, data } = studioPage(page);
   const digits = digitFolder('digits', 60, true);
   await data.openFolder(digits.root);
   await expect(data.notes()).toContainText('60 images from digits/, stretched to 28×28 gray');
   await expect(data.notes()).toContainText('read as output indices');
-  await expect(page.getByTestId('dataset-select')).toHaveValue(/^user-/);
+  await expect(header.datasetSelect()).toHaveValue(/^user-/);
   await expect(numbers.metric('accuracy')).toContainText('60 images');
-  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await waitUntilIdle(page);
   const fromPngs = await numbers.value('accuracy');
   expect(fromPngs).toBeGreaterThan(0.9);
   // The link never carries the user's data.
@@ -38,31 +38,32 @@ test('a labelled image folder is measured for accuracy, equal to the same digits
     { name: 'lab.u8', mimeType: 'application/octet-stream', buffer: digits.labels },
   ]);
   await expect(data.notes()).toContainText('60 samples of 28×28×1 from px.u8, labels from lab.u8');
-  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await waitUntilIdle(page);
   await expect(numbers.metric('accuracy')).toHaveAttribute('data-value', String(fromPngs));
 
   // Preprocessing: the form shows the data's, and a wrong scale changes what the model sees.
   await data.open();
-  await expect(page.getByTestId('pre-scale')).toHaveValue(String(1 / 255));
+  await expect(data.field('scale')).toHaveValue(String(1 / 255));
   await data.setPreprocessing({ scale: '0.0005' });
   await expect(numbers.metric('accuracy')).not.toHaveAttribute('data-value', String(fromPngs));
   await expect(numbers.metric('accuracy')).toHaveAttribute('data-value', /\d/);
-  await expect(page.getByTestId('pre-scale')).toHaveValue('0.0005');
+  await expect(data.field('scale')).toHaveValue('0.0005');
   const scaled = await numbers.value('accuracy');
+  const { errors } = studioPage(page);
   await data.setPreprocessing({ std: '0' });
-  await expect(page.getByTestId('error-message')).toContainText('std must be positive');
+  await expect(errors.message()).toContainText('std must be positive');
   await data.setPreprocessing({ std: '1', mean: 'abc' });
-  await expect(page.getByTestId('error-message')).toContainText('mean "abc" is not a number');
+  await expect(errors.message()).toContainText('mean "abc" is not a number');
   await data.setPreprocessing({ mean: '0, 0, 0' });
-  await expect(page.getByTestId('error-message')).toContainText('mean needs 1 value or 1 (one per channel), got 3');
+  await expect(errors.message()).toContainText('mean needs 1 value or 1 (one per channel), got 3');
   // Refused settings change nothing: the last good figures stay.
   expect(await numbers.value('accuracy')).toBe(scaled);
-  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await waitUntilIdle(page);
   checkNetwork();
 });
 
 test('a flat image folder is measured by fidelity: agreement and KL against the original', async ({ page }) => {
-  const { numbers, data } = studioPage(page);
+  const { numbers, data, controls, charts, sensitivity } = studioPage(page);
   const shots = digitFolder('shots', 40, false);
   writeFileSync(join(shots.root, 'readme.txt'), 'not an image');
   writeFileSync(join(shots.root, 'broken.png'), 'not a png either');
@@ -73,33 +74,32 @@ test('a flat image folder is measured by fidelity: agreement and KL against the 
   await expect(data.notes()).toContainText('1 other file ignored');
   await expect(numbers.metric('agreement')).toHaveAttribute('data-value', '1');
   await expect(numbers.metric('KL')).toHaveAttribute('data-value', '0');
-  await expect(page.getByTestId('metric-accuracy')).toHaveCount(0);
-  await expect(page.getByTestId('confusion')).toHaveCount(0);
+  await expect(numbers.metric('accuracy')).toHaveCount(0);
+  await expect(page.getByText('Confusion matrix', { exact: true })).toHaveCount(0);
   // No training split for the user's images: fine-tuning says why it is off.
-  await expect(page.getByTestId('card-finetune')).toContainText('needs a labelled training split');
-  await expect(page.getByTestId('card-finetune').getByRole('checkbox')).toBeDisabled();
+  await expect(controls.card('Fine-tuning (retrain)')).toContainText('needs a labelled training split');
+  await expect(controls.toggle('Fine-tuning (retrain)')).toBeDisabled();
   // Compress hard: the compressed column shows agreement below or at 100 % and a positive KL.
-  await page.getByTestId('card-quant').getByRole('checkbox').check();
-  const bits = page.getByTestId('bits-slider');
+  await controls.enable('Quantization');
+  const bits = controls.slider('Bits');
   await bits.focus();
   while (Number(await bits.inputValue()) > 2) await bits.press('ArrowLeft');
-  await expect(page.getByTestId('history').locator('tbody tr').first().locator('td').nth(2)).toHaveText('2-bit');
-  await expect(page.getByTestId('progress')).toHaveCount(0);
-  const agreement = Number(await page.getByTestId('compressed-agreement').getAttribute('data-value'));
-  const kl = Number(await page.getByTestId('compressed-KL').getAttribute('data-value'));
+  await waitForCompressed(page, '2-bit');
+  const agreement = await numbers.compressedValue('agreement');
+  const kl = await numbers.compressedValue('KL');
   expect(agreement).toBeGreaterThan(0);
   expect(agreement).toBeLessThanOrEqual(1);
   expect(kl).toBeGreaterThan(0);
   // The charts and the history say what they plot: agreement, on which data.
-  await expect(page.getByTestId('charts').locator('figcaption').first()).toContainText('Agreement with the original vs size');
-  await expect(page.getByTestId('history').locator('tbody tr').first()).toContainText(/user-\d+.*% agree/);
+  await expect(charts.root().locator('figcaption').first()).toContainText('Agreement with the original vs size');
+  await expect(charts.rows().first()).toContainText(/user-\d+.*% agree/);
   // Sensitivity on unlabelled data ranks layers by agreement.
-  await page.getByTestId('sensitivity-run').click();
-  await expect(page.getByTestId('sensitivity-table').locator('caption')).toContainText('Agreement with the original drop', { timeout: 90_000 });
+  await sensitivity.analyse().click();
+  await expect(page.getByRole('table', { name: /^Agreement with the original drop/ })).toBeVisible({ timeout: 90_000 });
 });
 
 test('class folders that cannot match the model are refused with how to name them; the data set stays', async ({ page }) => {
-  const { numbers, data, errors } = studioPage(page);
+  const { header, numbers, data, errors } = studioPage(page);
   const before = await numbers.value('accuracy');
   const root = join(digitFolder('pets', 0, false).root);
   for (const [i, cls] of ['cat', 'dog', 'emu'].entries()) {
@@ -108,7 +108,7 @@ test('class folders that cannot match the model are refused with how to name the
   }
   await data.openFolder(root);
   await expect(errors.message()).toContainText('found 3 class folders (cat, dog, emu) but the model outputs 10 classes: name the folders by output index (0 … 9)');
-  await expect(page.getByTestId('dataset-select')).toHaveValue('mnist-val');
+  await expect(header.datasetSelect()).toHaveValue('mnist-val');
   expect(await numbers.value('accuracy')).toBe(before);
 });
 
@@ -116,7 +116,7 @@ test('images dropped on the page become the data set, measured by fidelity', asy
   const { header, numbers, data } = studioPage(page);
   const shots = digitFolder('dropped', 12, false);
   await header.dropFiles(Array.from({ length: 12 }, (_, i) => ({ name: `digit-${i}.png`, bytes: grayPng(shots.pixels.subarray(i * 784, (i + 1) * 784), 28, 28) })));
-  await expect(page.getByTestId('dataset-select')).toHaveValue(/^user-/);
+  await expect(header.datasetSelect()).toHaveValue(/^user-/);
   await expect(numbers.metric('agreement')).toHaveAttribute('data-value', '1');
   await expect(numbers.metric('agreement')).toContainText('12 images, no labels');
   await data.open();

@@ -4,13 +4,13 @@ import { catalogModel, forbidExternalRequests, modelFile, openDemo } from './pag
 test('a user opens a TF.js graph model (the graph LeNet-5) and sees the layers LeNet-5 catalog accuracy on WASM', async ({ page }) => {
   const checkNetwork = forbidExternalRequests(page);
   const lenet5 = catalogModel('lenet-5');
-  const { header, numbers } = await openDemo(page);
+  const { header, numbers, layers } = await openDemo(page);
   await header.openFiles([modelFile('lenet-5-graph', 'model.json'), modelFile('lenet-5-graph', 'weights.bin')]);
   const accuracy = await numbers.waitForEvaluation('your model', 'wasm');
   expect(Math.abs(accuracy - lenet5.accuracy) * 100).toBeLessThanOrEqual(0.1);
   // The layer table lists the graph's weight tensors with the op that consumes each.
-  await expect(page.getByTestId('layer-table')).toContainText('conv1/Conv2D/ReadVariableOp');
-  await expect(page.getByTestId('layer-table')).toContainText('MatMul');
+  await expect(layers.table()).toContainText('conv1/Conv2D/ReadVariableOp');
+  await expect(layers.table()).toContainText('MatMul');
   await expect(header.modelSelect()).toHaveValue('user');
   checkNetwork();
 });

@@ -12,7 +12,7 @@ test('WebGPU gives the same predictions as WASM', async ({ page }) => {
   expect(wasm.length).toBe(8);
 
   // Check before selecting: selecting a disabled option would wait until the test times out.
-  const unavailable = await page.getByTestId('backend-select').locator('option[value=webgpu]').isDisabled();
+  const unavailable = await header.backendSelect().locator('option[value=webgpu]').isDisabled();
   test.skip(unavailable, 'this Chromium exposes no WebGPU adapter');
   await header.selectBackend('webgpu');
   await expect(header.activeBackend()).toHaveAttribute('data-backend', 'webgpu');
