@@ -1,7 +1,8 @@
 /**
  * Issue 4 on a TF.js graph model (the graph LeNet-5): for each weight-level plan, the TF.js export
  * reloaded with stock tf.loadGraphModel and the compact file reloaded with loadCompressedModel
- * predict what the in-studio compressed model predicts (max |Δ| ≤ 1e-6 on mnist-val), the file
+ * predict what the in-studio compressed model predicts (max |Δ| ≤ 1e-6 on mnist-val), the
+ * technique each plan names took effect on the four kernels, the file
  * sizes are the reported ones, and structural transforms are skipped with a visible reason.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,14 +17,31 @@ import { supportedLayerClasses } from '../modelInfo';
 import type { CompressionPlan } from '../plan';
 import { tfModelFromParts, partsFromArtifacts, type ModelParts, type TfModel } from '../weights';
 import { compressModel } from '.';
+import { channels, distinct, isFloat16, kernelsOf, sparsity, type Kernel } from './kernelFacts';
 import { runCompression } from './session';
 
-const PLANS: Record<string, CompressionPlan> = {
-  'prune 80 % global': { version: 1, prune: { ratio: 0.8, scope: 'global' } },
-  'quantize 8-bit per tensor': { version: 1, quantize: { bits: 8 } },
-  'quantize 4-bit per channel': { version: 1, quantize: { bits: 4, granularity: 'channel' } },
-  float16: { version: 1, quantize: 'float16' },
-  'cluster 16': { version: 1, cluster: { k: 16 } },
+/** Each plan, and what its name says, checked on the compressed kernels (kernelFacts.ts). */
+const PLANS: Record<string, [CompressionPlan, (kernels: Kernel[]) => void]> = {
+  'prune 80 % global': [{ version: 1, prune: { ratio: 0.8, scope: 'global' } }, (ks) => {
+    expect(sparsity(ks)).toBeCloseTo(0.8, 3);
+    const each = ks.map((k) => sparsity([k]));
+    expect(Math.max(...each) - Math.min(...each), 'one threshold for all kernels').toBeGreaterThan(0.05);
+  }],
+  'quantize 8-bit per tensor': [{ version: 1, quantize: { bits: 8 } }, (ks) => {
+    for (const k of ks) expect(distinct(k.values), k.name).toBeLessThanOrEqual(256);
+  }],
+  'quantize 4-bit per channel': [{ version: 1, quantize: { bits: 4, granularity: 'channel' } }, (ks) => {
+    for (const k of ks) {
+      for (const c of channels(k)) expect(distinct(c), k.name).toBeLessThanOrEqual(16);
+      expect(distinct(k.values), `${k.name}: one scale per channel, not per tensor`).toBeGreaterThan(16);
+    }
+  }],
+  float16: [{ version: 1, quantize: 'float16' }, (ks) => {
+    for (const k of ks) expect(k.values.every(isFloat16), k.name).toBe(true);
+  }],
+  'cluster 16': [{ version: 1, cluster: { k: 16 } }, (ks) => {
+    for (const k of ks) expect(distinct(k.values), k.name).toBeLessThanOrEqual(16);
+  }],
 };
 
 async function predictAll(model: TfModel, ds: Dataset): Promise<Float32Array> {
@@ -43,16 +61,20 @@ const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math
 describe('graph LeNet-5: exports reproduce the in-studio compressed model', () => {
   let parts: ModelParts;
   let val: Dataset;
-  const figures: string[] = [];
   beforeAll(async () => {
     await useWasm();
     parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-5-graph', 'model.json')));
     val = readDataset('mnist', 'val');
   });
 
-  for (const [name, plan] of Object.entries(PLANS)) {
+  for (const [name, [plan, saysItsName]] of Object.entries(PLANS)) {
     it(name, async () => {
+      const kernels = kernelsOf(compressModel(parts, plan));
+      expect(kernels.length).toBe(4);
+      saysItsName(kernels);
       const session = runCompression(parts, plan);
+      // the studio's session compresses exactly as compressModel does
+      expect(session.parts.weights.filter((w) => kernels.some((k) => k.name === w.name)).map((w) => w.values)).toEqual(kernels.map((k) => k.values));
       const studioModel = await tfModelFromParts(session.parts);
       expect(studioModel).toBeInstanceOf(tf.GraphModel);
       const studio = await predictAll(studioModel, val);
@@ -85,7 +107,6 @@ describe('graph LeNet-5: exports reproduce the in-studio compressed model', () =
       expect(session.summary.layers.filter((l) => !isKernelRow(l)).every((l) => l.kind === 'float32' && l.bits === 32)).toBe(true);
       if (name.startsWith('prune')) expect(session.summary.sparsity).toBeGreaterThan(0.79);
       expect(session.summary.skipped).toEqual([]);
-      figures.push(`${name}: TF.js ${session.summary.sizes.tfjs.raw} B (gzip ${session.summary.sizes.tfjs.gzip}, zip ${session.summary.sizes.tfjs.zip}) · compact ${session.compact.length} B`);
     });
   }
 
@@ -98,6 +119,5 @@ describe('graph LeNet-5: exports reproduce the in-studio compressed model', () =
     const summary = runCompression(parts, plan).summary;
     expect(summary.skipped).toEqual(out.skipped);
     expect(summary.layers.filter((l) => l.structure?.includes('low-rank skipped')).length).toBe(4);
-    console.log(figures.join('\n'));
   });
 });
