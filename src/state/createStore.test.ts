@@ -80,6 +80,29 @@ describe('studio store on a fake worker', () => {
     expect(store.getState().points.map((p) => p.modelName)).toEqual(['your model']);
   });
 
+  it('files dropped while the demo is still loading load after it, and only they are measured', async () => {
+    const fake = new FakeStudio();
+    const store = createStudioStore(fake.deps());
+    const starting = store.getState().start();
+    await settle();
+    fake.pending('init').answer(WASM);
+    await settle();
+    const demo = fake.pending('loadModel');
+    const opening = store.getState().loadFiles([new File([new Uint8Array(10)], 'model.json')]);
+    await settle();
+    expect(fake.made('loadModel')).toHaveLength(1); // one load at a time
+    demo.answer(loadedModel('LeNet-300-100 (MNIST)'));
+    await settle();
+    expect(fake.made('evaluate')).toHaveLength(0); // the demo is not measured: a newer model is wanted
+    fake.pending('loadModel').answer(loadedModel('your model'));
+    await settle();
+    const baseline = fake.pending('evaluate');
+    baseline.answer(evalResult(baseline.args[0] as number, 0.99));
+    await Promise.all([starting, opening]);
+    expect(store.getState()).toMatchObject({ modelId: 'user', model: { name: 'your model' } });
+    expect(store.getState().points.map((p) => p.modelName)).toEqual(['your model']);
+  });
+
   it('a plan set during the baseline waits for it, then compresses; the point and the sizes arrive', async () => {
     const fake = new FakeStudio();
     const store = createStudioStore(fake.deps());

@@ -44,7 +44,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
   };
 
   /** Loads a model in the worker; on failure the error shows and the previous model stays. */
-  const load = async (source: ModelSource, modelId: string, datasetId: string | undefined) => {
+  const loadNow = async (source: ModelSource, modelId: string, datasetId: string | undefined) => {
     set({ busy: `Loading ${source.name}…` });
     try {
       const info = await studio().loadModel(source);
@@ -57,6 +57,21 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
     } finally {
       set({ busy: undefined });
     }
+  };
+
+  /** Loads run one after another (the worker must end up holding the model the page shows). */
+  let loads: Promise<unknown> = Promise.resolve();
+  let loadsRequested = 0;
+  /**
+   * Loads `source` after any load still running. True when it loaded and no newer load was asked
+   * for meanwhile (then the caller measures it; otherwise the newer model is the one wanted, e.g.
+   * files dropped while the demo was loading).
+   */
+  const load = (source: ModelSource, modelId: string, datasetId: string | undefined): Promise<boolean> => {
+    const mine = ++loadsRequested;
+    const run = loads.then(() => loadNow(source, modelId, datasetId)).then((ok) => ok && mine === loadsRequested);
+    loads = run.catch(() => {});
+    return run;
   };
 
   /** Images decoded for another model's input size are decoded again for `model`; returns the entry to measure, or undefined when that failed or was superseded. */
