@@ -16,10 +16,10 @@ export const PRESETS: Record<string, CompressionPlan> = {
 };
 
 /** A technique's card: a checkbox that turns it on, and its settings while on. `unavailable` says why it cannot be turned on. */
-function Card({ section: key, on, onToggle, children, testId, unavailable }: { section: SectionKey; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) {
+function Card({ of, on, onToggle, children, testId, unavailable }: { of: SectionKey; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) {
   return (
     <fieldset className={`card ${on ? 'on' : 'off'}`} data-testid={testId}>
-      <legend><label><input type="checkbox" checked={on} disabled={Boolean(unavailable) && !on} onChange={(e) => onToggle(e.target.checked)} /> {section(key).title}</label></legend>
+      <legend><label><input type="checkbox" checked={on} disabled={Boolean(unavailable) && !on} onChange={(e) => onToggle(e.target.checked)} /> {section(of).title}</label></legend>
       {unavailable && <p className="hint" role="note">{unavailable}</p>}
       {on && children}
     </fieldset>
@@ -114,7 +114,7 @@ export function Controls() {
         <button type="button" onClick={() => setPlan(undefined)} disabled={!plan}>Reset</button>
       </div>
 
-      <Card section="prune" testId="card-prune" on={Boolean(p.prune)} onToggle={toggle('prune')}>
+      <Card of="prune" testId="card-prune" on={Boolean(p.prune)} onToggle={toggle('prune')}>
         {pattern !== 'nm' && (
           <Slider label={field('prune.ratio').label} testId="prune-slider" range={field('prune.ratio').control as ControlRange} value={toSlider('prune.ratio', p.prune?.ratio ?? 0)}
             display={percentOf(p.prune?.ratio ?? 0)} onChange={(v) => update({ prune: { ...p.prune, ratio: fromSlider('prune.ratio', v) } })} />
@@ -124,7 +124,7 @@ export function Controls() {
           onChange={(v) => update({ prune: v === 'nm' ? { ratio: 1 - n / m, pattern: 'n:m', n, m } : { ratio: p.prune?.pattern === 'n:m' ? defaultRatio : p.prune?.ratio ?? defaultRatio, scope: v as 'global' | 'layer' } })} />
       </Card>
 
-      <Card section="channels" testId="card-channels" on={Boolean(p.channels)} onToggle={toggle('channels')}>
+      <Card of="channels" testId="card-channels" on={Boolean(p.channels)} onToggle={toggle('channels')}>
         <Slider label={field('channels.ratio').label} testId="channels-slider" range={field('channels.ratio').control as ControlRange} value={toSlider('channels.ratio', p.channels?.ratio ?? 0)}
           display={percentOf(p.channels?.ratio ?? 0)} onChange={(v) => update({ channels: { ...p.channels, ratio: fromSlider('channels.ratio', v) } })} />
         <Choice label={field('channels.norm').label} testId="channels-norm" value={p.channels?.norm ?? (field('channels.norm').default as string)} options={optionsOf('channels.norm')}
@@ -132,7 +132,7 @@ export function Controls() {
         <p className="hint">Layers really shrink, so latency drops; the output layer stays whole.</p>
       </Card>
 
-      <Card section="lowRank" testId="card-lowrank" on={Boolean(p.lowRank)} onToggle={toggle('lowRank')}>
+      <Card of="lowRank" testId="card-lowrank" on={Boolean(p.lowRank)} onToggle={toggle('lowRank')}>
         <Choice label={field('lowRank.by').label} testId="lowrank-by" value={energy ? 'energy' : 'fraction'} options={optionsOf('lowRank.by', ['fraction', 'energy'])}
           onChange={(v) => update({ lowRank: v === 'energy' ? { by: 'energy', value: rankValue.variants?.energy.default as number } : { by: 'fraction', value: rankValue.default as number } })} />
         <Slider label={energy ? rankValue.variants?.energy.label as string : rankValue.label} testId="lowrank-slider" range={rankValue.control as ControlRange}
@@ -142,7 +142,7 @@ export function Controls() {
         <p className="hint">Dense and 1×1 conv layers become two thinner layers, where that saves weights.</p>
       </Card>
 
-      <Card section="cluster" testId="card-cluster" on={Boolean(p.cluster)} onToggle={toggle('cluster')}>
+      <Card of="cluster" testId="card-cluster" on={Boolean(p.cluster)} onToggle={toggle('cluster')}>
         <Slider label={field('cluster.k').label} testId="cluster-slider" range={field('cluster.k').control as ControlRange} value={toSlider('cluster.k', k)}
           display={`${k} (${Math.round(Math.log2(k))}-bit codes)`} onChange={(v) => update({ cluster: { ...p.cluster, k: fromSlider('cluster.k', v) } })} />
         <label className="option">
@@ -152,7 +152,7 @@ export function Controls() {
         </label>
       </Card>
 
-      <Card section="quantize" testId="card-quant" on={Boolean(p.quantize)} onToggle={toggle('quantize')}>
+      <Card of="quantize" testId="card-quant" on={Boolean(p.quantize)} onToggle={toggle('quantize')}>
         {p.cluster && <p className="hint">Weight sharing is on: its codebook replaces quantization.</p>}
         <Choice label={whole.choice} testId="quant-format" value={p.quantize === whole.value ? whole.token : 'int'} options={[['int', whole.otherwise], [whole.token, whole.label]]}
           onChange={(v) => update({ quantize: v === whole.token ? 'float16' : { bits: defaultBits } })} />
@@ -168,7 +168,7 @@ export function Controls() {
         )}
       </Card>
 
-      <Card section="finetune" testId="card-finetune" on={Boolean(p.finetune)} onToggle={toggle('finetune')}
+      <Card of="finetune" testId="card-finetune" on={Boolean(p.finetune)} onToggle={toggle('finetune')}
         unavailable={noFineTune && `Fine-tuning ${noFineTune}.`}>
         {!noFineTune && (
           <>
