@@ -1,11 +1,14 @@
 /**
- * Checks a user's dropped files before TF.js sees them: finds model.json, parses it, verifies it is a
- * TF.js layers model whose layer classes TF.js provides, or a TF.js graph model (from
- * tensorflowjs_converter) whose GraphDef nodes are well formed and whose weights each belong to a
- * node, and that the weight shards are present and exactly as large as its weights manifest
- * requires. (Whether TF.js runs every op of a graph model shows only when it runs: loadModelFiles
- * tries it and names an unsupported op.) Every failure is a ModelFileError naming the
- * file and the fault, with what to do about it.
+ * Checks a user's dropped files before TF.js sees them: finds model.json, refuses JSON nested
+ * deeper than any model, parses it, and verifies (validateModel.ts) that its weights manifest is
+ * well formed — paths beside model.json, unique weight names, whole non-negative dimensions,
+ * readable dtypes, a bounded size — and that it is a TF.js layers model whose layer classes TF.js
+ * provides, whose units / filters and input shape fit its weights and whose weights belong to its
+ * layers; or a TF.js graph model (from tensorflowjs_converter) whose GraphDef nodes are well formed,
+ * acyclic, without dangling inputs, with float32 kernels and a node for every weight; and that the
+ * weight shards are present and exactly as large as the manifest requires. (Building the model and
+ * running it once is loadModelFiles' part, in modelInfo.ts.) Every failure is a ModelFileError
+ * naming the file and the fault, with what to do about it.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { checkGraphStructure, graphNodes, GraphFault } from './graphModel';

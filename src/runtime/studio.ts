@@ -1,6 +1,8 @@
 /**
  * The worker-side implementation of StudioApi: owns the TF.js model, the backend and the data
  * sets. Kept free of worker globals so tests call it directly; studio.worker.ts only exposes it.
+ * A model is validated, built and run once on zeros (loadModelFiles) before it replaces the one
+ * held: a load that fails leaves the previous model, its parts and its compression untouched.
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +13,7 @@ import { importDataFiles, MAX_IMAGE_BYTES } from './importData';
 import { loadModelFiles } from '../model/modelInfo';
 import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
 import { checkModelFiles, toArtifacts } from '../model/modelFiles';
+import { checkManifest } from '../model/validateModel';
 import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
 import type { CompressOutput } from '../model/compress';
 import { compressWithFineTuning, type FineTuneCache } from '../model/train/retrain';
@@ -40,8 +43,13 @@ async function fetchModelFiles(url: string): Promise<ModelFile[]> {
   } catch {
     return files; // checkModelFiles reports the JSON error with the file name
   }
+  try {
+    checkManifest(json.weightsManifest); // paths inside the model's folder, lists where lists belong
+  } catch {
+    return files; // checkModelFiles names the manifest's fault
+  }
   const base = new URL('.', new URL(url, globalThis.location?.href ?? 'http://localhost/'));
-  for (const group of json.weightsManifest ?? []) {
+  for (const group of json.weightsManifest) {
     for (const path of group.paths) files.push({ name: path, bytes: await fetchBytes(new URL(path, base).href) });
   }
   return files;
