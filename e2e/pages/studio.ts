@@ -46,11 +46,11 @@ export class HeaderPanel {
   async selectBackend(choice: string) { await this.backendSelect().selectOption(choice); }
   /** Opens model files with "Open model files…" and the file dialog. */
   async openFiles(files: { name: string; mimeType: string; buffer: Buffer }[]) {
-    await pick(this.page, this.page.getByRole('button', { name: 'Open model files…' }), files);
+    await pick(this.page, this.page.getByRole('button', { name: 'Open model files…', exact: true }), files);
   }
   /** Opens a model's folder with "Open folder…" and the folder dialog. */
   async openFolder(path: string) {
-    await pick(this.page, this.page.getByRole('button', { name: 'Open folder…' }), path);
+    await pick(this.page, this.page.getByRole('button', { name: 'Open folder…', exact: true }), path);
   }
   /** Drops files on the page the way a person drags them from the desktop. */
   async dropFiles(files: { name: string; bytes: Buffer }[]) {
@@ -129,11 +129,11 @@ export class DataPanel {
   /** Picks a folder with "Open image folder…", as a person would in the file dialog. */
   async openFolder(path: string) {
     await this.open();
-    await pick(this.page, this.page.getByRole('button', { name: 'Open image folder…' }), path);
+    await pick(this.page, this.page.getByRole('button', { name: 'Open image folder…', exact: true }), path);
   }
   async openFiles(files: { name: string; mimeType: string; buffer: Buffer }[]) {
     await this.open();
-    await pick(this.page, this.page.getByRole('button', { name: 'Open data files…' }), files);
+    await pick(this.page, this.page.getByRole('button', { name: 'Open data files…', exact: true }), files);
   }
   async setPreprocessing(p: { scale?: string; mean?: string; std?: string }) {
     await this.open();
