@@ -75,12 +75,14 @@ export class FakeStudio {
 /** Lets every promise chain that can move on do so (answers travel through several awaits). */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** A models/catalog.json with two bundled models. */
 export const MODEL_CATALOG = [
   { id: 'lenet-300-100', name: 'LeNet-300-100 (MNIST)', model: 'models/lenet-300-100/model.json', dataset: 'mnist-val', accuracy: 0.976 },
   { id: 'lenet-5', name: 'LeNet-5 (MNIST)', model: 'models/lenet-5/model.json', dataset: 'mnist-val', accuracy: 0.9895 },
 ];
 
 const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** A data/catalog.json with MNIST's validation and training splits. */
 export const DATA_CATALOG: DatasetEntry[] = [
   { id: 'mnist-val', name: 'MNIST (validation)', dataset: 'mnist', split: 'val', count: 2000, shape: [28, 28, 1], classes: digits, images: 'data/mnist/val-images.u8', labels: 'data/mnist/val-labels.u8', scale: 1 / 255 },
   { id: 'mnist-train', name: 'MNIST (training)', dataset: 'mnist', split: 'train', count: 8000, shape: [28, 28, 1], classes: digits, images: 'data/mnist/train-images.u8', labels: 'data/mnist/train-labels.u8', scale: 1 / 255 },

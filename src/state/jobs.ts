@@ -19,6 +19,7 @@ export interface JobRunnerHooks {
   now?(): number;
 }
 
+/** The current-job token and the progress bar's follower (see the file comment). */
 export class JobRunner {
   #counter = 0;
   #current: number | undefined;

@@ -50,8 +50,10 @@ export interface SweepState {
   secondsLeft?: number;
 }
 
+/** The colour theme: the system's, or light or dark whatever the system says. */
 export type Theme = 'system' | 'light' | 'dark';
 
+/** The error the banner shows: a title naming what failed, and a message saying what is wrong and what to do. */
 export interface StudioError {
   title: string;
   message: string;
@@ -159,6 +161,7 @@ export interface PreferencesSlice {
   reportError(title: string, e: unknown): void;
 }
 
+/** The whole store: the four slices together. */
 export type StudioState = ModelSlice & PlanSlice & SweepSlice & PreferencesSlice;
 
 /** The worker's API as the page calls it: every method answers with a promise (as through Comlink). */

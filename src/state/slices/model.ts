@@ -23,6 +23,7 @@ const startingText = (queued?: ModelSource) => (queued ? `Starting the TF.js wor
 /** What a loaded model resets: its figures, its compression, its sensitivity. */
 const FRESH_MODEL = { evaluation: undefined, compressed: undefined, compressedEval: undefined, sensitivity: undefined, autoExplanation: undefined } as const;
 
+/** The model & data slice of a studio store made with `ctx` (zustand slices pattern). */
 export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<StudioState, [], [], ModelSlice> => (set, get) => {
   const studio = () => deps.studio();
   const urlOf = (path: string) => new URL(path, deps.baseUrl).href;

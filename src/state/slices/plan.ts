@@ -11,6 +11,7 @@ import type { ChartPoint, PlanSlice, SliceContext, StudioState } from '../types'
 /** A burst of plan moves (a drag, a held key) runs its last move this many ms after the burst. */
 export const PLAN_DEBOUNCE_MS = 250;
 
+/** The plan & compression slice of a studio store made with `ctx` (zustand slices pattern). */
 export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<StudioState, [], [], PlanSlice> => (set, get) => {
   const studio = () => deps.studio();
   /** The debounce of setPlan: set while a burst of moves is going on. */

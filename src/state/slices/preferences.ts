@@ -10,6 +10,7 @@ import type { PreferencesSlice, SliceContext, StudioState } from '../types';
 /** A worker that does not answer a cancel within this many ms is stuck: it is replaced. */
 export const CANCEL_WATCHDOG_MS = 3000;
 
+/** The preferences & status slice of a studio store made with `ctx` (zustand slices pattern). */
 export const createPreferencesSlice = ({ runner }: SliceContext): StateCreator<StudioState, [], [], PreferencesSlice> => (set, get) => ({
   theme: 'system',
   sizeFormat: 'compact',

@@ -10,6 +10,7 @@ import { sweepGrid } from '../pareto';
 import { currentDataset } from '../selectors';
 import type { SliceContext, StudioState, SweepSlice, SweepState } from '../types';
 
+/** The sweep & sensitivity slice of a studio store made with `ctx` (zustand slices pattern). */
 export const createSweepSlice = ({ deps, runner }: SliceContext): StateCreator<StudioState, [], [], SweepSlice> => (set, get) => ({
   async runSweep(prune, bits) {
     if (!get().model || get().sweep?.running) return;
