@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gzipSync } from 'fflate';
-import { toClassifier } from './classifier';
+import { isTfGraphModel, toClassifier } from './classifier';
 import { graphNodes, weightUses } from './graphModel';
 import { nonFiniteInShards, nonFiniteMessage } from './validateModel';
 import { ModelFileError, checkModelFiles, toArtifacts, weightSpecBytes, type CheckedModelFiles, type ModelFile } from './modelFiles';
@@ -143,6 +143,8 @@ async function buildAndProbe(checked: CheckedModelFiles): Promise<TfModel> {
     model = await loadChecked(toArtifacts(checked));
     const built = model;
     const { inputShape } = toClassifier(built);
+    // A layers model with unknown spatial dimensions cannot be probed with 1s (a 5×5 conv needs 5×5): built is enough.
+    if (!isTfGraphModel(built) && inputShape.slice(1).some((d) => d < 1)) return built;
     tf.tidy(() => {
       const out = built.predict(probeInput(inputShape));
       if (Array.isArray(out) || !(out instanceof tf.Tensor)) throw new Error('the model has more than one output; the studio evaluates single-output classifiers');

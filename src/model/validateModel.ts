@@ -135,8 +135,8 @@ export function layerConfigs(topology: unknown): { name: string; className: stri
   return out;
 }
 
-/** The layer a manifest weight belongs to: "fc1/kernel" → "fc1" (the segment before the weight's own name). */
-const layerOfWeight = (name: string) => name.split('/').slice(-2, -1)[0] ?? '';
+/** Layer classes whose kernel's last dimension is their `units` / `filters` (not LSTM's 4 × units, nor a transposed conv's input channels). */
+const OUTPUTS_LAST = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D']);
 
 /**
  * A layers model's topology against its manifest, before TF.js builds it (which allocates every
@@ -148,7 +148,7 @@ export function checkLayersTopology(topology: unknown, specs: readonly tf.io.Wei
   const layers = layerConfigs(topology);
   const byName = new Map(specs.map((s) => [s.name, s]));
   const fix = 'The topology and the weights must come from the same model: export it again.';
-  for (const { name, config } of layers) {
+  for (const { name, className, config } of layers) {
     for (const key of ['batch_input_shape', 'batchInputShape', 'batch_shape']) {
       const shape = config[key];
       if (shape === undefined || shape === null) continue;
@@ -164,7 +164,7 @@ export function checkLayersTopology(topology: unknown, specs: readonly tf.io.Wei
       const n = config[key];
       if (n === undefined) continue;
       if (!Number.isSafeInteger(n) || (n as number) < 1) throw new ModelJsonFault(`layer "${name}" has ${key} ${fmt(n)}: it must be a whole number from 1 up. ${fix}`);
-      const kernel = byName.get(`${name}/kernel`);
+      const kernel = OUTPUTS_LAST.has(className) ? byName.get(`${name}/kernel`) : undefined;
       const out = kernel?.shape.at(-1);
       if (kernel && out !== n) {
         throw new ModelJsonFault(`layer "${name}" has ${key} ${n}, but its kernel "${kernel.name}" in the weights manifest has ${out} (shape ${fmt(kernel.shape)}). ${fix}`);
@@ -175,10 +175,11 @@ export function checkLayersTopology(topology: unknown, specs: readonly tf.io.Wei
   for (const spec of specs) {
     const dtype = spec.dtype ?? 'float32';
     if (dtype !== 'float32') throw new ModelJsonFault(`weight "${spec.name}" is ${dtype}; layer weights must be float32 (store them as float32, or quantize them with the manifest's "quantization"). ${EXPORT_AGAIN}`);
-    const owner = layerOfWeight(spec.name);
-    if (!names.has(owner)) {
+    // "fc1/kernel", "model/fc1/kernel", "lstm/lstm_cell/kernel", "bidirectional/forward_lstm/kernel": some segment names a layer.
+    const segments = spec.name.split('/').slice(0, -1);
+    if (!segments.some((s) => names.has(s))) {
       const listed = [...names].filter((n) => n !== '?').slice(0, 8).join(', ');
-      throw new ModelJsonFault(`the weights manifest lists "${spec.name}", but the model has no layer "${owner}" (its layers: ${listed}). ${fix}`);
+      throw new ModelJsonFault(`the weights manifest lists "${spec.name}", but the model has no layer "${segments.at(-1) ?? spec.name}" (its layers: ${listed}). ${fix}`);
     }
   }
 }
