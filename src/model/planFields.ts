@@ -12,7 +12,7 @@
  * Per-layer overrides go into one key, `lo=<layer>~<flag><value>~…,<layer>~…`, each override by
  * its one-letter `layer.flag` (`fc1~p0.9~b4`, `fc3~x`, `fc1~rfraction:0.25`).
  */
-import type { CompressionPlan, LayerOverride } from './plan';
+import type { CompressionPlan, LayerOverride } from './planTypes';
 
 /** The plan's sections (top-level keys besides version and layers), in the order they are described. */
 export type SectionKey = 'prune' | 'channels' | 'lowRank' | 'cluster' | 'quantize' | 'finetune';

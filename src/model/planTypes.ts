@@ -1,0 +1,87 @@
+/**
+ * The compression plan's types: JSON-serialisable global settings plus per-layer overrides. The
+ * settings table (planFields.ts) describes each field's range and label; parsePlan (plan.ts)
+ * validates a plan against it. Kept apart so that the table and the parser import one way.
+ */
+
+export type PrunePattern = 'unstructured' | 'n:m';
+
+export interface PruneSettings {
+  /** Share of weights set to zero, 0–0.99 (for 'n:m' it is implied: 1 − n/m). */
+  ratio: number;
+  /** 'global': one magnitude threshold across all compressed tensors; 'layer': the ratio per tensor. */
+  scope?: 'global' | 'layer';
+  pattern?: PrunePattern;
+  /** N:M — keep n of every m consecutive weights along the input axis (default 2:4). */
+  n?: number;
+  m?: number;
+}
+
+export interface ChannelSettings {
+  /** Share of output units / filters removed from each prunable layer, 0–0.9. */
+  ratio: number;
+  norm?: 'l1' | 'l2';
+}
+
+export interface LowRankSettings {
+  /** 'rank': absolute rank; 'fraction': rank = ⌈value · min(m, n)⌉; 'energy': keep Σσ² share. */
+  by: 'rank' | 'fraction' | 'energy';
+  value: number;
+}
+
+export interface QuantSettings {
+  /** 1–16 bits per code. */
+  bits: number;
+  scheme?: 'affine' | 'symmetric';
+  granularity?: 'tensor' | 'channel';
+}
+
+export interface ClusterSettings {
+  /** Number of shared values per tensor (2–65536); when the tensor is pruned, exact zero is one of them. */
+  k: number;
+  init?: 'linear' | 'kmeans++';
+  /**
+   * 'uint8': move the centroids onto an 8-bit grid (each by at most 1/510 of the codebook's range,
+   * zero kept) so the TF.js export stores the tensor as uint8 codes — 4× smaller than float32;
+   * the compact file is unchanged. Default: centroids as k-means found them.
+   */
+  grid?: 'uint8';
+}
+
+/**
+ * Fine-tuning after the structural transforms and pruning, before quantization / clustering
+ * (Deep Compression's retraining): `epochs` passes over the model's labelled training split with
+ * Adam, pruned weights held at zero; with weight sharing, one more pass (a third of the epochs,
+ * at a tenth of the rate) trains the shared values. Layers models only. Seeded: the same plan on
+ * the same backend gives the same weights.
+ */
+export interface FineTuneSettings {
+  /** passes over the training split, 1–50 */
+  epochs: number;
+  /** Adam learning rate (default 5e-4) */
+  learningRate?: number;
+  /** train on the first `limit` training samples only (default: all) */
+  limit?: number;
+}
+
+/** Overrides for one layer, by layer name. */
+export interface LayerOverride {
+  exclude?: boolean;
+  prune?: number;
+  bits?: number;
+  clusters?: number;
+  channels?: number;
+  rank?: LowRankSettings;
+}
+
+export interface CompressionPlan {
+  version: 1;
+  prune?: PruneSettings;
+  channels?: ChannelSettings;
+  lowRank?: LowRankSettings;
+  /** Uniform quantization, or 'float16'. Ignored for a tensor that is clustered. */
+  quantize?: QuantSettings | 'float16';
+  cluster?: ClusterSettings;
+  finetune?: FineTuneSettings;
+  layers?: Record<string, LayerOverride>;
+}
