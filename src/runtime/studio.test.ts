@@ -19,6 +19,9 @@ const file = (id: string, name: string): ModelFile => {
   return { name, bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
 };
 
+/** Files the test server serves from memory (path → bytes), besides public/. */
+const memory = new Map<string, Buffer>();
+
 describe('createStudio', () => {
   let server: Server;
   let base: string;
@@ -26,6 +29,8 @@ describe('createStudio', () => {
   beforeAll(async () => {
     await useWasm();
     server = createServer((req, res) => {
+      const served = memory.get(new URL(req.url ?? '/', 'http://x').pathname);
+      if (served) return void res.end(served);
       try {
         res.end(readFileSync(join(ROOT, 'public', decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))));
       } catch {
@@ -66,6 +71,12 @@ describe('createStudio', () => {
       const { c, files } = asFiles(id);
       await expect(studio.loadModel({ kind: 'files', name: 'your model', files })).rejects.toThrow(c.expected);
     }
+    // Fetched by URL, a manifest is checked before any shard is fetched: no raw "group.paths is not iterable", no ../ fetch.
+    const json = JSON.parse(readFileSync(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json'), 'utf8'));
+    memory.set('/bad/null/model.json', Buffer.from(JSON.stringify({ ...json, weightsManifest: [{ ...json.weightsManifest[0], paths: null }] })));
+    memory.set('/bad/up/model.json', Buffer.from(JSON.stringify({ ...json, weightsManifest: [{ ...json.weightsManifest[0], paths: ['../../models/lenet-300-100/weights.bin'] }] })));
+    await expect(studio.loadModel({ kind: 'url', name: 'null', url: `${base}bad/null/model.json` })).rejects.toThrow(/^model\.json: weightsManifest group 1 has no "paths" list/);
+    await expect(studio.loadModel({ kind: 'url', name: 'up', url: `${base}bad/up/model.json` })).rejects.toThrow(/"\.\.\/\.\.\/models\/lenet-300-100\/weights\.bin", which is outside the model's folder/);
     // The model loaded before is still the one evaluated and compressed.
     const done = await studio.evaluate(1, val, base, { latencyRuns: 1, limit: 500 }, () => {});
     expect(done.type === 'done' && done.count).toBe(500);
