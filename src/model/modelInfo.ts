@@ -114,6 +114,13 @@ function buildError(e: unknown, checked: CheckedModelFiles): ModelFileError {
   return new ModelFileError(file, `TF.js could not build the model: ${message}. ${fix}`);
 }
 
+/** A copy of a Keras topology with every `*_initializer` set to Zeros: building it costs no random numbers (as tf.loadLayersModel's fast weight init), since every weight is then set from the file. */
+function zeroInitializers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(zeroInitializers);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k.endsWith('_initializer') && typeof v === 'object' && v !== null ? { class_name: 'Zeros', config: {} } : zeroInitializers(v)]));
+}
+
 /**
  * Loads artifacts as tf.loadLayersModel / tf.loadGraphModel do, except that a layers model whose
  * weights do not fit its layers leaves no tensors behind (stock TF.js keeps the decoded weights
@@ -121,7 +128,7 @@ function buildError(e: unknown, checked: CheckedModelFiles): ModelFileError {
  */
 async function loadChecked(artifacts: tf.io.ModelArtifacts): Promise<TfModel> {
   if (isGraphModel(artifacts.format, artifacts.modelTopology)) return loadTfModel(artifacts);
-  const model = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as tf.io.ModelJSON);
+  const model = await tf.models.modelFromJSON({ modelTopology: zeroInitializers(artifacts.modelTopology) } as tf.io.ModelJSON);
   const weights = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
   try {
     model.loadWeights(weights, true);
