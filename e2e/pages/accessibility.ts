@@ -2,7 +2,7 @@ import type { CDPSession, Page } from '@playwright/test';
 
 /** The roles a person operates; each needs a name that says what it sets or does. */
 const CONTROL_ROLES = new Set(['slider', 'combobox', 'checkbox', 'spinbutton', 'textbox', 'button']);
-/** Roles that hold a value: a name made only of digits and units is the value, not a label. */
+/** Roles that hold a value: a name made only of digits and units is the value, not a label (any control named only by digits says nothing). */
 const VALUE_ROLES = new Set(['slider', 'combobox', 'spinbutton', 'textbox']);
 
 interface AXValue { value?: unknown }
@@ -34,7 +34,7 @@ export async function badlyNamedControls(page: Page): Promise<string[]> {
         .filter((v) => v !== undefined && v !== '').map((v) => String(v).trim());
       const problem = name === '' ? 'has no accessible name'
         : values.some((v) => v.toLowerCase() === name.toLowerCase()) ? 'is named only by its value'
-          : VALUE_ROLES.has(role) && !/\p{L}/u.test(name) ? 'is named only by a number (its value, not what it sets)'
+          : !/\p{L}/u.test(name) ? (VALUE_ROLES.has(role) ? 'is named only by a number (its value, not what it sets)' : 'is named only by a number (not what it does)')
             : undefined;
       if (problem) bad.push(`${role} "${name}" (value ${JSON.stringify(values[0] ?? '')}) at ${await whereIs(cdp, node.backendDOMNodeId)} ${problem}`);
     }

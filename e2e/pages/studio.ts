@@ -153,7 +153,7 @@ export class ChartsPanel {
   newestPlan = () => this.rows().first().getByRole('cell').nth(2);
   async pointCount() { return Number(await this.root().getAttribute('data-points')); }
   /** Clicks a point's number in the table, which restores its settings. */
-  async restore(id: number) { await this.history().getByTestId(`point-${id}`).getByRole('button').click(); }
+  async restore(id: number) { await this.history().getByRole('button', { name: `Restore point ${id}`, exact: true }).click(); }
 }
 
 /** The technique cards: each a group named by its title, with an on/off checkbox of the same name. */

@@ -118,7 +118,7 @@ const LatencyChart = memo(function LatencyChart({ d }: { d: ChartData }) {
 /** One row of the history table; points never change once measured, so a row renders once. */
 const HistoryRow = memo(function HistoryRow({ p, restore }: { p: ChartPoint; restore: (id: number) => void }) {
   return (
-    <tr data-kind={p.kind} data-testid={`point-${p.id}`}><td><button type="button" className="link" title="Restore these settings" onClick={() => restore(p.id)}>{p.id}</button></td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{p.dataset}</td>
+    <tr data-kind={p.kind} data-testid={`point-${p.id}`}><td><button type="button" className="link" title="Restore these settings" aria-label={`Restore point ${p.id}`} onClick={() => restore(p.id)}>{p.id}</button></td><td>{p.modelName}</td><td>{p.plan ? describePlan(p.plan) : 'original'}</td><td>{p.backend}</td><td>{p.dataset}</td>
       <td title={p.metric === 'agreement' ? 'top-1 agreement with the original model (no labels)' : 'top-1 accuracy'}>{formatPercent(p.accuracy)}{p.metric === 'agreement' ? ' agree' : ''}</td>
       <td>{formatBytes(p.compactBytes)}</td><td>{formatBytes(p.tfjsBytes)}</td><td>{formatBytes(p.gzipBytes)}</td><td>{formatMs(p.latencyMs)}</td></tr>
   );

@@ -30,8 +30,8 @@ export function Header() {
             {s.modelId === 'user' && <option value="user">{s.modelName}</option>}
           </select>
         </label>
-        <button type="button" disabled={disabled} onClick={() => filesRef.current?.click()}>Open model files…</button>
-        <button type="button" disabled={disabled} onClick={() => folderRef.current?.click()}>Open folder…</button>
+        <button type="button" disabled={s.openDisabled} onClick={() => filesRef.current?.click()}>Open model files…</button>
+        <button type="button" disabled={s.openDisabled} onClick={() => folderRef.current?.click()}>Open folder…</button>
         <input ref={filesRef} data-testid="file-input" type="file" multiple accept=".json,.bin,application/json,application/octet-stream"
           hidden onChange={(e) => onFiles(e.currentTarget)} aria-label="Model files (model.json and .bin shards)" />
         <input ref={folderRef} data-testid="folder-input" type="file" hidden onChange={(e) => onFiles(e.currentTarget)}

@@ -36,4 +36,10 @@ describe('headerView', () => {
     expect(headerView({ ...ready, busy: 'Switching to cpu…' }).disabled).toBe(true);
     expect(headerView({ ...ready, phase: 'starting' }).disabled).toBe(true);
   });
+
+  it('lets files be opened while the worker starts (they are queued), not while a load runs', () => {
+    expect(headerView({ ...ready, phase: 'starting', busy: 'Starting the TF.js worker…' } as State).openDisabled).toBe(false);
+    expect(headerView({ ...ready, busy: 'Loading model.json…' }).openDisabled).toBe(true);
+    expect(headerView(ready).openDisabled).toBe(false);
+  });
 });

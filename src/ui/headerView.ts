@@ -20,6 +20,8 @@ export function headerView(s: State) {
     theme: s.theme,
     /** the pickers wait while the worker starts or a model, data set or backend loads */
     disabled: s.phase !== 'ready' || Boolean(s.busy),
+    /** files can be opened while the worker starts (they are queued and load instead of the demo), not while a load runs */
+    openDisabled: s.phase === 'ready' && Boolean(s.busy),
     loadFiles: s.loadFiles,
     selectModel: s.selectModel,
     selectDataset: s.selectDataset,
