@@ -7,14 +7,20 @@ import { evalResult, FakeStudio, loadedModel, progressOf, settle, summary } from
 const WASM: BackendInfo = { requested: 'wasm', active: 'wasm', detail: 'WASM · SIMD · 1 thread', unavailable: {} };
 const PLAN = { version: 1 as const, prune: { ratio: 0.5 } };
 
-/** A store on a fake worker, started: the demo loaded and its baseline measured. */
-async function started(fake = new FakeStudio()) {
-  fake.hash = '#backend=wasm';
+/** A store on a fake worker whose start() has its backend: the demo's load is pending. */
+async function booted(fake = new FakeStudio()) {
   const store = createStudioStore(fake.deps());
   const starting = store.getState().start();
   await settle();
   fake.pending('init').answer(WASM);
   await settle();
+  return { fake, store, starting };
+}
+
+/** A store on a fake worker, started: the demo loaded and its baseline measured. */
+async function started(fake = new FakeStudio()) {
+  fake.hash = '#backend=wasm';
+  const { store, starting } = await booted(fake);
   fake.pending('loadModel').answer(loadedModel('LeNet-300-100 (MNIST)'));
   await settle();
   const baseline = fake.pending('evaluate');
@@ -81,12 +87,7 @@ describe('studio store on a fake worker', () => {
   });
 
   it('files dropped while the demo is still loading load after it, and only they are measured', async () => {
-    const fake = new FakeStudio();
-    const store = createStudioStore(fake.deps());
-    const starting = store.getState().start();
-    await settle();
-    fake.pending('init').answer(WASM);
-    await settle();
+    const { fake, store, starting } = await booted();
     const demo = fake.pending('loadModel');
     const opening = store.getState().loadFiles([new File([new Uint8Array(10)], 'model.json')]);
     await settle();
@@ -104,12 +105,7 @@ describe('studio store on a fake worker', () => {
   });
 
   it('a plan set during the baseline waits for it, then compresses; the point and the sizes arrive', async () => {
-    const fake = new FakeStudio();
-    const store = createStudioStore(fake.deps());
-    const starting = store.getState().start();
-    await settle();
-    fake.pending('init').answer(WASM);
-    await settle();
+    const { fake, store, starting } = await booted();
     fake.pending('loadModel').answer(loadedModel('LeNet-300-100 (MNIST)'));
     await settle();
     store.getState().setPlan(PLAN);

@@ -7,18 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { checkSection, parsePlan, type CompressionPlan, type LayerOverride } from '../model/plan';
 import { fieldsOf, LAYER_FIELDS, LOW_RANK_VALUE, PLAN_FIELDS, PLAN_SECTIONS, type FieldType, type SectionKey } from '../model/planFields';
 import { readUrlSettings, writeUrlSettings } from './urlState';
+import { createRng } from '../core/random';
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform floats in [0, 1) from the project's seeded generator. */
+const rng = (seed: number) => { const g = createRng(seed); return () => g.next(); };
 type Rand = ReturnType<typeof rng>;
 
 function valueOf(t: FieldType, r: Rand): unknown {
