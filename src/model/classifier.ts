@@ -25,6 +25,18 @@ export function isTfGraphModel(model: TfModel): model is tf.GraphModel {
 }
 
 /**
+ * `x` reshaped to a model input of another rank holding the same values per sample — images
+ * [N, 28, 28, 1] for a Keras model that takes [N, 28, 28] (grayscale without a channel axis, as
+ * many Keras MNIST models do) or [N, 784]; `x` itself when the ranks agree or a dimension is unknown.
+ */
+export function fitSampleShape(x: tf.Tensor, inputShape: readonly number[]): tf.Tensor {
+  const dims = inputShape.slice(1);
+  if (x.rank === inputShape.length || dims.some((d) => d < 1)) return x;
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  return size(x.shape.slice(1)) === size(dims) ? x.reshape([x.shape[0], ...dims]) : x;
+}
+
+/**
  * Wraps a LayersModel or GraphModel as a Classifier. A graph model's class count comes from its
  * signature's output shape; when that is unknown, from one prediction on zeros of its input shape
  * (unknown dimensions as 1). Throws when the model has other than one input and one output.
@@ -32,7 +44,16 @@ export function isTfGraphModel(model: TfModel): model is tf.GraphModel {
 export function toClassifier(model: TfModel): Classifier {
   if (!isTfGraphModel(model)) {
     const out = model.outputs[0].shape;
-    return { predict: (x) => model.predict(x) as tf.Tensor, classes: out[out.length - 1] ?? -1, inputShape: model.inputs[0].shape.map((d) => d ?? -1) };
+    const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
+    const predict = (x: tf.Tensor) => {
+      const fitted = fitSampleShape(x, inputShape);
+      try {
+        return model.predict(fitted) as tf.Tensor;
+      } finally {
+        if (fitted !== x) fitted.dispose(); // a reshape shares x's data; outside tf.tidy it would leak
+      }
+    };
+    return { predict, classes: out[out.length - 1] ?? -1, inputShape };
   }
   if (model.inputs.length !== 1 || model.outputNodes.length !== 1) {
     throw new Error(`the model has ${model.inputs.length} inputs and ${model.outputNodes.length} outputs; the studio evaluates single-input, single-output classifiers.`);
