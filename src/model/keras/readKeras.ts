@@ -96,6 +96,7 @@ const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`
  */
 async function matchWeights(file: string, topology: Json, weights: LayerWeights): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer }> {
   let model: tf.LayersModel;
+  await tf.ready(); // a backend must be up to build the model (Node tests may not have chosen one)
   try {
     model = await tf.models.modelFromJSON({ modelTopology: topology } as unknown as tf.io.ModelJSON);
   } catch (e) {
