@@ -13,7 +13,7 @@ test.beforeEach(async ({ page }) => {
 test('a sweep adds one measured point per grid cell, draws the Pareto front of them, and a point restores its plan', async ({ page }) => {
   const { sweep, charts, controls, exports } = studioPage(page);
   // Grid: prune {50 %, 90 %} × {float32, 4-bit} — untick the defaults that are not wanted.
-  await sweep.choice('80 %').uncheck();
+  await sweep.choice('Prune 80 %').uncheck();
   await sweep.choice('8-bit').uncheck();
   await expect(sweep.run()).toHaveText('Run 4 points');
   await sweep.run().click();

@@ -21,7 +21,8 @@ export function SweepPanel() {
       <legend>Sweep</legend>
       <div className="chips" role="group" aria-label="Prune ratios to sweep">
         {PRUNE.map((p) => (
-          <label key={p}><input type="checkbox" checked={prune.includes(p)} disabled={running} onChange={() => setPrune(toggle(prune, p))} /> {Math.round(p * 100)} %</label>
+          <label key={p}><input type="checkbox" checked={prune.includes(p)} disabled={running} onChange={() => setPrune(toggle(prune, p))}
+            aria-label={`Prune ${Math.round(p * 100)} %`} /> {Math.round(p * 100)} %</label>
         ))}
       </div>
       <div className="chips" role="group" aria-label="Bit widths to sweep">
