@@ -5,11 +5,15 @@
  *                      [--finetune epochs --train <catalog id | entry.json>]
  *                      [--plan plan.json] --format tfjs|compact --out <dir>
  *   compression-studio eval <model.json | file.cstu> --dataset <catalog id | entry.json>
+ *   compression-studio convert <model.keras | model.h5> [--config config.json] --out <dir>
+ *
+ * Wherever a model.json is taken, a Keras file (.keras, .h5, .hdf5) is too: it is converted to
+ * TF.js's layers format in memory and then checked exactly like a model.json.
  *
  * Each prints one JSON line on stdout; bad arguments or files print `error: …` on stderr and exit 1
  * (2 for usage errors).
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { compressWithFineTuning } from '../model/train/retrain';
@@ -19,6 +23,8 @@ import { loadModelFiles } from '../model/modelInfo';
 import { toArtifacts } from '../model/modelFiles';
 import { parsePlan, type CompressionPlan } from '../model/plan';
 import { toClassifier } from '../model/classifier';
+import { hasKerasExtension, loadKerasModel } from '../model/keras/loadKeras';
+import { kerasModelFiles, type KerasModel } from '../model/keras/readKeras';
 import { MAX_WEIGHT_BYTES, nonFiniteMessage, nonFiniteWeights } from '../model/validateModel';
 import { tfModelFromParts, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { evaluateModel } from '../runtime/evaluate';
@@ -27,10 +33,11 @@ import { datasetCatalog, readDataset, useWasm } from '../node/io';
 import { MAX_SMALL_JSON_BYTES, prepareOutputFolder, readModelFolder, readRegularFile, resolveInside } from '../node/files';
 
 const USAGE = `usage:
-  compression-studio compress <model.json> [--prune <ratio>] [--bits <n>] [--rank <r>] [--clusters <k>]
+  compression-studio compress <model.json | model.keras | model.h5> [--prune <ratio>] [--bits <n>] [--rank <r>] [--clusters <k>]
                      [--finetune <epochs> --train <catalog id | entry.json>]
                      [--plan plan.json] --format tfjs|compact --out <dir>
-  compression-studio eval <model.json | file.cstu> --dataset <catalog id | entry.json>`;
+  compression-studio eval <model.json | model.keras | model.h5 | file.cstu> --dataset <catalog id | entry.json>
+  compression-studio convert <model.keras | model.h5 | x.weights.h5 --config config.json> --out <dir>`;
 
 const COMPRESS_FLAGS: Record<string, FlagSpec> = {
   prune: { type: 'number', help: 'share of kernel weights to zero, 0–0.99 (global magnitude)' },
@@ -49,21 +56,43 @@ const EVAL_FLAGS: Record<string, FlagSpec> = {
   limit: { type: 'number', help: 'evaluate the first N samples only, N a whole number ≥ 1', integer: true, min: 1 },
 };
 
+const CONVERT_FLAGS: Record<string, FlagSpec> = {
+  out: { type: 'string', help: 'output directory for model.json and weights.bin' },
+  config: { type: 'string', help: 'the Keras config.json a weights-only .weights.h5 belongs to' },
+};
+
 /** The largest compact file read: the weights' cap plus room for the topology header. */
 const MAX_COMPACT_BYTES = MAX_WEIGHT_BYTES + 64 * 2 ** 20;
+/** The largest Keras file read: the weights' cap twice over, since a Keras file may hold the optimizer's state too. */
+const MAX_KERAS_BYTES = 2 * MAX_WEIGHT_BYTES;
+
+/** A model file as loadModelFiles gives it, and the size of the model.json the model came with (converted, for a Keras file). */
+type Loaded = Awaited<ReturnType<typeof loadModelFiles>> & { jsonBytes: number; keras?: KerasModel; source?: { format: string; kerasVersion: string; bytes: number } };
+
+/** Reads, converts when it is a Keras file, validates and builds a model.json or Keras file (NaN / Infinity weights reported). */
+async function loadModelPath(path: string, kerasConfig?: Record<string, unknown>): Promise<Loaded> {
+  if (hasKerasExtension(path)) {
+    const bytes = new Uint8Array(readRegularFile(path, MAX_KERAS_BYTES));
+    const loaded = await loadKerasModel(basename(path), bytes, { nonFinite: 'report', config: kerasConfig });
+    return { ...loaded, jsonBytes: loaded.checked.jsonBytes.byteLength, source: { format: loaded.keras.format, kerasVersion: loaded.keras.kerasVersion, bytes: bytes.length } };
+  }
+  const loaded = await loadModelFiles(readModelFolder(path), basename(path), { nonFinite: 'report' });
+  return { ...loaded, jsonBytes: loaded.checked.jsonBytes.byteLength };
+}
 
 /**
  * Reads, validates and builds a model (model.json + shards, or a .cstu file) and returns its parts
  * and the tensors holding NaN / Infinity (loadModelFiles refuses any other fault, naming the file).
  */
-async function readModel(path: string): Promise<{ parts: ModelParts; nonFinite: { name: string; count: number }[] }> {
+async function readModel(path: string): Promise<{ parts: ModelParts; nonFinite: { name: string; count: number }[]; jsonBytes: number }> {
   if (path.endsWith('.cstu')) {
-    const parts = decodeCompact(new Uint8Array(readRegularFile(path, MAX_COMPACT_BYTES)));
-    return { parts, nonFinite: nonFiniteWeights(parts.weights) };
+    const bytes = new Uint8Array(readRegularFile(path, MAX_COMPACT_BYTES));
+    const parts = decodeCompact(bytes);
+    return { parts, nonFinite: nonFiniteWeights(parts.weights), jsonBytes: bytes.length };
   }
-  const loaded = await loadModelFiles(readModelFolder(path), basename(path), { nonFinite: 'report' });
+  const loaded = await loadModelPath(path);
   loaded.model.dispose();
-  return { parts: partsFromArtifacts(toArtifacts(loaded.checked)), nonFinite: loaded.nonFinite };
+  return { parts: partsFromArtifacts(toArtifacts(loaded.checked)), nonFinite: loaded.nonFinite, jsonBytes: loaded.jsonBytes };
 }
 
 /** A JSON file named by a flag (e.g. --plan), parsed; a fault names the flag and the file. */
@@ -100,16 +129,17 @@ function planFromFlags(flags: Record<string, string | number | boolean>): Compre
 
 async function compress(positionals: string[], flags: Record<string, string | number | boolean>) {
   const [modelPath] = positionals;
-  if (!modelPath) throw new UsageError('compress needs a model.json');
+  if (!modelPath) throw new UsageError('compress needs a model.json or a Keras .keras / .h5 file');
   const format = flags.format ?? 'tfjs';
   if (format !== 'tfjs' && format !== 'compact') throw new UsageError(`--format must be tfjs or compact, got "${format}"`);
   if (!flags.out) throw new UsageError('compress needs --out <dir>');
   const plan = planFromFlags(flags);
   if (plan.finetune && !flags.train) throw new UsageError('fine-tuning (--finetune or "finetune" in the plan) needs --train <catalog id | entry.json>, e.g. --train mnist-train');
   // Everything is read, validated and built before anything is written.
-  const { parts, nonFinite } = await readModel(modelPath);
+  const { parts, nonFinite, jsonBytes } = await readModel(modelPath);
   if (nonFinite.length) throw new Error(`${basename(modelPath)}: ${nonFiniteMessage(nonFinite)} Nothing was written: compressing them would only store NaN.`);
-  const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + statSync(modelPath).size;
+  // float32 weights plus the model.json (for a Keras file, the converted one: its own bytes also hold optimizer state)
+  const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + jsonBytes;
   const train = plan.finetune ? datasetFrom(String(flags.train), 'train') : undefined;
   const out = prepareOutputFolder(String(flags.out), `--out ${flags.out}`);
   const result = await compressWithFineTuning(parts, plan, train, {
@@ -169,13 +199,14 @@ function datasetFrom(spec: string, flag = 'dataset'): LabelledDataset {
 
 async function evaluate(positionals: string[], flags: Record<string, string | number | boolean>) {
   const [path] = positionals;
-  if (!path) throw new UsageError('eval needs a model.json or a .cstu file');
+  if (!path) throw new UsageError('eval needs a model.json, a Keras .keras / .h5 file or a .cstu file');
   if (!flags.dataset) throw new UsageError('eval needs --dataset <catalog id | entry.json>');
   const ds = datasetFrom(String(flags.dataset));
   let model: TfModel;
   let bytes: number;
   let gzipBytes: number;
   let nonFinite: { name: string; count: number }[];
+  let source: Loaded['source'];
   if (path.endsWith('.cstu')) {
     const raw = new Uint8Array(readRegularFile(path, MAX_COMPACT_BYTES));
     const parts = decodeCompact(raw);
@@ -184,9 +215,10 @@ async function evaluate(positionals: string[], flags: Record<string, string | nu
     bytes = raw.length;
     gzipBytes = gzipSync(raw, { level: 9 }).length;
   } else {
-    const loaded = await loadModelFiles(readModelFolder(path), basename(path), { nonFinite: 'report' });
+    const loaded = await loadModelPath(path);
     model = loaded.model;
     nonFinite = loaded.nonFinite;
+    source = loaded.source;
     bytes = loaded.info.size.raw;
     gzipBytes = loaded.info.size.gzip;
   }
@@ -200,17 +232,40 @@ async function evaluate(positionals: string[], flags: Record<string, string | nu
   if (r.type !== 'done') throw new Error('cancelled');
   console.log(JSON.stringify({
     accuracy: r.accuracy, loss: Number(r.loss.toFixed(6)), bytes, gzipBytes, latencyMs: Number(r.latency.medianMs.toFixed(4)),
-    latencyP90Ms: Number(r.latency.p90Ms.toFixed(4)), backend: r.backend, dataset: ds.entry.id, count: r.count,
+    latencyP90Ms: Number(r.latency.p90Ms.toFixed(4)), backend: r.backend, dataset: ds.entry.id, count: r.count, ...(source ? { source } : {}),
+  }));
+}
+
+/** convert: a Keras file → the plain TF.js layers model (model.json + weights.bin), checked and built before writing. */
+async function convert(positionals: string[], flags: Record<string, string | number | boolean>) {
+  const [path] = positionals;
+  if (!path) throw new UsageError('convert needs a Keras .keras or .h5 file');
+  if (!hasKerasExtension(path)) throw new UsageError(`convert reads Keras files (.keras, .h5, .hdf5), got "${basename(path)}"${path.endsWith('.json') ? '; a model.json is already a TF.js model' : ''}`);
+  if (!flags.out) throw new UsageError('convert needs --out <dir>');
+  const config = flags.config ? readJsonFlag('config', String(flags.config)) : undefined;
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) throw new Error(`--config ${flags.config}: is not a Keras model config (a JSON object); give the model's config.json`);
+  const loaded = await loadModelPath(path, config as Record<string, unknown> | undefined);
+  loaded.model.dispose();
+  if (loaded.nonFinite.length) console.error(`warning: ${basename(path)}: ${nonFiniteMessage(loaded.nonFinite)} Converted anyway.`);
+  const out = prepareOutputFolder(String(flags.out), `--out ${flags.out}`);
+  if (!loaded.keras) throw new Error('internal: a Keras file was read without its conversion');
+  const files = kerasModelFiles(loaded.keras).map((f) => {
+    writeFileSync(join(out, f.name), new Uint8Array(f.bytes));
+    return { name: f.name, bytes: f.bytes.byteLength };
+  });
+  console.log(JSON.stringify({
+    out, files, bytes: files.reduce((a, f) => a + f.bytes, 0), params: loaded.info.params, layers: loaded.info.layers.length,
+    inputShape: loaded.info.inputShape, outputShape: loaded.info.outputShape, source: loaded.source,
   }));
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'compress' || command === 'eval') {
-      const { positionals, flags } = parseArgs(rest, command === 'compress' ? COMPRESS_FLAGS : EVAL_FLAGS, 1);
+    if (command === 'compress' || command === 'eval' || command === 'convert') {
+      const { positionals, flags } = parseArgs(rest, command === 'compress' ? COMPRESS_FLAGS : command === 'eval' ? EVAL_FLAGS : CONVERT_FLAGS, 1);
       await useWasm();
-      await (command === 'compress' ? compress(positionals, flags) : evaluate(positionals, flags));
+      await (command === 'compress' ? compress(positionals, flags) : command === 'eval' ? evaluate(positionals, flags) : convert(positionals, flags));
       return 0;
     }
     if (command === undefined || command === '--help' || command === 'help') {

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../core';
 import type { LabelledDataset } from '../dataset';
 import { imagesAtToTensor } from '../datasetTensor';
+import { fitSampleShape } from '../classifier';
 
 /** How a kernel is constrained during fine-tuning, by weight name (e.g. "fc1/kernel"). */
 export type WeightConstraint =
@@ -93,7 +94,7 @@ export async function fineTune(model: tf.LayersModel, train: LabelledDataset, co
         if (opts.isCancelled?.()) return;
         const idx = order.slice(start, start + batchSize);
         const { x, y } = tf.tidy(() => {
-          const xs = imagesAtToTensor(train, idx);
+          const xs = fitSampleShape(imagesAtToTensor(train, idx), model.inputs[0].shape.map((d) => d ?? -1));
           const ys = tf.oneHot(tf.tensor1d(idx.map((i) => train.labels[i]), 'int32'), classes).toFloat();
           return { x: xs, y: ys };
         });
