@@ -207,4 +207,30 @@ describe('Keras layers → stock TF.js, numerically', () => {
     });
     close(await predict('act.keras', bytes, [4], x), want);
   });
+
+  it('Functional with a nested Sequential (weights under layers/sequential/layers/…) and a layer shared by two calls', async () => {
+    const a = w([2, 2], r(31)), ab = w([2], r(32)), g = w([2], (i) => 1 + i), be = w([2], r(33)), mean = w([2], r(34)), variance = w([2], (i) => 1 + i);
+    const sk = w([2, 2], r(35)), sb = w([2], r(36)), x = w([2], r(37));
+    const block = {
+      module: 'keras', class_name: 'Sequential', registered_name: null, name: 'block', inbound_nodes: call(kt('in')),
+      config: { name: 'block', trainable: true, layers: [
+        { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 2], dtype: 'float32', name: 'block_in' }, registered_name: null },
+        k3('Dense', 'a', { units: 2, activation: 'tanh', use_bias: true }),
+        k3('BatchNormalization', 'bn', { axis: -1, epsilon: 0.001, center: true, scale: true }),
+      ] },
+    };
+    const config = k3Functional([
+      k3Input('in', [null, 2]),
+      block,
+      k3('Dense', 'shared', { units: 2, activation: 'linear', use_bias: true }, [{ args: [kt('block')], kwargs: {} }, { args: [kt('in')], kwargs: {} }]),
+      k3('Add', 'sum', {}, call([kt('shared', 0), kt('shared', 1)])),
+    ], ['in'], ['sum']);
+    const bytes = await keras3Zip(config, {
+      'layers/input_layer': [], 'layers/sequential/layers/dense': [a, ab], 'layers/sequential/layers/batch_normalization': [g, be, mean, variance],
+      'layers/dense': [sk, sb], 'layers/add': [],
+    });
+    const h = dense(v(x), a, ab).map(Math.tanh).map((t, i) => (t - mean.values[i]) / Math.sqrt(variance.values[i] + 0.001) * g.values[i] + be.values[i]);
+    const y1 = dense(h, sk, sb), y2 = dense(v(x), sk, sb);
+    close(await predict('nested.keras', bytes, [2], x), y1.map((t, i) => t + y2[i]));
+  });
 });

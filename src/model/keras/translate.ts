@@ -131,14 +131,22 @@ function fixClass(className: string, c: Json, refuse: (why: string) => never): v
   if (className === 'Bidirectional') drop('backward_layer');
 }
 
-/** One layer's config in TF.js's form (`functional` adds its name and inbound nodes). */
-function translateLayer(entry: Json, options: TranslateOptions, keras3: boolean, functional: boolean): Json {
+/**
+ * Names of the nested models among a functional model's layers. A nested model's first node in
+ * TF.js is its own input (built when it is deserialized); Keras numbers the calls without it, so
+ * references to a nested model's node n are to TF.js's node n + 1.
+ */
+type Nested = ReadonlySet<string>;
+
+/** One layer's config in TF.js's form (`nested` set: a functional layer, with its name and inbound nodes). */
+function translateLayer(entry: Json, options: TranslateOptions, keras3: boolean, nested?: Nested): Json {
+  const functional = nested !== undefined;
   const name = entryName(entry);
   const keras = String(entry.class_name);
   const refuse = (why: string): never => { throw new KerasLayerFault(name, keras, why); };
   if (isModelEntry(entry)) {
     const inner = translateModel(entry, options);
-    return { ...inner, name, ...(functional ? { inbound_nodes: inboundNodes(entry.inbound_nodes) } : {}) };
+    return { ...inner, name, ...(functional ? { inbound_nodes: inboundNodes(entry.inbound_nodes, nested) } : {}) };
   }
   if (REFUSED[keras]) refuse(REFUSED[keras]);
   const className = RENAMED[keras] ?? keras;
@@ -154,12 +162,12 @@ function translateLayer(entry: Json, options: TranslateOptions, keras3: boolean,
     else if (k.endsWith('_initializer')) config[k] = { class_name: 'Zeros', config: {} };
     else if (k.endsWith('_regularizer') || k.endsWith('_constraint')) config[k] = null;
     else if (k === 'activation' || k === 'recurrent_activation') config[k] = activationName(v, name, keras, keras3);
-    else if (k === 'layer' && isObject(v)) config.layer = translateLayer(v, options, keras3, false);
+    else if (k === 'layer' && isObject(v)) config.layer = translateLayer(v, options, keras3);
     else config[k] = v;
   }
   fixClass(className, config, refuse);
   config.name = name;
-  return { class_name: className, config, ...(functional ? { name, inbound_nodes: inboundNodes(entry.inbound_nodes) } : {}) };
+  return { class_name: className, config, ...(functional ? { name, inbound_nodes: inboundNodes(entry.inbound_nodes, nested) } : {}) };
 }
 
 /** [layer, nodeIndex, tensorIndex] of every Keras 3 `__keras_tensor__` in a call's arguments, in order. */
@@ -174,20 +182,23 @@ function kerasTensors(value: unknown, out: [string, number, number][] = []): [st
   return out;
 }
 
+/** A reference [layer, node, tensor] with a nested model's node shifted past its own input node. */
+const ref = (layer: unknown, node: unknown, tensor: unknown, nested: Nested) => [layer, Number(node) + (nested.has(String(layer)) ? 1 : 0), tensor];
+
 /** Inbound nodes in TF.js's form [[[layer, node, tensor, {}], ...], ...], from Keras 3 `{args, kwargs}` or Keras 2 lists. */
-function inboundNodes(nodes: unknown): unknown[] {
+function inboundNodes(nodes: unknown, nested: Nested): unknown[] {
   if (!Array.isArray(nodes)) return [];
   return nodes.map((node) => {
-    if (isObject(node)) return kerasTensors(node.args).map(([l, n, t]) => [l, n, t, {}]);
-    if (Array.isArray(node)) return node.filter(Array.isArray).map((ref) => [ref[0], ref[1], ref[2], {}]);
+    if (isObject(node)) return kerasTensors(node.args).map(([l, n, t]) => [...ref(l, n, t, nested), {}]);
+    if (Array.isArray(node)) return node.filter(Array.isArray).map((r) => [...ref(r[0], r[1], r[2], nested), {}]);
     return [];
   });
 }
 
-/** Keras 3 writes one model input or output as [name, node, tensor] rather than a list of them. */
-function tensorRefs(refs: unknown): unknown[] {
+/** A model's inputs or outputs as a list of references (Keras 3 writes a single one as [name, node, tensor]). */
+function tensorRefs(refs: unknown, nested: Nested): unknown[] {
   if (!Array.isArray(refs)) return [];
-  return typeof refs[0] === 'string' ? [refs] : refs;
+  return (typeof refs[0] === 'string' ? [refs] : refs).filter(Array.isArray).map((r) => ref(r[0], r[1], r[2], nested));
 }
 
 /**
@@ -203,7 +214,7 @@ export function translateModel(model: Json, options: TranslateOptions): Json {
   const entries = modelLayerEntries(model);
   const modelName = String(config.name ?? (kind === 'Sequential' ? 'sequential' : 'model'));
   if (kind === 'Sequential') {
-    const layers = entries.map((e) => translateLayer(e, options, keras3, false));
+    const layers = entries.map((e) => translateLayer(e, options, keras3));
     const first = layers[0];
     if (first?.class_name === 'InputLayer') {
       layers.shift();
@@ -218,13 +229,14 @@ export function translateModel(model: Json, options: TranslateOptions): Json {
     }
     return { class_name: 'Sequential', config: { name: modelName, layers } };
   }
+  const nested = new Set(entries.filter(isModelEntry).map(entryName));
   return {
     class_name: 'Model',
     config: {
       name: modelName,
-      layers: entries.map((e) => translateLayer(e, options, keras3, true)),
-      input_layers: tensorRefs(config.input_layers),
-      output_layers: tensorRefs(config.output_layers),
+      layers: entries.map((e) => translateLayer(e, options, keras3, nested)),
+      input_layers: tensorRefs(config.input_layers, nested),
+      output_layers: tensorRefs(config.output_layers, nested),
     },
   };
 }
