@@ -60,6 +60,19 @@ function depthwise(x: number[], [h, wd, c]: number[], k: W, b?: W): number[] {
   return out;
 }
 
+/** The last output of a Keras LSTM (gates i, f, c, o; z = x·K + h·U + b) over `xs`. */
+function lstm(xs: number[][], k: W, u: W, b: W): number[] {
+  const units = u.shape[0];
+  let h = new Array<number>(units).fill(0), c = new Array<number>(units).fill(0);
+  for (const x of xs) {
+    const z = dense(x, k, b).map((zi, j) => zi + h.reduce((a, hi, q) => a + hi * u.values[q * 4 * units + j], 0));
+    const gate = (g: number, j: number) => z[g * units + j];
+    c = c.map((cj, j) => sigmoid(gate(1, j)) * cj + sigmoid(gate(0, j)) * Math.tanh(gate(2, j)));
+    h = c.map((cj, j) => sigmoid(gate(3, j)) * Math.tanh(cj));
+  }
+  return h;
+}
+
 describe('Keras layers → stock TF.js, numerically', () => {
   it('Dense (Keras 3 .keras, layer "fc" stored as layers/dense), relu', async () => {
     const k = w([4, 3], r(1)), b = w([3], r(2)), x = w([4], r(3));
@@ -126,14 +139,7 @@ describe('Keras layers → stock TF.js, numerically', () => {
       k3('Embedding', 'emb', { input_dim: 5, output_dim: 2, mask_zero: false }),
       k3('LSTM', 'rnn', { units: 2, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, unit_forget_bias: true, return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false, dropout: 0, recurrent_dropout: 0, seed: null }),
     ]), { 'layers/embedding': [emb], 'layers/lstm': [], 'layers/lstm/cell': [k, u, b] });
-    let h = [0, 0], c = [0, 0];
-    for (const id of ids.values) {
-      const x = [emb.values[id * 2], emb.values[id * 2 + 1]];
-      const z = dense(x, k, b).map((zi, j) => zi + h[0] * u.values[j] + h[1] * u.values[8 + j]);
-      const gate = (g: number, j: number) => z[g * 2 + j];
-      c = c.map((cj, j) => sigmoid(gate(1, j)) * cj + sigmoid(gate(0, j)) * Math.tanh(gate(2, j)));
-      h = c.map((cj, j) => sigmoid(gate(3, j)) * Math.tanh(cj));
-    }
+    const h = lstm(Array.from(ids.values, (id) => [emb.values[id * 2], emb.values[id * 2 + 1]]), k, u, b);
     close(await predict('lstm.keras', bytes, [3], ids), h);
   });
 
@@ -232,5 +238,26 @@ describe('Keras layers → stock TF.js, numerically', () => {
     const h = dense(v(x), a, ab).map(Math.tanh).map((t, i) => (t - mean.values[i]) / Math.sqrt(variance.values[i] + 0.001) * g.values[i] + be.values[i]);
     const y1 = dense(h, sk, sb), y2 = dense(v(x), sk, sb);
     close(await predict('nested.keras', bytes, [2], x), y1.map((t, i) => t + y2[i]));
+  });
+
+  it('Bidirectional LSTM (forward_layer before backward_layer, as TF.js orders them) and TimeDistributed Dense', async () => {
+    const fk = w([2, 4], r(40)), fu = w([1, 4], r(41)), fb = w([4], r(42)), bk = w([2, 4], r(43)), bu = w([1, 4], r(44)), bb = w([4], r(45));
+    const tdk = w([2, 2], r(49)), tdb = w([2], r(50)), x = w([3, 2], r(48));
+    const lstmEntry = (name: string, back: boolean) => ({ module: 'keras.layers', class_name: 'LSTM', registered_name: null, config: { name, units: 1, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, return_sequences: false, go_backwards: back } });
+    const bytes = await keras3Zip(k3Sequential([null, 3, 2], [
+      k3('TimeDistributed', 'td', { layer: { module: 'keras.layers', class_name: 'Dense', registered_name: null, config: { name: 'inner', units: 2, activation: 'linear', use_bias: true } } }),
+      k3('Bidirectional', 'bi', { merge_mode: 'concat', layer: lstmEntry('forward_lstm', false), backward_layer: lstmEntry('backward_lstm', true) }),
+    ]), {
+      'layers/time_distributed/layer': [tdk, tdb],
+      'layers/bidirectional/backward_layer/cell': [bk, bu, bb], 'layers/bidirectional/forward_layer/cell': [fk, fu, fb],
+    });
+    const seq = [0, 1, 2].map((t) => dense([x.values[t * 2], x.values[t * 2 + 1]], tdk, tdb));
+    close(await predict('bi.keras', bytes, [3, 2], x), [...lstm(seq, fk, fu, fb), ...lstm([...seq].reverse(), bk, bu, bb)]);
+  });
+
+  it('tf.keras 2.13–2.15 .keras files: weights under _layer_checkpoint_dependencies/', async () => {
+    const k = w([2, 2], r(51)), b = w([2], r(52)), x = w([2], r(53));
+    const bytes = await keras3Zip(k3Sequential([null, 2], [k3('Dense', 'fc', { units: 2, activation: 'linear', use_bias: true })]), { '_layer_checkpoint_dependencies/dense': [k, b] }, '2.15.0');
+    close(await predict('tf215.keras', bytes, [2], x), dense(v(x), k, b));
   });
 });
