@@ -260,4 +260,28 @@ describe('Keras layers → stock TF.js, numerically', () => {
     const bytes = await keras3Zip(k3Sequential([null, 2], [k3('Dense', 'fc', { units: 2, activation: 'linear', use_bias: true })]), { '_layer_checkpoint_dependencies/dense': [k, b] }, '2.15.0');
     close(await predict('tf215.keras', bytes, [2], x), dense(v(x), k, b));
   });
+
+  it('legacy Keras 2 .h5 with a nested Sequential: its weights (all trainable first) split by layer name', async () => {
+    const a = w([2, 2], r(54)), ab = w([2], r(55)), g = w([2], (i) => 1 + i), be = w([2], r(56)), mean = w([2], r(57)), variance = w([2], (i) => 2 + i), x = w([2], r(58));
+    const config = {
+      class_name: 'Model', config: {
+        name: 'outer', input_layers: [['input_1', 0, 0]], output_layers: [['block', 0, 0]], layers: [
+          { name: 'input_1', class_name: 'InputLayer', config: { batch_input_shape: [null, 2], dtype: 'float32', sparse: false, name: 'input_1' }, inbound_nodes: [] },
+          { name: 'block', class_name: 'Sequential', inbound_nodes: [[['input_1', 0, 0, {}]]], config: { name: 'block', layers: [
+            { class_name: 'Dense', config: { name: 'a', trainable: true, batch_input_shape: [null, 2], dtype: 'float32', units: 2, activation: 'relu', use_bias: true } },
+            { class_name: 'BatchNormalization', config: { name: 'bn', trainable: true, axis: [1], momentum: 0.99, epsilon: 0.001, center: true, scale: true } },
+          ] } },
+        ],
+      },
+    };
+    const bytes = await legacyH5(config, [
+      { name: 'input_1', weights: [] },
+      { name: 'block', weights: [
+        { name: 'a/kernel:0', w: a }, { name: 'a/bias:0', w: ab }, { name: 'bn/gamma:0', w: g }, { name: 'bn/beta:0', w: be },
+        { name: 'bn/moving_mean:0', w: mean }, { name: 'bn/moving_variance:0', w: variance },
+      ] },
+    ], '2.4.0');
+    const want = dense(v(x), a, ab).map((t) => Math.max(0, t)).map((t, i) => (t - mean.values[i]) / Math.sqrt(variance.values[i] + 0.001) * g.values[i] + be.values[i]);
+    close(await predict('nested.h5', bytes, [2], x), want);
+  });
 });

@@ -192,11 +192,14 @@ export async function readKerasFile(name: string, bytes: Uint8Array, options: Re
     const root = h5.isGroup('model_weights') ? 'model_weights' : '';
     return finish(name, config, version, 'hdf5', () => legacyWeights(h5, root, config));
   }
+  const legacy = h5.attr('', 'layer_names') !== undefined;
+  if (!legacy && !h5.isGroup('layers') && !h5.isGroup('_layer_checkpoint_dependencies')) {
+    throw new ModelFileError(name, 'is an HDF5 file but not a Keras model: it has no model_config attribute and no layer weights. Open the file that model.save("model.keras") or model.save("model.h5") wrote.');
+  }
   if (!options.config) {
     throw new ModelFileError(name, 'holds only weights (no model_config): it was written by save_weights(). Open it together with the model\'s config (config.json), or save the whole model with model.save("model.keras").');
   }
   const config = options.config;
-  const legacy = h5.attr('', 'layer_names') !== undefined;
   return finish(name, config, legacy ? version : '3', 'weights-h5', () => (legacy ? legacyWeights(h5, '', config) : keras3Weights(h5, config)));
 }
 

@@ -6,7 +6,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../node/io';
 import { ModelFileError } from '../modelFiles';
-import { k3, k3Sequential, keras3WeightsH5, keras3Zip, w } from './fixtures';
+import { k3, k3Sequential, keras3WeightsH5, keras3Zip, w, writeH5 } from './fixtures';
 import { isKerasFile, readKerasFile } from './readKeras';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(join(ROOT, 'src', 'model', 'keras', 'fixtures', name)));
@@ -59,6 +59,11 @@ describe('readKerasFile refuses', () => {
     expect(await refusal('hard.keras', hard)).toMatch(/layer "fc" \(Dense\): TF\.js has no activation "hard_sigmoid" as Keras 3 computes it/);
     const grouped = await keras3Zip(k3Sequential([null, 3, 3, 4], [k3('Conv2D', 'conv', { filters: 4, kernel_size: [1, 1], groups: 2 })]), {});
     expect(await refusal('grouped.keras', grouped)).toMatch(/layer "conv" \(Conv2D\): it is a grouped convolution \(groups=2\)/);
+  });
+
+  it('an HDF5 file that is not a Keras model', async () => {
+    const other = await writeH5((file) => { file.create_dataset({ name: 'data', data: new Float32Array(3), shape: [3] }); });
+    expect(await refusal('data.h5', other)).toMatch(/^data\.h5: is an HDF5 file but not a Keras model: it has no model_config attribute and no layer weights/);
   });
 
   it('a subclassed model (no layer graph)', async () => {
