@@ -6,7 +6,10 @@
  *   layer_names as fixed-length byte-string arrays, as Keras 2 writes them).
  * And Keras 3 config builders for small models whose outputs the tests compute by hand.
  */
+import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
+import { expect } from 'vitest';
+import { readKerasFile } from './readKeras';
 import type { Json } from './translate';
 
 /** A weight to write: its shape and row-major values. */
@@ -136,3 +139,36 @@ export function k3Functional(layers: Json[], inputs: string[], outputs: string[]
 export const k3Input = (name: string, batchShape: (number | null)[]): Json => ({
   module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name, optional: false }, registered_name: null, name, inbound_nodes: [],
 });
+
+/** A deterministic test value generator: element i of weights seeded `seed`, in [−0.5, 0.5]. */
+export const r = (seed: number) => (i: number) => Math.sin(i * 1.37 + seed) * 0.5;
+/** The logistic function. */
+export const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** Reads a Keras file, builds it with stock TF.js and predicts `x` ([1, ...shape], values from `input`). */
+export async function predict(name: string, bytes: Uint8Array, shape: number[], input: W): Promise<Float32Array> {
+  const read = await readKerasFile(name, bytes);
+  const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
+  try {
+    const y = tf.tidy(() => model.predict(tf.tensor(Float32Array.from(input.values), [1, ...shape])) as tf.Tensor);
+    const out = await y.data() as Float32Array;
+    y.dispose();
+    return out;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A tensor's values as a plain array. */
+export const v = (t: W) => Array.from(t.values);
+/** Expects `got` to equal `want` to 4 decimals, element by element. */
+export const close = (got: Float32Array, want: number[]) => {
+  expect(got.length).toBe(want.length);
+  want.forEach((x, i) => expect(got[i]).toBeCloseTo(x, 4));
+};
+
+/** y[o] = b[o] + Σ_i x[i] · K[i, o], K row-major [in, out]. */
+export function dense(x: number[], k: W, b?: W): number[] {
+  const m = k.shape[1];
+  return Array.from({ length: m }, (_, o) => (b ? b.values[o] : 0) + x.reduce((a, xi, i) => a + xi * k.values[i * m + o], 0));
+}

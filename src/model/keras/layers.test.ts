@@ -2,39 +2,8 @@
 // the HDF5 C library (h5wasm, fixtures.ts) in Keras 3's or Keras 2's layout, read by readKerasFile,
 // run by stock TF.js, and compared with the same layer computed here by hand (plain loops below).
 // Layers get names other than Keras 3's group names (class name + counter) on purpose.
-import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
-import { call, k3, k3Functional, k3Input, k3Sequential, keras3Zip, kt, legacyH5, w, type W } from './fixtures';
-import { readKerasFile } from './readKeras';
-
-const r = (seed: number) => (i: number) => Math.sin(i * 1.37 + seed) * 0.5;
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-
-/** Reads a Keras file, builds it with stock TF.js and predicts `x` ([1, ...shape], values from `input`). */
-async function predict(name: string, bytes: Uint8Array, shape: number[], input: W): Promise<Float32Array> {
-  const read = await readKerasFile(name, bytes);
-  const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
-  try {
-    const y = tf.tidy(() => model.predict(tf.tensor(Float32Array.from(input.values), [1, ...shape])) as tf.Tensor);
-    const out = await y.data() as Float32Array;
-    y.dispose();
-    return out;
-  } finally {
-    model.dispose();
-  }
-}
-
-const v = (t: W) => Array.from(t.values);
-const close = (got: Float32Array, want: number[]) => {
-  expect(got.length).toBe(want.length);
-  want.forEach((x, i) => expect(got[i]).toBeCloseTo(x, 4));
-};
-
-/** y[o] = b[o] + Σ_i x[i] · K[i, o], K row-major [in, out]. */
-function dense(x: number[], k: W, b?: W): number[] {
-  const m = k.shape[1];
-  return Array.from({ length: m }, (_, o) => (b ? b.values[o] : 0) + x.reduce((a, xi, i) => a + xi * k.values[i * m + o], 0));
-}
+import { describe, it } from 'vitest';
+import { call, close, dense, k3, k3Functional, k3Input, k3Sequential, keras3Zip, kt, legacyH5, predict, r, sigmoid, v, w, type W } from './fixtures';
 
 /** Valid, stride-1 NHWC convolution of x [H, W, C] by K [kh, kw, C, F], plus bias. */
 function conv2d(x: number[], [h, wd, c]: number[], k: W, b: W): number[] {
