@@ -3,7 +3,7 @@
 // and a functional model with two inputs and two outputs.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { call, close, dense, k3, k3Functional, k3Input, k3Sequential, keras3Zip, kt, predict, r, sigmoid, v, w } from './fixtures';
+import { call, close, dense, k3, k3Functional, k3Input, k3Sequential, keras3Zip, kt, predict, r, sigmoid, v, w, writeH5 } from './fixtures';
 import { readKerasFile } from './readKeras';
 
 describe('more Keras layers → stock TF.js, numerically', () => {
@@ -54,6 +54,28 @@ describe('more Keras layers → stock TF.js, numerically', () => {
     close(await y1.data() as Float32Array, dense(v(a), k, b).map(sigmoid));
     expect(Array.from(await y2.data())).toEqual(Array.from(Float32Array.from([...v(a), ...v(c)])));
     tf.dispose([y1, y2]);
+    model.dispose();
+  });
+
+  it('a Keras 2 weights-only .h5 (save_weights: layer_names at the root) with its config', async () => {
+    const k = w([2, 2], r(71)), b = w([2], r(72)), x = w([2], r(73));
+    const bytes = await writeH5((file) => {
+      file.create_attribute('layer_names', ['fc'], [1], 'S2');
+      file.create_attribute('keras_version', '2.3.1');
+      const g = file.create_group('fc');
+      g.create_attribute('weight_names', ['fc/kernel:0', 'fc/bias:0'], [2], 'S11');
+      const inner = g.create_group('fc');
+      inner.create_dataset({ name: 'kernel:0', data: Float32Array.from(k.values), shape: k.shape });
+      inner.create_dataset({ name: 'bias:0', data: Float32Array.from(b.values), shape: b.shape });
+    });
+    const config = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'fc', units: 2, activation: 'linear', use_bias: true, batch_input_shape: [null, 2] } }] } };
+    const read = await readKerasFile('fc.weights.h5', bytes, { config });
+    expect(read.format).toBe('weights-h5');
+    expect(read.kerasVersion).toBe('2.3.1');
+    const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
+    const y = model.predict(tf.tensor2d([v(x)])) as tf.Tensor;
+    close(await y.data() as Float32Array, dense(v(x), k, b));
+    y.dispose();
     model.dispose();
   });
 });
