@@ -127,8 +127,10 @@ export class H5File {
       const dtype = n.dtype;
       if (typeof dtype !== 'string' || !/^[<>|]?[fiu]\d$/.test(dtype)) throw new Error(`its element type ${JSON.stringify(dtype)} is not a number type`);
       const shape = [...n.shape];
-      const raw = n.value;
       const count = shape.reduce((a, b) => a * b, 1);
+      const direct = contiguousFloat32(n, count);
+      if (direct) return { path, shape, values: direct };
+      const raw = n.value;
       if (raw.length !== count) throw new Error(`it holds ${raw.length} values for the shape [${shape}]`);
       const values = new Float32Array(count);
       for (let i = 0; i < count; i++) values[i] = Number(raw[i]);
@@ -142,4 +144,33 @@ function clean(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/\0+$/, '');
   if (Array.isArray(value)) return value.map(clean);
   return value;
+}
+
+/** The part of jsfive's DataObjects that locates a dataset's bytes (not in its public API). */
+interface DataObjects {
+  fh: ArrayBuffer;
+  find_msg_type(type: number): { get(key: string): number }[];
+  _get_data_message_properties(offset: number): [number, number, number, number];
+}
+
+/**
+ * A contiguous little-endian float32 dataset's elements copied straight from the file — 5–6×
+ * faster than jsfive's `value` (a JS array filled one DataView read at a time), which stays the
+ * path for every other layout (chunked, compressed, other types) and whenever jsfive's internals
+ * are not as expected. Undefined when this path does not apply.
+ */
+function contiguousFloat32(dataset: Dataset, count: number): Float32Array | undefined {
+  if (dataset.dtype !== '<f4') return undefined;
+  const objects = (dataset as unknown as { _dataobjects?: DataObjects })._dataobjects;
+  if (!objects || !(objects.fh instanceof ArrayBuffer) || typeof objects.find_msg_type !== 'function' || typeof objects._get_data_message_properties !== 'function') return undefined;
+  const layout = objects.find_msg_type(8)[0]; // the Data Layout message
+  if (!layout) return undefined;
+  const [, , layoutClass, propertyOffset] = objects._get_data_message_properties(layout.get('offset_to_message'));
+  if (layoutClass !== 1) return undefined;
+  const address = new DataView(objects.fh).getBigUint64(propertyOffset, true);
+  if (address === 0xffffffffffffffffn) return undefined; // never written: jsfive's path reports it
+  const start = Number(address);
+  const end = start + count * 4;
+  if (end > objects.fh.byteLength) throw new Error(`its data runs past the end of the file (byte ${end.toLocaleString('en-US')} of ${objects.fh.byteLength.toLocaleString('en-US')})`);
+  return new Float32Array(objects.fh.slice(start, end));
 }
