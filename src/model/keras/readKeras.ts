@@ -25,6 +25,8 @@ export interface KerasModel {
   format: KerasFormat;
   /** The file's own Keras model config, untranslated (for writing the model back as Keras). */
   kerasConfig: Json;
+  /** Where each weight of `artifacts.weightSpecs` (same order) lies in the file's HDF5: e.g. "layers/conv2d/vars/0", "model_weights/dense/dense/kernel:0". */
+  weightPaths: string[];
 }
 
 /** Options for readKerasFile. */
@@ -94,7 +96,7 @@ const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`
  * Builds the translated topology with stock TF.js (zero initializers, so nothing random) and pairs
  * each of its weights with the file's tensor for the same layer, in order, checking count and shape.
  */
-async function matchWeights(file: string, topology: Json, weights: LayerWeights): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer }> {
+async function matchWeights(file: string, topology: Json, weights: LayerWeights): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer; paths: string[] }> {
   let model: tf.LayersModel;
   await tf.ready(); // a backend must be up to build the model (Node tests may not have chosen one)
   try {
@@ -134,7 +136,7 @@ async function matchWeights(file: string, topology: Json, weights: LayerWeights)
   const data = new Float32Array(total);
   let at = 0;
   for (const t of tensors) { data.set(t.values, at); at += t.values.length; }
-  return { specs, data: data.buffer };
+  return { specs, data: data.buffer, paths: tensors.map((t) => t.path) };
 }
 
 /** Translation with its faults named after the file (and the layer, for a KerasLayerFault). */
@@ -161,12 +163,12 @@ function readWeights(file: string, read: () => LayerWeights): LayerWeights {
 
 async function finish(file: string, config: Json, kerasVersion: string, format: KerasFormat, weights: () => LayerWeights): Promise<KerasModel> {
   const modelTopology = translate(file, config, kerasVersion);
-  const { specs, data } = await matchWeights(file, modelTopology, readWeights(file, weights));
+  const { specs, data, paths } = await matchWeights(file, modelTopology, readWeights(file, weights));
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology, format: 'layers-model', generatedBy: `keras v${kerasVersion}`, convertedBy: 'Compression Studio (Keras reader)',
     weightSpecs: specs, weightData: data,
   };
-  return { artifacts, kerasVersion, format, kerasConfig: config };
+  return { artifacts, kerasVersion, format, kerasConfig: config, weightPaths: paths };
 }
 
 /**

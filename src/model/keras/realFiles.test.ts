@@ -32,9 +32,9 @@ async function accuracy(model: tf.LayersModel): Promise<number> {
 
 // Measured with stock TF.js 4.22 (WASM backend) on the 2 000 images of mnist-val.
 const cases = [
-  { file: 'mnist-cnn-keras3.keras', format: 'keras3-zip', version: '3.14.0', accuracy: 0.998, params: 225034 },
-  { file: 'mnist-mlp-keras3-legacy.h5', format: 'hdf5', version: '3.14.0', accuracy: 0.9705, params: 53018 },
-  { file: 'mnist-cnn-keras2.h5', format: 'hdf5', version: '2.1.6', accuracy: 0.995, params: 44426 },
+  { file: 'mnist-cnn-keras3.keras', format: 'keras3-zip', version: '3.14.0', accuracy: 0.998, params: 225034, firstPath: 'layers/conv2d/vars/0' },
+  { file: 'mnist-mlp-keras3-legacy.h5', format: 'hdf5', version: '3.14.0', accuracy: 0.9705, params: 53018, firstPath: 'model_weights/dense/dense/kernel' },
+  { file: 'mnist-cnn-keras2.h5', format: 'hdf5', version: '2.1.6', accuracy: 0.995, params: 44426, firstPath: 'model_weights/Conv2D_1/Conv2D_1/kernel:0' },
 ];
 
 describe('real Keras files', () => {
@@ -45,6 +45,8 @@ describe('real Keras files', () => {
       const read = await readKerasFile(c.file, bytes);
       expect(read.format).toBe(c.format);
       expect(read.kerasVersion).toBe(c.version);
+      expect(read.weightPaths).toHaveLength(read.artifacts.weightSpecs?.length ?? -1);
+      expect(read.weightPaths[0]).toBe(c.firstPath);
       const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
       try {
         expect(model.countParams()).toBe(c.params);

@@ -66,6 +66,14 @@ describe('readKerasFile refuses', () => {
     expect(await refusal('data.h5', other)).toMatch(/^data\.h5: is an HDF5 file but not a Keras model: it has no model_config attribute and no layer weights/);
   });
 
+  it('a Keras 3 op recorded in a functional graph (x + 1), which is not a layer', async () => {
+    const config = { module: 'keras', class_name: 'Functional', config: { name: 'f', layers: [
+      { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 2], name: 'in' }, name: 'in', inbound_nodes: [] },
+      { module: 'keras.src.ops.numpy', class_name: 'Add', config: { name: 'add' }, registered_name: 'Add', name: 'add', inbound_nodes: [{ args: [{ class_name: '__keras_tensor__', config: { keras_history: ['in', 0, 0] } }, 1], kwargs: {} }] },
+    ], input_layers: ['in', 0, 0], output_layers: ['add', 0, 0] } };
+    expect(await refusal('op.keras', await keras3Zip(config, {}))).toMatch(/^op\.keras: layer "add" \(Add\): it is a Keras op \(keras\.src\.ops\.numpy\.Add\) recorded in the functional graph/);
+  });
+
   it('a subclassed model (no layer graph)', async () => {
     const sub = await keras3Zip({ module: '__main__', class_name: 'MyModel', config: {}, registered_name: 'MyModel' }, {});
     expect(await refusal('sub.keras', sub)).toMatch(/^sub\.keras: cannot be converted: its model is a "MyModel", not a Sequential or Functional model \(a subclassed model/);

@@ -162,6 +162,9 @@ function translateLayer(entry: Json, options: TranslateOptions, keras3: boolean,
     return { ...inner, name, ...(functional ? { inbound_nodes: inboundNodes(entry.inbound_nodes, nested) } : {}) };
   }
   if (REFUSED[keras]) refuse(REFUSED[keras]);
+  if (typeof entry.module === 'string' && /(^|\.)ops(\.|$)/.test(entry.module)) {
+    refuse(`it is a Keras op (${entry.module}.${keras}) recorded in the functional graph, not a layer; TF.js has none. Use the layer (keras.layers.${keras}, if there is one) and save the model again.`);
+  }
   const className = RENAMED[keras] ?? keras;
   if (entry.registered_name && typeof entry.registered_name === 'string' && !entry.registered_name.startsWith('keras') && entry.registered_name !== keras) {
     refuse(`it is a custom layer (registered as "${entry.registered_name}"), which TF.js does not provide. Replace it with built-in layers and save again.`);
