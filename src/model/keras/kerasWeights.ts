@@ -75,11 +75,20 @@ export function keras3Weights(h5: H5File, model: Json, out: LayerWeights = new M
   return out;
 }
 
-/** A string-list attribute (Keras writes `layer_names` / `weight_names` as byte-string arrays). */
+/**
+ * A string-list attribute (Keras writes `layer_names` / `weight_names` as byte-string arrays). A
+ * list too long for one HDF5 attribute (64 KiB) Keras splits into `<key>0`, `<key>1`, …
+ */
 function names(h5: H5File, path: string, key: string): string[] {
+  const list = (value: unknown) => (Array.isArray(value) ? value : [value]).map(String);
   const value = h5.attr(path, key);
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
+  if (value !== undefined) return list(value);
+  const out: string[] = [];
+  for (let chunk = 0; ; chunk++) {
+    const part = h5.attr(path, `${key}${chunk}`);
+    if (part === undefined) return out;
+    out.push(...list(part));
+  }
 }
 
 /**

@@ -78,4 +78,28 @@ describe('more Keras layers → stock TF.js, numerically', () => {
     y.dispose();
     model.dispose();
   });
+
+  it('a legacy .h5 whose layer_names and weight_names Keras split into numbered attributes (lists over 64 KiB)', async () => {
+    const k1 = w([2, 2], r(74)), b1 = w([2], r(75)), k2 = w([2, 1], r(76)), b2 = w([1], r(77)), x = w([2], r(78));
+    const config = { class_name: 'Sequential', config: { name: 's', layers: [
+      { class_name: 'Dense', config: { name: 'one', units: 2, activation: 'linear', use_bias: true, batch_input_shape: [null, 2] } },
+      { class_name: 'Dense', config: { name: 'two', units: 1, activation: 'linear', use_bias: true } },
+    ] } };
+    const bytes = await writeH5((file) => {
+      file.create_attribute('keras_version', '2.2.4');
+      file.create_attribute('model_config', JSON.stringify(config));
+      const root = file.create_group('model_weights');
+      root.create_attribute('layer_names0', ['one'], [1], 'S3');
+      root.create_attribute('layer_names1', ['two'], [1], 'S3');
+      for (const [name, k, b] of [['one', k1, b1], ['two', k2, b2]] as const) {
+        const g = root.create_group(name);
+        g.create_attribute('weight_names0', [`${name}/kernel:0`], [1], 'S12');
+        g.create_attribute('weight_names1', [`${name}/bias:0`], [1], 'S12');
+        const inner = g.create_group(name);
+        inner.create_dataset({ name: 'kernel:0', data: Float32Array.from(k.values), shape: k.shape });
+        inner.create_dataset({ name: 'bias:0', data: Float32Array.from(b.values), shape: b.shape });
+      }
+    });
+    close(await predict('split.h5', bytes, [2], x), dense(dense(v(x), k1, b1), k2, b2));
+  });
 });
