@@ -57,6 +57,9 @@ describe('readKerasFile refuses', () => {
     expect(await refusal('gru.keras', gru)).toMatch(/^gru\.keras: layer "gru" \(GRU\): it applies the reset gate after.*reset_after=False/);
     const hard = await keras3Zip(k3Sequential([null, 3], [k3('Dense', 'fc', { units: 2, activation: 'hard_sigmoid' })]), {});
     expect(await refusal('hard.keras', hard)).toMatch(/layer "fc" \(Dense\): TF\.js has no activation "hard_sigmoid" as Keras 3 computes it/);
+    // tf.keras 2.15 writes .keras files with `module` fields too, and its hard_sigmoid is TF.js's.
+    const tf215 = await keras3Zip(k3Sequential([null, 3], [k3('Dense', 'fc', { units: 2, activation: 'hard_sigmoid' })]), { 'layers/dense': [w([3, 2], () => 1), w([2], () => 0)] }, '2.15.0');
+    expect((await readKerasFile('tf215.keras', tf215)).kerasVersion).toBe('2.15.0');
     const grouped = await keras3Zip(k3Sequential([null, 3, 3, 4], [k3('Conv2D', 'conv', { filters: 4, kernel_size: [1, 1], groups: 2 })]), {});
     expect(await refusal('grouped.keras', grouped)).toMatch(/layer "conv" \(Conv2D\): it is a grouped convolution \(groups=2\)/);
   });

@@ -224,7 +224,8 @@ function tensorRefs(refs: unknown, nested: Nested): unknown[] {
  * cannot run as Keras did, and Error for a config that is not a Sequential or Functional model.
  */
 export function translateModel(model: Json, options: TranslateOptions): Json {
-  const keras3 = /^3\./.test(options.kerasVersion) || 'module' in model;
+  // tf.keras 2.13–2.15 .keras configs also carry `module`: the version decides when it is known.
+  const keras3 = /^\d/.test(options.kerasVersion) ? /^3(\.|$)/.test(options.kerasVersion) : 'module' in model;
   const kind = String(model.class_name);
   if (!MODEL_CLASSES.has(kind)) throw new Error(`its model is a "${kind}", not a Sequential or Functional model (a subclassed model has no layer graph to convert)`);
   const config = isObject(model.config) ? model.config : {};
