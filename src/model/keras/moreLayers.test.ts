@@ -41,13 +41,14 @@ describe('more Keras layers → stock TF.js, numerically', () => {
     close(await predict('gru.keras', bytes, [3, 2], x), h);
   });
 
-  it('a functional model with two inputs and two outputs', async () => {
+  it('a functional model with two inputs (given as a dict) and two outputs', async () => {
     const k = w([2, 1], r(67)), b = w([1], r(68)), a = w([2], r(69)), c = w([2], r(70));
     const config = k3Functional([
       k3Input('a', [null, 2]), k3Input('b', [null, 2]),
       k3('Dense', 'score', { units: 1, activation: 'sigmoid', use_bias: true }, call(kt('a'))),
       k3('Concatenate', 'both', { axis: -1 }, call([kt('a'), kt('b')])),
     ], ['a', 'b'], ['score', 'both']);
+    (config.config as { input_layers: unknown }).input_layers = { a: ['a', 0, 0], b: ['b', 0, 0] }; // Keras 3 writes dict inputs as a dict
     const read = await readKerasFile('two.keras', await keras3Zip(config, { 'layers/dense': [k, b] }));
     const model = await tf.loadLayersModel(tf.io.fromMemory(read.artifacts));
     const [y1, y2] = model.predict([tf.tensor2d([v(a)]), tf.tensor2d([v(c)])]) as tf.Tensor[];

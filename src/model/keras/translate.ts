@@ -212,10 +212,15 @@ function inboundNodes(nodes: unknown, nested: Nested): unknown[] {
   });
 }
 
-/** A model's inputs or outputs as a list of references (Keras 3 writes a single one as [name, node, tensor]). */
-function tensorRefs(refs: unknown, nested: Nested): unknown[] {
-  if (!Array.isArray(refs)) return [];
-  return (typeof refs[0] === 'string' ? [refs] : refs).filter(Array.isArray).map((r) => ref(r[0], r[1], r[2], nested));
+/**
+ * A model's inputs or outputs as a flat list of references, from any structure Keras writes: a list
+ * of [name, node, tensor], one such triple alone, or (Keras 3, dict inputs) an object of them.
+ */
+function tensorRefs(refs: unknown, nested: Nested, out: unknown[] = []): unknown[] {
+  if (Array.isArray(refs) && typeof refs[0] === 'string') out.push(ref(refs[0], refs[1], refs[2], nested));
+  else if (Array.isArray(refs)) refs.forEach((r) => tensorRefs(r, nested, out));
+  else if (isObject(refs)) Object.values(refs).forEach((r) => tensorRefs(r, nested, out));
+  return out;
 }
 
 /**
