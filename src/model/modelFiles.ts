@@ -77,7 +77,7 @@ export function checkModelFiles(files: ModelFile[], supportedClasses: ReadonlySe
   const jsonFiles = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   const names = files.map((f) => baseName(f.name)).join(', ');
   if (jsonFiles.length === 0) {
-    throw new ModelFileError(names, 'no model.json among the dropped files. A TF.js model is a model.json plus its .bin weight files: drop them together.');
+    throw new ModelFileError(names, 'no model.json among the dropped files. A TF.js model is a model.json plus its .bin weight files: drop them together (or drop a Keras .keras / .h5 file).');
   }
   const jsonFile = jsonFiles.find((f) => baseName(f.name) === 'model.json') ?? (jsonFiles.length === 1 ? jsonFiles[0] : undefined);
   if (!jsonFile) throw new ModelFileError(jsonFiles.map((f) => f.name).join(', '), 'several .json files and none is called model.json: drop one model at a time.');

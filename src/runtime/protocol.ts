@@ -7,6 +7,7 @@ import type { CompressedSummary } from '../model/compress/session';
 import type { ModelInfo } from '../model/modelInfo';
 import type { CompressionPlan } from '../model/plan';
 import type { ModelFile } from '../model/modelFiles';
+import type { KerasFormat } from '../model/keras/readKeras';
 import type { DatasetEntry, Preprocessing } from '../model/dataset';
 import type { Fidelity } from './metrics';
 
@@ -26,6 +27,11 @@ export interface BackendInfo {
   note?: string;
 }
 
+/**
+ * A model to load: a TF.js model.json by URL (its shards fetched beside it), or dropped files —
+ * a model.json with its .bin shards, or one Keras .keras / .h5 / .hdf5 file (with, for a
+ * weights-only `*.weights.h5`, the config.json or model.json it belongs to), converted in the worker.
+ */
 export type ModelSource =
   | { kind: 'url'; url: string; name: string }
   | { kind: 'files'; files: ModelFile[]; name: string };
@@ -93,6 +99,18 @@ export interface EvalOptions {
 export interface LoadedModel extends ModelInfo {
   /** bytes of the same (uncompressed) model written as a compact file */
   compact: { raw: number; gzip: number };
+  /** Set when the model was not TF.js files but a Keras file, converted to TF.js in the worker (sizes are then those of the converted TF.js files). */
+  converted?: KerasOrigin;
+}
+
+/** The Keras file a model was converted from. */
+export interface KerasOrigin {
+  from: 'keras';
+  /** the Keras file's name as opened */
+  file: string;
+  /** the Keras version that wrote the file ("3.14.0"), or "unknown" */
+  kerasVersion: string;
+  format: KerasFormat;
 }
 
 export type CompressOutcome = { type: 'done'; job: number; summary: CompressedSummary } | { type: 'cancelled'; job: number };

@@ -12,7 +12,8 @@ import { toClassifier } from '../model/classifier';
 import { importDataFiles, MAX_IMAGE_BYTES } from './importData';
 import { loadModelFiles } from '../model/modelInfo';
 import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
-import { checkModelFiles, toArtifacts } from '../model/modelFiles';
+import { checkModelFiles, ModelFileError, toArtifacts } from '../model/modelFiles';
+import { isKerasFileName } from '../model/kerasFileName';
 import { checkManifest } from '../model/validateModel';
 import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
 import type { CompressOutput } from '../model/compress';
@@ -25,7 +26,7 @@ import { selectBackend } from './backend';
 import { deflatedLengthsOffThread } from './deflater';
 import { evaluateModel } from './evaluate';
 import { measureSensitivity } from './sensitivity';
-import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
+import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, KerasOrigin, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const res = await fetch(url);
@@ -53,6 +54,43 @@ async function fetchModelFiles(url: string): Promise<ModelFile[]> {
     for (const path of group.paths) files.push({ name: path, bytes: await fetchBytes(new URL(path, base).href) });
   }
   return files;
+}
+
+const baseName = (path: string) => path.split('/').pop() ?? path;
+
+/**
+ * The Keras config a weights-only `*.weights.h5` belongs to, from a .json dropped with it: Keras'
+ * config.json (the model config itself), or a TF.js model.json (its modelTopology, whose
+ * `model_config` a Keras-written topology nests). Undefined when there is none or it is not JSON
+ * (a complete Keras file needs none; the reader says what is missing for a weights-only one).
+ */
+function kerasConfigOf(files: ModelFile[]): Record<string, unknown> | undefined {
+  const json = files.find((f) => baseName(f.name) === 'config.json') ?? files.find((f) => f.name.toLowerCase().endsWith('.json'));
+  if (!json) return undefined;
+  try {
+    const value = JSON.parse(new TextDecoder().decode(json.bytes)) as Record<string, unknown>;
+    const topology = value?.modelTopology as Record<string, unknown> | undefined;
+    if (topology && typeof topology === 'object') return (topology.model_config as Record<string, unknown> | undefined) ?? topology;
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads a model's files as loadModelFiles does; a Keras .keras / .h5 among them is first converted
+ * to TF.js files by the Keras reader, which is imported only then (jsfive and the translation stay
+ * out of the worker's first load). Every fault is a ModelFileError naming the Keras file.
+ */
+async function loadFiles(files: ModelFile[], name: string): Promise<Awaited<ReturnType<typeof loadModelFiles>> & { converted?: KerasOrigin }> {
+  const keras = files.filter((f) => isKerasFileName(f.name));
+  if (keras.length === 0) return loadModelFiles(files, name);
+  if (keras.length > 1) throw new ModelFileError(keras.map((f) => baseName(f.name)).join(', '), 'several Keras files were dropped: open one model at a time.');
+  const file = baseName(keras[0].name);
+  const { loadKerasModel } = await import('../model/keras/loadKeras');
+  const loaded = await loadKerasModel(file, new Uint8Array(keras[0].bytes), { config: kerasConfigOf(files) });
+  const { keras: read, ...rest } = loaded;
+  return { ...rest, converted: { from: 'keras', file, kerasVersion: read.kerasVersion, format: read.format } };
 }
 
 export function createStudio(): StudioApi {
@@ -144,7 +182,7 @@ export function createStudio(): StudioApi {
 
     async loadModel(source: ModelSource): Promise<LoadedModel> {
       const files = source.kind === 'url' ? await fetchModelFiles(source.url) : source.files;
-      const loaded = await loadModelFiles(files, source.name);
+      const loaded = await loadFiles(files, source.name);
       let nextParts: ModelParts;
       let baseline: CompressionSession;
       try {
@@ -163,7 +201,9 @@ export function createStudio(): StudioApi {
       model = loaded.model;
       checked = loaded.checked;
       parts = nextParts;
-      return { ...loaded.info, compact: baseline.summary.sizes.compact };
+      const info: LoadedModel = { ...loaded.info, name: source.name, compact: baseline.summary.sizes.compact };
+      if (loaded.converted) info.converted = loaded.converted;
+      return info;
     },
 
     async compress(job, plan, train, onProgress) {

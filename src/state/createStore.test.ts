@@ -57,6 +57,25 @@ describe('studio store on a fake worker', () => {
     expect(fake.hash).toContain('backend=wasm');
   });
 
+  it('a Keras file is a model, even dropped with images in its folder: named after the file, shown as loading, its source kept for a restart', async () => {
+    const { fake, store } = await started();
+    const file = (name: string, bytes: number) => Object.assign(new File([new Uint8Array(bytes)], name.split('/').pop() as string), { webkitRelativePath: name });
+    const opening = store.getState().loadFiles([file('digits/model.keras', 30), file('digits/7.png', 10)]);
+    await settle();
+    expect(fake.made('importData')).toHaveLength(0);
+    const load = fake.pending('loadModel');
+    const source = load.args[0] as ModelSource;
+    expect(source).toMatchObject({ kind: 'files', name: 'model.keras (your model)' });
+    expect(source.kind === 'files' && source.files.map((f) => f.name)).toEqual(['digits/model.keras', 'digits/7.png']);
+    expect(store.getState().busy).toBe('Loading model.keras (your model)…');
+    load.answer({ ...loadedModel('model.keras (your model)'), converted: { from: 'keras', file: 'model.keras', kerasVersion: '3.14.0', format: 'keras3-zip' } });
+    await settle();
+    const baseline = fake.pending('evaluate');
+    baseline.answer(evalResult(baseline.args[0] as number, 0.99));
+    await opening;
+    expect(store.getState()).toMatchObject({ modelId: 'user', model: { name: 'model.keras (your model)', converted: { kerasVersion: '3.14.0' } }, source, error: undefined });
+  });
+
   it('a model opened while the worker starts is queued, shown as loading, and loaded instead of the demo', async () => {
     const fake = new FakeStudio();
     const store = createStudioStore(fake.deps());

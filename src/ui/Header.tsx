@@ -32,8 +32,8 @@ export function Header() {
         </label>
         <button type="button" disabled={s.openDisabled} onClick={() => filesRef.current?.click()}>Open model files…</button>
         <button type="button" disabled={s.openDisabled} onClick={() => folderRef.current?.click()}>Open folder…</button>
-        <input ref={filesRef} data-testid="file-input" type="file" multiple accept=".json,.bin,application/json,application/octet-stream"
-          hidden onChange={(e) => onFiles(e.currentTarget)} aria-label="Model files (model.json and .bin shards)" />
+        <input ref={filesRef} data-testid="file-input" type="file" multiple accept=".json,.bin,.keras,.h5,.hdf5,application/json,application/octet-stream"
+          hidden onChange={(e) => onFiles(e.currentTarget)} aria-label="Model files (model.json and .bin shards, or a Keras .keras / .h5 file)" />
         <input ref={folderRef} data-testid="folder-input" type="file" hidden onChange={(e) => onFiles(e.currentTarget)}
           aria-label="Model folder" {...{ webkitdirectory: '', directory: '' }} />
         <label>

@@ -1,8 +1,17 @@
 import { describePlan } from '../model/describePlan';
+import type { KerasOrigin } from '../runtime/protocol';
 import { useStudio } from '../state/store';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format';
 
 type Cell = { text: string; raw?: number; note?: string };
+
+const KERAS_FORMATS: Record<KerasOrigin['format'], string> = { 'keras3-zip': '.keras zip', hdf5: 'HDF5', 'weights-h5': 'weights-only HDF5 + config' };
+
+/** Where a converted model came from, e.g. "Keras 3.14 file, converted in this page" (a trailing ".0" of the version dropped). */
+export function originText(origin: KerasOrigin): string {
+  const version = origin.kerasVersion === 'unknown' ? '' : ` ${origin.kerasVersion.replace(/^(\d+\.\d+)\.0$/, '$1')}`;
+  return `Keras${version} file, converted in this page (${origin.file}, ${KERAS_FORMATS[origin.format]})`;
+}
 
 /** Baseline against current compression: every figure from the evaluated model and its files. */
 export function Numbers() {
@@ -31,7 +40,7 @@ export function Numbers() {
   ];
   const rows: { name: string; base: Cell; comp?: Cell }[] = [
     ...quality,
-    { name: 'size', base: { text: formatBytes(original), raw: original, note: `TF.js files (${model.size.files.length})` },
+    { name: 'size', base: { text: formatBytes(original), raw: original, note: `${model.converted ? 'converted ' : ''}TF.js files (${model.size.files.length})` },
       comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.raw), raw: compressed.sizes.tfjs.raw, note: `TF.js files · zip ${Number.isFinite(compressed.sizes.tfjs.zip) ? formatBytes(compressed.sizes.tfjs.zip) : '…'}` } : pending },
     { name: 'gzip', base: { text: formatBytes(model.size.gzip), raw: model.size.gzip, note: 'each file gzip -9' },
       // DEFLATE lengths arrive a moment after the other sizes: "…" until then.
@@ -52,6 +61,7 @@ export function Numbers() {
   return (
     <div className="numbers-panel">
       <h2 data-testid="model-name">{model.name}</h2>
+      {model.converted && <p className="catalog-note" data-testid="model-origin">{originText(model.converted)}</p>}
       {listed && <p className="catalog-note">Catalog accuracy: {formatPercent(listed.accuracy)} on {listed.dataset}</p>}
       <table className="numbers-table">
         <thead><tr><th scope="col"><span className="sr-only">measure</span></th><th scope="col">original</th>{plan && <th scope="col" title={describePlan(plan)}>compressed</th>}</tr></thead>

@@ -68,5 +68,7 @@ describe('fitDataset', () => {
   it('reads the image shape of a model input or says why not', () => {
     expect(imageInputShape([-1, 28, 28, 1])).toEqual([28, 28, 1]);
     expect(() => imageInputShape([-1, 784])).toThrow(/not an image batch/);
+    expect(imageInputShape([-1, 28, 28])).toEqual([28, 28, 1]); // grayscale without a channel axis (Keras MNIST models)
+    expect(() => imageInputShape([-1, -1, 28])).toThrow(/not an image batch/);
   });
 });

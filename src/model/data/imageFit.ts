@@ -90,9 +90,14 @@ export function fitDataset(ds: Dataset, shape: readonly [number, number, number]
   return { ...ds, images, entry: { ...ds.entry, shape: [outH, outW, outC], mean: perChannel(ds.entry.mean), std: perChannel(ds.entry.std) } };
 }
 
-/** [H, W, C] of a model's image input (batch dimension dropped), or an Error saying why it has none. */
+/**
+ * [H, W, C] of a model's image input (batch dimension dropped), or an Error saying why it has none.
+ * A grayscale input without a channel axis, [N, H, W] (many Keras MNIST models), is [H, W, 1]:
+ * such images are fitted with one channel and reshaped to the model's rank (fitSampleShape).
+ */
 export function imageInputShape(inputShape: readonly number[]): [number, number, number] {
   const dims = inputShape.slice(1);
   if (dims.length === 3 && dims.every((d) => d > 0)) return dims as [number, number, number];
+  if (dims.length === 2 && dims.every((d) => d > 0)) return [dims[0], dims[1], 1];
   throw new Error(`the model's input is [${inputShape.join(', ')}], not an image batch [N, H, W, C] of known size, so images cannot be fitted to it`);
 }

@@ -7,6 +7,7 @@ import { parseModelCatalog } from '../../model/catalog';
 import { checkPreprocessing, parseDatasetEntry, preprocessingOf, type DatasetEntry } from '../../model/dataset';
 import { isDataDrop } from '../../model/data/userData';
 import type { ModelFile } from '../../model/modelFiles';
+import { isKerasFileName } from '../../model/kerasFileName';
 import { WorkerRestartedError } from '../../runtime/client';
 import type { DataFile, LoadedModel, ModelSource } from '../../runtime/protocol';
 import { readUrlSettings } from '../urlState';
@@ -15,8 +16,21 @@ import type { ChartPoint, ModelSlice, SliceContext, StudioState } from '../types
 
 const pathOf = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
 
-/** What a model source is called while it waits: the model.json the user opened, or the bundled model's name. */
-const waitingName = (source: ModelSource) => (source.kind === 'files' ? source.files.find((f) => f.name.endsWith('.json'))?.name ?? source.name : source.name);
+const baseName = (path: string) => path.split('/').pop() ?? path;
+
+/** What a model source is called while it waits: the Keras file or model.json the user opened, or the bundled model's name. */
+const waitingName = (source: ModelSource) => (source.kind === 'files'
+  ? (source.files.find((f) => isKerasFileName(f.name)) ?? source.files.find((f) => f.name.endsWith('.json')))?.name ?? source.name
+  : source.name);
+
+/** The name a user's model goes by: a Keras file's own name, else the dropped folder's, with "(your model)". */
+function userModelName(files: readonly ModelFile[]): string {
+  const keras = files.filter((f) => isKerasFileName(f.name));
+  if (keras.length === 1) return `${baseName(keras[0].name)} (your model)`;
+  const json = files.find((f) => f.name.endsWith('model.json')) ?? files.find((f) => f.name.endsWith('.json'));
+  const folder = json?.name.includes('/') ? json.name.split('/').slice(-2, -1)[0] : undefined;
+  return folder ? `${folder} (your model)` : 'your model';
+}
 /** The busy text while the worker starts and `queued` waits for it. */
 const startingText = (queued?: ModelSource) => (queued ? `Starting the TF.js worker… then loading ${waitingName(queued)}` : 'Starting the TF.js worker…');
 
@@ -146,7 +160,9 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
     },
 
     async loadFiles(files) {
-      if (isDataDrop(files.map(pathOf))) return get().loadData(files);
+      const paths = files.map(pathOf);
+      // A Keras file is a model even among images (a folder holding model.keras and sample digits).
+      if (!paths.some(isKerasFileName) && isDataDrop(paths)) return get().loadData(files);
       let modelFiles: ModelFile[];
       try {
         modelFiles = await Promise.all(files.map(async (f) => ({ name: pathOf(f), bytes: await f.arrayBuffer() })));
@@ -154,10 +170,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
         get().reportError('Could not read the dropped files', e);
         return;
       }
-      const json = modelFiles.find((f) => f.name.endsWith('model.json')) ?? modelFiles.find((f) => f.name.endsWith('.json'));
-      const folder = json?.name.includes('/') ? json.name.split('/').slice(-2, -1)[0] : undefined;
-      const name = folder ? `${folder} (your model)` : 'your model';
-      const source: ModelSource = { kind: 'files', files: modelFiles, name };
+      const source: ModelSource = { kind: 'files', files: modelFiles, name: userModelName(modelFiles) };
       if (get().phase !== 'ready') {
         // The worker is still starting (a model loaded now would find no backend): start() loads it when it is ready.
         set({ queued: source, busy: startingText(source) });
