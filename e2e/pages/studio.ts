@@ -69,6 +69,8 @@ export class HeaderPanel {
 export class NumbersPanel {
   constructor(readonly page: Page) {}
   modelName = () => this.page.getByTestId('model-name');
+  /** Where a converted model came from ("Keras 3.14 file, converted in this page (…)"); absent for TF.js files. */
+  origin = () => this.page.getByTestId('model-origin');
   metric = (name: string) => this.page.getByTestId(`metric-${name}`);
   /** The compressed model's figure (the "compressed" column). */
   compressed = (name: string) => this.page.getByTestId(`compressed-${name}`);
@@ -242,4 +244,12 @@ export async function openDemo(page: Page) {
 
 export function modelFile(id: string, name: string) {
   return { name, mimeType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: readFileSync(join(PUBLIC, 'models', id, name)) };
+}
+
+/** The project's real Keras test files (src/model/keras/fixtures, see PROVENANCE.md there). */
+export const KERAS_FIXTURES = join(import.meta.dirname, '..', '..', 'src', 'model', 'keras', 'fixtures');
+
+/** A Keras fixture as the file dialog gives it (`bytes` to give a damaged copy under `name`). */
+export function kerasFile(fixture: string, name = fixture, bytes?: Buffer) {
+  return { name, mimeType: 'application/octet-stream', buffer: bytes ?? readFileSync(join(KERAS_FIXTURES, fixture)) };
 }
