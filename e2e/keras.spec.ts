@@ -50,6 +50,8 @@ for (const c of cases) {
   test(`a user opens ${c.fixture} ${c.how}: converted in the page, stock TF.js's accuracy, and it compresses`, async ({ page }) => {
     const checkNetwork = forbidExternalRequests(page);
     const { header, numbers, layers, controls, charts, exports } = await openDemo(page);
+    // The file dialog offers Keras files.
+    await expect(page.getByTestId('file-input')).toHaveAttribute('accept', /(^|,)\.keras,\.h5,\.hdf5(,|$)/);
     await c.open(header, c.fixture);
     const shown = await numbers.waitForEvaluation(`${c.fixture} (your model)`, 'wasm');
     await expect(numbers.origin()).toHaveText(c.origin);
