@@ -6,16 +6,12 @@
  */
 import { ModelFileError } from '../modelFiles';
 import { loadModelFiles, type LoadOptions } from '../modelInfo';
+import { isKerasFileName } from '../kerasFileName';
 import { kerasModelFiles, readKerasFile, type KerasModel, type ReadKerasOptions } from './readKeras';
 
-/** File name endings the CLI and the page treat as Keras files. */
-export const KERAS_EXTENSIONS = ['.keras', '.h5', '.hdf5'];
-
-/** True when `name` ends like a Keras file (.keras, .h5, .hdf5; any case). */
-export function hasKerasExtension(name: string): boolean {
-  const lower = name.toLowerCase();
-  return KERAS_EXTENSIONS.some((e) => lower.endsWith(e));
-}
+/** True when `name` ends like a Keras file (.keras, .h5, .hdf5; any case): the page's own test. */
+export const hasKerasExtension = isKerasFileName;
+export { KERAS_EXTENSIONS } from '../kerasFileName';
 
 /**
  * Reads a Keras file's bytes and loads the converted model as loadModelFiles does. `name` names
