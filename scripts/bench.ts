@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: reproduces Deep Compression's LeNet table on the bundled models, stage by stage,
  * side by side with the paper, and measures the latency of structural transforms on WASM.
+ * `--part keras` (only when asked): opening the real Keras files and the reader's bundle size (bench-keras.ts).
  *
- *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|latency]
+ *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|latency|keras]
  *
  * Sizes are exact bytes of the compact file the studio writes (header with the topology included),
  * accuracies are top-1 on the bundled validation split with stock TF.js on the WASM backend.
@@ -26,6 +27,7 @@ import { fineTune, type WeightConstraint } from '../src/model/train/finetune';
 import { fineTuneSharedValues, partsFromModel } from '../src/model/train/retrain';
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
+import { benchKeras } from './bench-keras';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -189,6 +191,7 @@ async function main() {
     for (const id of ['lenet-300-100', 'lenet-5']) await deepCompression(id);
   }
   if (part === 'all' || part === 'latency') await structuralLatency();
+  if (part === 'keras') await benchKeras({ quick });
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -7,11 +7,11 @@
  * Every fault is a ModelFileError naming the file, the layer where there is one, and what to do.
  */
 import * as tf from '@tensorflow/tfjs';
-import { unzipSync } from 'fflate';
 import { ModelFileError, type ModelFile } from '../modelFiles';
 import { H5File, isHdf5, type H5Tensor } from './hdf5';
 import { keras3Weights, legacyWeights, type LayerWeights } from './kerasWeights';
 import { KerasLayerFault, translateModel, type Json } from './translate';
+import { unzipEntries } from './unzip';
 
 /** Which kind of Keras file was read. */
 export type KerasFormat = 'keras3-zip' | 'hdf5' | 'weights-h5';
@@ -62,10 +62,10 @@ function parseJson(file: string, what: string, text: string): Json {
 }
 
 /** The entries of a `.keras` zip that matter, decompressed (assets and anything else are skipped). */
-function unzipKeras(file: string, bytes: Uint8Array): { config: Json; weights: Uint8Array; kerasVersion: string } {
+async function unzipKeras(file: string, bytes: Uint8Array): Promise<{ config: Json; weights: Uint8Array; kerasVersion: string }> {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes, { filter: (f) => ['config.json', 'metadata.json', 'model.weights.h5', 'model.weights.npz'].includes(f.name) });
+    entries = await unzipEntries(bytes, (name) => ['config.json', 'metadata.json', 'model.weights.h5', 'model.weights.npz'].includes(name));
   } catch (e) {
     throw new ModelFileError(file, `is not a readable zip (${(e as Error).message}): the file is truncated or damaged. Copy or download it again.`);
   }
@@ -179,7 +179,7 @@ async function finish(file: string, config: Json, kerasVersion: string, format: 
  */
 export async function readKerasFile(name: string, bytes: Uint8Array, options: ReadKerasOptions = {}): Promise<KerasModel> {
   if (isZip(bytes)) {
-    const { config, weights, kerasVersion } = unzipKeras(name, bytes);
+    const { config, weights, kerasVersion } = await unzipKeras(name, bytes);
     const h5 = new H5File(`${name} (model.weights.h5)`, weights);
     return finish(name, config, kerasVersion, 'keras3-zip', () => keras3Weights(h5, config));
   }
