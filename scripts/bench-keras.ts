@@ -6,9 +6,9 @@
  *     fixtures are timed side by side in one process, round after round (one warm-up round), on
  *     the backend already chosen (bench.ts: WASM); medians. Also the .keras unzip alone: the
  *     reader's platform inflate (unzip.ts) beside fflate's unzipSync.
- *   - Bundle: `vite build` into a temp folder; raw and gzip -9 bytes of the studio worker's
- *     first-load chunk, the lazy loadKeras chunk (the reader, jsfive, the translation) and the
- *     page's index chunk.
+ *   - Bundle: `vite build` into a temp folder; raw and gzip -9 bytes of every JS chunk: the studio
+ *     worker's first-load chunk, the page's index chunk, the lazy loadKeras chunk (the reader,
+ *     jsfive, the translation) and any other lazy chunk.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -73,21 +73,20 @@ function bundleSizes(): void {
     const build = spawnSync('npx', ['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
     const assets = join(out, 'assets');
-    const names = readdirSync(assets);
-    const rows: [string, RegExp][] = [
-      ['studio worker (first load)', /^studio\.worker-.*\.js$/],
-      ['loadKeras (lazy, on the first Keras file)', /^loadKeras-.*\.js$/],
-      ['page index', /^index-.*\.js$/],
-    ];
+    const label = (file: string) => (/^studio\.worker-/.test(file) ? 'studio worker (first load)'
+      : /^index-/.test(file) ? 'page index'
+        : /^loadKeras-/.test(file) ? 'loadKeras (lazy: the reader, on the first Keras file)'
+          : /^deflate\.worker-/.test(file) ? 'deflate worker (gzip sizes)'
+            : 'lazy chunk');
+    const order = (file: string) => ['studio worker', 'page index', 'loadKeras', 'lazy chunk', 'deflate'].findIndex((p) => label(file).startsWith(p));
+    const files = readdirSync(assets).filter((n) => n.endsWith('.js')).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
     console.log('\nBundle (vite build; the worker chunks are not minified, see vite.config.ts):\n');
     console.log('| chunk | file | raw | gzip -9 |');
     console.log('|---|---|---|---|');
-    for (const [what, re] of rows) {
-      for (const file of names.filter((n) => re.test(n))) {
-        const bytes = readFileSync(join(assets, file));
-        const gz = gzipSync(bytes, { level: 9 }).length;
-        console.log(`| ${what} | ${file} | ${bytes.length.toLocaleString('en')} B (${kb(bytes.length)}) | ${gz.toLocaleString('en')} B (${kb(gz)}) |`);
-      }
+    for (const file of files) {
+      const bytes = readFileSync(join(assets, file));
+      const gz = gzipSync(bytes, { level: 9 }).length;
+      console.log(`| ${label(file)} | ${file} | ${bytes.length.toLocaleString('en')} B (${kb(bytes.length)}) | ${gz.toLocaleString('en')} B (${kb(gz)}) |`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

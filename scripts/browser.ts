@@ -5,6 +5,8 @@
  *   npx tsx scripts/browser.ts latency       # each bundled model on WASM: accuracy and batch-1 latency
  *   npx tsx scripts/browser.ts screenshot    # writes docs/screenshot.png (1280×720 viewport)
  *   npx tsx scripts/browser.ts slider        # LeNet-5 on WASM: slider move → new chart point, and main-thread long tasks
+ *   npx tsx scripts/browser.ts keras         # each real Keras fixture opened with the file input: until its name, then its accuracy, shows
+ *                                            # (also npm run bench:browser -- keras)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -76,15 +78,72 @@ async function sliderResponse(page: import('@playwright/test').Page) {
   console.log(`main-thread long tasks (> 50 ms) meanwhile: ${longTasks.length}${longTasks.length ? `, longest ${Math.round(Math.max(...longTasks))} ms` : ''}`);
 }
 
+/**
+ * Opening each real Keras fixture (src/model/keras/fixtures) in the studio on WASM, as a person
+ * does with *Open model files…*: a fresh page with the demo measured, then the file given to the
+ * file input. Timed inside the page from the input's change event to the model's name in the
+ * numbers panel (read, converted by the lazily loaded reader, built and probed in the worker) and
+ * to its accuracy on the validation split (evaluated). ROUNDS (default 3) fresh pages per file,
+ * files in turn; medians. Each open is the page's first Keras file, so the reader's chunk is loaded each time.
+ */
+async function kerasOpening(page: import('@playwright/test').Page) {
+  const fixtures = ['mnist-cnn-keras3.keras', 'mnist-mlp-keras3-legacy.h5', 'mnist-cnn-keras2.h5'];
+  const rounds = Number(process.env.ROUNDS ?? 3);
+  const times = new Map(fixtures.map((f) => [f, { name: [] as number[], accuracy: [] as number[], value: NaN }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const fixture of fixtures) {
+      await page.goto(`${URL_BASE}/#backend=wasm`);
+      await page.reload();
+      await page.getByTestId('metric-accuracy').and(page.locator('[data-value]')).waitFor({ timeout: 120_000 });
+      await page.getByTestId('progress').waitFor({ state: 'detached' });
+      await page.evaluate((label) => {
+        const w = window as unknown as { kerasMs?: Promise<{ name: number; accuracy: number }> };
+        w.kerasMs = new Promise((resolve) => {
+          let t0 = NaN;
+          let named = NaN;
+          document.querySelector('[data-testid="file-input"]')!.addEventListener('change', () => { t0 = performance.now(); }, { capture: true, once: true });
+          const observer = new MutationObserver(() => {
+            if (Number.isNaN(t0) || document.querySelector('[data-testid="model-name"]')?.textContent !== label) return;
+            if (Number.isNaN(named)) named = performance.now() - t0;
+            if (!document.querySelector('[data-testid="metric-accuracy"]')?.hasAttribute('data-value')) return;
+            observer.disconnect();
+            resolve({ name: named, accuracy: performance.now() - t0 });
+          });
+          observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+        });
+      }, `${fixture} (your model)`);
+      await page.getByTestId('file-input').setInputFiles(join(ROOT, 'src', 'model', 'keras', 'fixtures', fixture));
+      const t = await page.evaluate(() => (window as unknown as { kerasMs: Promise<{ name: number; accuracy: number }> }).kerasMs);
+      const entry = times.get(fixture)!;
+      entry.name.push(t.name);
+      entry.accuracy.push(t.accuracy);
+      entry.value = Number(await page.getByTestId('metric-accuracy').getAttribute('data-value'));
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const backend = await page.getByTestId('backend-active').textContent();
+  console.log(`Opening the real Keras files in the studio (Chromium, ${backend?.replace(/^Running on /, '')}; median of ${rounds} fresh pages each, timed in the page from the file input's change event):\n`);
+  console.log('| file | until its name shows (read, converted, built) | until its accuracy shows (evaluated) | accuracy |');
+  console.log('|---|---|---|---|');
+  for (const [fixture, t] of times) {
+    console.log(`| ${fixture} | ${Math.round(median(t.name))} ms | ${Math.round(median(t.accuracy))} ms | ${(t.value * 100).toFixed(2)} % |`);
+  }
+}
+
 async function main() {
-  const what = process.argv[2];
-  if (what !== 'latency' && what !== 'screenshot' && what !== 'slider') throw new Error('usage: tsx scripts/browser.ts latency|screenshot|slider (run npm run build first)');
+  // The last word wins, so `npm run bench:browser -- keras` (…browser.ts latency keras) runs the keras measurement.
+  const what = process.argv.slice(2).at(-1);
+  if (what !== 'latency' && what !== 'screenshot' && what !== 'slider' && what !== 'keras') throw new Error('usage: tsx scripts/browser.ts latency|screenshot|slider|keras (run npm run build first)');
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     if (what === 'slider') {
       await sliderResponse(page);
+      return;
+    }
+    if (what === 'keras') {
+      await kerasOpening(page);
       return;
     }
     const catalog = JSON.parse(readFileSync(join(ROOT, 'public', 'models', 'catalog.json'), 'utf8')) as { id: string; name: string }[];
