@@ -114,3 +114,28 @@ test('a user opens a folder holding a .keras file (and sample images) with Open 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a user exports the compressed Keras model as a .keras file and opens it again: the accuracy shown is the compressed one', async ({ page }) => {
+  const checkNetwork = forbidExternalRequests(page);
+  const { header, numbers, controls, exports } = await openDemo(page);
+  await expect(exports.keras()).toHaveCount(0); // the demo is a TF.js model: nothing to write back into
+  await header.openFiles([kerasFile('mnist-cnn-keras3.keras')]);
+  await numbers.waitForEvaluation('mnist-cnn-keras3.keras (your model)', 'wasm');
+  await controls.enable('Pruning');
+  await waitForCompressed(page, 'prune 50 %');
+  await controls.slide('Zeroed weights', 80);
+  await waitForCompressed(page, 'prune 80 %');
+  const compressed = await numbers.compressedValue('accuracy');
+  expect(compressed).toBeGreaterThan(0.5);
+  const { path, name } = await exports.downloadNamed(exports.keras());
+  expect(name).toMatch(/-model\.keras$/);
+  const bytes = readFileSync(path);
+  expect(Object.keys(unzipSync(new Uint8Array(bytes))).sort()).toEqual(['config.json', 'metadata.json', 'model.weights.h5']);
+  // Opened in the studio like any Keras file: the accuracy shown is the compressed point's.
+  await header.openFiles([{ name, mimeType: 'application/octet-stream', buffer: bytes }]);
+  const reopened = await numbers.waitForEvaluation(`${name} (your model)`, 'wasm');
+  await expect(numbers.origin()).toHaveText(/^Keras 3\.14 file, converted in this page/);
+  test.info().annotations.push({ type: 'accuracy', description: `compressed ${compressed}, re-opened ${name} ${reopened}` });
+  expect(reopened).toBe(compressed);
+  checkNetwork();
+});

@@ -219,12 +219,19 @@ export class ExportBar {
   constructor(readonly page: Page) {}
   tfjs = () => this.page.getByRole('button', { name: /^TF\.js \.zip/ });
   compact = () => this.page.getByRole('button', { name: /^Compact \.cstu/ });
+  /** The compressed model as a Keras file again (shown only for a model opened from a Keras file). */
+  keras = () => this.page.getByRole('button', { name: 'Keras .keras', exact: true });
   report = (format: 'JSON' | 'CSV') => this.page.getByRole('button', { name: format, exact: true });
   png = () => this.page.getByRole('button', { name: 'Chart PNG', exact: true });
   /** Clicks a download button and returns the downloaded file's path. */
   async download(button: Locator): Promise<string> {
     const [file] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
     return file.path();
+  }
+  /** Clicks a download button and returns the downloaded file's path and the name the page gave it. */
+  async downloadNamed(button: Locator): Promise<{ path: string; name: string }> {
+    const [file] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
+    return { path: await file.path(), name: file.suggestedFilename() };
   }
 }
 

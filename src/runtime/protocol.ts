@@ -118,7 +118,8 @@ export type CompressOutcome = { type: 'done'; job: number; summary: CompressedSu
 /** Which model an evaluation measures: the loaded one, or the current compression of it. */
 export type EvalTarget = 'original' | 'compressed';
 
-export type ExportFormat = 'tfjs-zip' | 'compact';
+/** 'keras': the compressed model written back into the original Keras file's config (only for a model opened from a Keras file, and a plan that keeps its architecture). */
+export type ExportFormat = 'tfjs-zip' | 'compact' | 'keras';
 
 /** A sensitivity analysis: which technique, at which levels (prune ratios, or bits), on how many samples. */
 export interface SensitivityRequest {

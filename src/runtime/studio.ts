@@ -26,6 +26,7 @@ import { selectBackend } from './backend';
 import { deflatedLengthsOffThread } from './deflater';
 import { evaluateModel } from './evaluate';
 import { measureSensitivity } from './sensitivity';
+import type { KerasSource } from '../model/keras/writeKeras';
 import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, KerasOrigin, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
@@ -82,7 +83,7 @@ function kerasConfigOf(files: ModelFile[]): Record<string, unknown> | undefined 
  * to TF.js files by the Keras reader, which is imported only then (jsfive and the translation stay
  * out of the worker's first load). Every fault is a ModelFileError naming the Keras file.
  */
-async function loadFiles(files: ModelFile[], name: string): Promise<Awaited<ReturnType<typeof loadModelFiles>> & { converted?: KerasOrigin }> {
+async function loadFiles(files: ModelFile[], name: string): Promise<Awaited<ReturnType<typeof loadModelFiles>> & { converted?: KerasOrigin; kerasSource?: KerasSource }> {
   const keras = files.filter((f) => isKerasFileName(f.name));
   if (keras.length === 0) return loadModelFiles(files, name);
   if (keras.length > 1) throw new ModelFileError(keras.map((f) => baseName(f.name)).join(', '), 'several Keras files were dropped: open one model at a time.');
@@ -90,13 +91,19 @@ async function loadFiles(files: ModelFile[], name: string): Promise<Awaited<Retu
   const { loadKerasModel } = await import('../model/keras/loadKeras');
   const loaded = await loadKerasModel(file, new Uint8Array(keras[0].bytes), { config: kerasConfigOf(files) });
   const { keras: read, ...rest } = loaded;
-  return { ...rest, converted: { from: 'keras', file, kerasVersion: read.kerasVersion, format: read.format } };
+  const kerasSource: KerasSource = {
+    kerasConfig: read.kerasConfig, kerasVersion: read.kerasVersion, format: read.format, weightPaths: read.weightPaths,
+    weightSpecs: (read.artifacts.weightSpecs ?? []).map((s) => ({ name: s.name, shape: [...s.shape] })),
+  };
+  return { ...rest, converted: { from: 'keras', file, kerasVersion: read.kerasVersion, format: read.format }, kerasSource };
 }
 
 export function createStudio(): StudioApi {
   let model: TfModel | undefined;
   let checked: CheckedModelFiles | undefined;
   let parts: ModelParts | undefined;
+  /** What the .keras export needs of the Keras file the loaded model came from (undefined for a TF.js model). */
+  let kerasSource: KerasSource | undefined;
   let session: CompressionSession | undefined;
   let compressedModel: TfModel | undefined;
   let latestCompressJob = 0;
@@ -201,6 +208,7 @@ export function createStudio(): StudioApi {
       model = loaded.model;
       checked = loaded.checked;
       parts = nextParts;
+      kerasSource = loaded.kerasSource;
       const info: LoadedModel = { ...loaded.info, name: source.name, compact: baseline.summary.sizes.compact };
       if (loaded.converted) info.converted = loaded.converted;
       return info;
@@ -221,6 +229,14 @@ export function createStudio(): StudioApi {
     async exportModel(format: ExportFormat, job: number) {
       if (!session) throw new Error('nothing is compressed yet: move a control first');
       if (job !== sessionJob) throw new Error('the compression shown is not the one held; move a control again and export when it is measured');
+      if (format === 'keras') {
+        if (!kerasSource) throw new Error('the Keras export writes the compressed weights back into the Keras file the model came from, and this model was not opened from a .keras / .h5 file; use the TF.js or compact export');
+        const { writeKerasFile, decodeArtifactsWeights } = await import('../model/keras/writeKeras');
+        const files = session.tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer }));
+        const weights = decodeArtifactsWeights(toArtifacts(checkModelFiles(files, supportedLayerClasses())));
+        const written = await writeKerasFile(kerasSource, weights);
+        return Comlink.transfer({ fileName: written.fileName, bytes: written.bytes }, [written.bytes.buffer]);
+      }
       const bytes = format === 'compact' ? session.compact.slice() : session.tfjs.zip();
       return Comlink.transfer({ fileName: format === 'compact' ? 'model.cstu' : 'model-tfjs.zip', bytes }, [bytes.buffer]);
     },

@@ -6,7 +6,8 @@ import { svgToPngBlob } from './chartPng';
 import { formatBytes } from './format';
 
 /**
- * Downloads: the current compression in both formats (exactly the measured files), the report, the
+ * Downloads: the current compression in both formats (exactly the measured files) and, for a model
+ * opened from a Keras file, as a Keras file again (the compressed weights in its own config); the report, the
  * chart (the SVG `sizeChartRef` points at, as a PNG); and code that loads the export, for the
  * loaded model's input shape and the data set's preprocessing.
  */
@@ -41,6 +42,12 @@ export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGEle
       <button type="button" data-testid="export-compact" disabled={!compressed || busy} onClick={() => void download('compact')}>
         Compact .cstu{compressed ? ` (${formatBytes(compressed.sizes.compact.raw)})` : ''}
       </button>
+      {model?.converted && (
+        <button type="button" data-testid="export-keras" aria-label="Keras .keras" disabled={!compressed || busy} onClick={() => void download('keras')}
+          title={`The compressed weights written back into ${model.converted.file}'s own config and weight layout (a .keras zip for a Keras 3 file, a legacy .h5 for a legacy .h5 file), to load in Python with keras.saving.load_model. Only for plans that keep the architecture (not structural pruning or low-rank).`}>
+          Keras .keras
+        </button>
+      )}
       <span>Report:</span>
       <button type="button" data-testid="export-json" disabled={points.length === 0} onClick={() => downloadReport('json')}>JSON</button>
       <button type="button" data-testid="export-csv" disabled={points.length === 0} onClick={() => downloadReport('csv')}>CSV</button>

@@ -96,7 +96,7 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
         if (runner.held === undefined || runner.current !== undefined) throw new Error('the compression is still being measured; export when it is done');
         if (!deps.saveBlob) throw new Error('this page cannot offer downloads');
         const { fileName, bytes } = await studio().exportModel(format, runner.held);
-        deps.saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'compact' ? 'application/octet-stream' : 'application/zip' }),
+        deps.saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'tfjs-zip' || fileName.endsWith('.keras') ? 'application/zip' : 'application/octet-stream' }),
           `${(get().model?.name ?? 'model').replace(/[^\w.-]+/g, '-').replace(/-+$/, '')}-${fileName}`);
       } catch (e) {
         get().reportError('Export failed', e);
