@@ -220,7 +220,7 @@ export class ExportBar {
   tfjs = () => this.page.getByRole('button', { name: /^TF\.js \.zip/ });
   compact = () => this.page.getByRole('button', { name: /^Compact \.cstu/ });
   /** The compressed model as a Keras file again (shown only for a model opened from a Keras file). */
-  keras = () => this.page.getByRole('button', { name: 'Keras .keras', exact: true });
+  keras = () => this.page.getByRole('button', { name: /^Keras (\.keras|\.h5|file)$/ });
   report = (format: 'JSON' | 'CSV') => this.page.getByRole('button', { name: format, exact: true });
   png = () => this.page.getByRole('button', { name: 'Chart PNG', exact: true });
   /** Clicks a download button and returns the downloaded file's path. */

@@ -38,3 +38,14 @@ export const errorText = (e: unknown) => (e instanceof Error ? e.message : Strin
 
 /** The next chart point id: one more than the newest (points are only ever appended). */
 export const nextPointId = (points: readonly ChartPoint[]) => (points.at(-1)?.id ?? 0) + 1;
+
+/**
+ * The name an export downloads under: the model's own name (a Keras file's name without its
+ * extension; a dropped model's without "(your model)"), made file-safe, then the export's file
+ * name, e.g. "mnist-cnn-keras3-model.keras" or "LeNet-5-MNIST-model.cstu".
+ */
+export function downloadName(model: Pick<LoadedModel, 'name' | 'converted'> | undefined, fileName: string): string {
+  const own = model?.converted ? model.converted.file.replace(/^.*\//, '').replace(/\.[^.]+$/, '') : (model?.name ?? 'model').replace(/\s*\(your model\)$/, '');
+  const safe = own.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  return `${safe}-${fileName}`;
+}

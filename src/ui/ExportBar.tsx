@@ -11,6 +11,9 @@ import { formatBytes } from './format';
  * chart (the SVG `sizeChartRef` points at, as a PNG); and code that loads the export, for the
  * loaded model's input shape and the data set's preprocessing.
  */
+/** The Keras export's button text: the file type it writes (a legacy .h5 goes back as .h5; a weights-only file's layout decides). */
+const kerasLabel = (format: string) => (format === 'keras3-zip' ? 'Keras .keras' : format === 'hdf5' ? 'Keras .h5' : 'Keras file');
+
 export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGElement | null> }) {
   const compressed = useStudio((s) => s.compressed);
   const points = useStudio((s) => s.points);
@@ -43,9 +46,9 @@ export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGEle
         Compact .cstu{compressed ? ` (${formatBytes(compressed.sizes.compact.raw)})` : ''}
       </button>
       {model?.converted && (
-        <button type="button" data-testid="export-keras" aria-label="Keras .keras" disabled={!compressed || busy} onClick={() => void download('keras')}
+        <button type="button" data-testid="export-keras" disabled={!compressed || busy} onClick={() => void download('keras')}
           title={`The compressed weights written back into ${model.converted.file}'s own config and weight layout (a .keras zip for a Keras 3 file, a legacy .h5 for a legacy .h5 file), to load in Python with keras.saving.load_model. Only for plans that keep the architecture (not structural pruning or low-rank).`}>
-          Keras .keras
+          {kerasLabel(model.converted.format)}
         </button>
       )}
       <span>Report:</span>

@@ -5,7 +5,7 @@
 import type { StateCreator } from 'zustand';
 import { describePlan } from '../../model/describePlan';
 import { reportCsv, reportJson, reportMeta } from '../report';
-import { currentDataset, nextPointId, preprocessingKey, scoreOf, trainSplitOf } from '../selectors';
+import { currentDataset, downloadName, nextPointId, preprocessingKey, scoreOf, trainSplitOf } from '../selectors';
 import type { ChartPoint, PlanSlice, SliceContext, StudioState } from '../types';
 
 /** A burst of plan moves (a drag, a held key) runs its last move this many ms after the burst. */
@@ -97,7 +97,7 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
         if (!deps.saveBlob) throw new Error('this page cannot offer downloads');
         const { fileName, bytes } = await studio().exportModel(format, runner.held);
         deps.saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'tfjs-zip' || fileName.endsWith('.keras') ? 'application/zip' : 'application/octet-stream' }),
-          `${(get().model?.name ?? 'model').replace(/[^\w.-]+/g, '-').replace(/-+$/, '')}-${fileName}`);
+          downloadName(get().model, fileName));
       } catch (e) {
         get().reportError('Export failed', e);
       }
