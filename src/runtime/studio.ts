@@ -12,7 +12,7 @@ import { toClassifier } from '../model/classifier';
 import { importDataFiles, MAX_IMAGE_BYTES } from './importData';
 import { loadModelFiles } from '../model/modelInfo';
 import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
-import { checkModelFiles, ModelFileError, toArtifacts } from '../model/modelFiles';
+import { checkModelFiles, toArtifacts } from '../model/modelFiles';
 import { isKerasFileName } from '../model/kerasFileName';
 import { checkManifest } from '../model/validateModel';
 import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
@@ -57,45 +57,15 @@ async function fetchModelFiles(url: string): Promise<ModelFile[]> {
   return files;
 }
 
-const baseName = (path: string) => path.split('/').pop() ?? path;
-
-/**
- * The Keras config a weights-only `*.weights.h5` belongs to, from a .json dropped with it: Keras'
- * config.json (the model config itself), or a TF.js model.json (its modelTopology, whose
- * `model_config` a Keras-written topology nests). Undefined when there is none or it is not JSON
- * (a complete Keras file needs none; the reader says what is missing for a weights-only one).
- */
-function kerasConfigOf(files: ModelFile[]): Record<string, unknown> | undefined {
-  const json = files.find((f) => baseName(f.name) === 'config.json') ?? files.find((f) => f.name.toLowerCase().endsWith('.json'));
-  if (!json) return undefined;
-  try {
-    const value = JSON.parse(new TextDecoder().decode(json.bytes)) as Record<string, unknown>;
-    const topology = value?.modelTopology as Record<string, unknown> | undefined;
-    if (topology && typeof topology === 'object') return (topology.model_config as Record<string, unknown> | undefined) ?? topology;
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Loads a model's files as loadModelFiles does; a Keras .keras / .h5 among them is first converted
- * to TF.js files by the Keras reader, which is imported only then (jsfive and the translation stay
- * out of the worker's first load). Every fault is a ModelFileError naming the Keras file.
+ * to TF.js files (openKeras.ts), imported only then so the reader stays out of the worker's first load.
  */
 async function loadFiles(files: ModelFile[], name: string): Promise<Awaited<ReturnType<typeof loadModelFiles>> & { converted?: KerasOrigin; kerasSource?: KerasSource }> {
   const keras = files.filter((f) => isKerasFileName(f.name));
   if (keras.length === 0) return loadModelFiles(files, name);
-  if (keras.length > 1) throw new ModelFileError(keras.map((f) => baseName(f.name)).join(', '), 'several Keras files were dropped: open one model at a time.');
-  const file = baseName(keras[0].name);
-  const { loadKerasModel } = await import('../model/keras/loadKeras');
-  const loaded = await loadKerasModel(file, new Uint8Array(keras[0].bytes), { config: kerasConfigOf(files) });
-  const { keras: read, ...rest } = loaded;
-  const kerasSource: KerasSource = {
-    kerasConfig: read.kerasConfig, kerasVersion: read.kerasVersion, format: read.format, weightPaths: read.weightPaths,
-    weightSpecs: (read.artifacts.weightSpecs ?? []).map((s) => ({ name: s.name, shape: [...s.shape] })),
-  };
-  return { ...rest, converted: { from: 'keras', file, kerasVersion: read.kerasVersion, format: read.format }, kerasSource };
+  const { loadKerasFiles } = await import('../model/keras/openKeras');
+  return loadKerasFiles(files, keras);
 }
 
 export function createStudio(): StudioApi {
