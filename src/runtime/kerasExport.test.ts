@@ -5,13 +5,13 @@
  * from its TF.js export), at the original HDF5 paths (checked with h5wasm, the HDF5 C library),
  * and re-opened in the studio it measures the same accuracy on mnist-val as the compressed model.
  */
-import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetCatalog, ROOT, useWasm } from '../node/io';
+import { servePublic, type PublicServer } from '../node/publicServer';
 import type { DatasetEntry } from '../model/dataset';
 import type { ModelFile } from '../model/modelFiles';
 import { createStudio } from './studio';
@@ -64,25 +64,16 @@ async function datasets(bytes: Uint8Array): Promise<Map<string, { dtype: unknown
 }
 
 describe('Keras export', () => {
-  let server: Server;
+  let server: PublicServer;
   let base: string;
   let val: DatasetEntry;
   beforeAll(async () => {
     await useWasm();
-    server = createServer((req, res) => {
-      try {
-        res.end(readFileSync(join(ROOT, 'public', decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))));
-      } catch {
-        res.statusCode = 404;
-        res.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+    server = await servePublic();
+    base = server.base;
     val = datasetCatalog().find((e) => e.id === 'mnist-val') as DatasetEntry;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   const roundTrip = async (name: string, expectName: string) => {
     const original = fixture(name);

@@ -3,12 +3,12 @@
  * the previous model on failure, cancellation and superseded compressions report 'cancelled',
  * and exports come only from the compression that was measured.
  */
-import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetCatalog, ROOT, useWasm } from '../node/io';
+import { servePublic, type PublicServer } from '../node/publicServer';
 import type { DatasetEntry } from '../model/dataset';
 import type { ModelFile } from '../model/modelFiles';
 import { badModels } from '../node/badModels';
@@ -24,27 +24,16 @@ const file = (id: string, name: string): ModelFile => {
 const memory = new Map<string, Buffer>();
 
 describe('createStudio', () => {
-  let server: Server;
+  let server: PublicServer;
   let base: string;
   let val: DatasetEntry;
   beforeAll(async () => {
     await useWasm();
-    server = createServer((req, res) => {
-      const served = memory.get(new URL(req.url ?? '/', 'http://x').pathname);
-      if (served) return void res.end(served);
-      try {
-        res.end(readFileSync(join(ROOT, 'public', decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))));
-      } catch {
-        res.statusCode = 404;
-        res.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+    server = await servePublic(memory);
+    base = server.base;
     val = datasetCatalog().find((e) => e.id === 'mnist-val') as DatasetEntry;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => server.close());
 
   it('evaluates, keeps the previous model when a load fails, and cancels on request', async () => {
     const studio = createStudio();

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { expect } from 'vitest';
 import { readKerasFile } from './readKeras';
+import { writeH5 } from './writeKeras';
 import type { Json } from './translate';
 
 /** A weight to write: its shape and row-major values. */
@@ -21,31 +22,8 @@ export interface W {
 /** A weight tensor from a shape and a value generator (element index → value). */
 export const w = (shape: number[], f: (i: number) => number): W => ({ shape, values: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => f(i)) });
 
-type H5 = typeof import('h5wasm');
-let module: Promise<H5> | undefined;
-let counter = 0;
-
-/** h5wasm, loaded once (its WebAssembly compiles in ~0.2 s). */
-async function h5(): Promise<H5> {
-  module ??= import('h5wasm').then(async (m) => { await m.ready; return m; });
-  return module;
-}
-
-/** Writes an HDF5 file in h5wasm's in-memory file system with `fill` and returns its bytes. */
-export async function writeH5(fill: (file: InstanceType<H5['File']>) => void): Promise<Uint8Array> {
-  const m = await h5();
-  const path = `/keras-test-${++counter}.h5`;
-  const file = new m.File(path, 'w');
-  try {
-    fill(file);
-  } finally {
-    file.close();
-  }
-  const fs = m.FS as unknown as { readFile(p: string): Uint8Array; unlink(p: string): void };
-  const bytes = fs.readFile(path).slice();
-  fs.unlink(path);
-  return bytes;
-}
+/** Writes an HDF5 file with h5wasm (the Keras export's own writer). */
+export { writeH5 };
 
 /** A fixed-length byte-string array attribute, as Keras 2's h5py writes `layer_names` / `weight_names`. */
 function byteStrings(names: string[]): { data: string[]; dtype: string } {

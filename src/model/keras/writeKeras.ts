@@ -111,7 +111,7 @@ function h5wasm(): Promise<H5> {
 }
 
 /** Writes an HDF5 file in h5wasm's in-memory file system with `fill`, returns its bytes and removes it. */
-async function writeH5(fill: (file: H5Group) => void): Promise<Uint8Array> {
+export async function writeH5(fill: (file: H5Group) => void): Promise<Uint8Array> {
   const m = await h5wasm();
   const path = `/keras-export-${++counter}.h5`;
   const file = new m.File(path, 'w');
