@@ -39,7 +39,8 @@ export interface CheckedModelFiles {
   shards: Map<string, ArrayBuffer>;
 }
 
-const baseName = (path: string) => path.split('/').pop() ?? path;
+/** The file name of a path (what follows the last "/"). */
+export const baseName = (path: string) => path.split('/').pop() ?? path;
 
 export { weightSpecBytes };
 

@@ -3,12 +3,10 @@
  * loadKerasModel, with a config.json (or TF.js model.json) beside a weights-only file, and what the
  * Keras export needs kept. The worker imports this module only when a Keras file is opened.
  */
-import { ModelFileError, type ModelFile } from '../modelFiles';
+import { baseName, ModelFileError, type ModelFile } from '../modelFiles';
 import { loadKerasModel } from './loadKeras';
 import type { KerasFormat } from './readKeras';
 import type { KerasSource } from './writeKeras';
-
-const baseName = (path: string) => path.split('/').pop() ?? path;
 
 /**
  * The Keras config a weights-only `*.weights.h5` belongs to, from a .json dropped with it: Keras'
