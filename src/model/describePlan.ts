@@ -20,6 +20,7 @@ const DESCRIBE: { [K in SectionKey]: (value: NonNullable<CompressionPlan[K]>, pl
   // weight sharing's codebook replaces quantization, so a clustered plan does not name it
   quantize: (q, plan) => (plan.cluster ? undefined : q === 'float16' ? 'float16' : `${q.bits}-bit${q.granularity === 'channel' ? ' per channel' : ''}`),
   finetune: (f) => `fine-tuned ${plural(f.epochs, 'epoch')}`,
+  distill: (d) => `distilled ${plural(d.epochs, 'epoch')}${d.mode === 'hard' ? ' (hard)' : ''}`,
 };
 
 /** A short human description of a plan, e.g. "prune 90 % · 32 clusters"; "no compression" for an empty plan. */
@@ -30,9 +31,10 @@ export function describePlan(plan: CompressionPlan): string {
     const text = value === undefined ? undefined : DESCRIBE[key](value as NonNullable<CompressionPlan[K]>, plan);
     if (text) parts.push(text);
   };
-  for (const { key } of PLAN_SECTIONS) if (key !== 'finetune') describe(key);
+  for (const { key } of PLAN_SECTIONS) if (key !== 'finetune' && key !== 'distill') describe(key);
   const overrides = Object.keys(plan.layers ?? {}).length;
   if (overrides) parts.push(plural(overrides, 'layer override'));
   describe('finetune');
+  describe('distill');
   return parts.join(' · ') || 'no compression';
 }

@@ -17,7 +17,7 @@
 import { field, fieldsOf, fits, LAYER_FIELDS, LOW_RANK_VALUE, PLAN_SECTIONS, rangeMessage, section, type PlanField, type SectionKey } from './planFields';
 
 export type {
-  ChannelSettings, ClusterSettings, CompressionPlan, FineTuneSettings, LayerOverride, LowRankSettings, PrunePattern, PruneSettings, QuantSettings,
+  ChannelSettings, ClusterSettings, CompressionPlan, DistillSettings, FineTuneSettings, LayerOverride, LowRankSettings, PrunePattern, PruneSettings, QuantSettings,
 } from './planTypes';
 import type { CompressionPlan } from './planTypes';
 
@@ -92,5 +92,6 @@ export function parsePlan(value: unknown): CompressionPlan {
   for (const { key } of PLAN_SECTIONS) if (p[key] !== undefined) checkSection(key, p[key]);
   if (p.layers !== undefined && !isObject(p.layers)) fail(`"layers" must be an object of layer name → overrides, ${shown(p.layers)}`);
   for (const [name, o] of Object.entries(p.layers ?? {})) checkLayerOverride(name, o);
+  if (p.finetune && p.distill) fail('"finetune" and "distill" are two ways to recover accuracy: choose one (distill with "alpha" > 0 also uses the labels)');
   return p;
 }

@@ -15,7 +15,7 @@
 import type { CompressionPlan, LayerOverride } from './planTypes';
 
 /** The plan's sections (top-level keys besides version and layers), in the order they are described. */
-export type SectionKey = 'prune' | 'channels' | 'lowRank' | 'cluster' | 'quantize' | 'finetune';
+export type SectionKey = 'prune' | 'channels' | 'lowRank' | 'cluster' | 'quantize' | 'finetune' | 'distill';
 
 /** A whole or real number in [min, max] (`lowOpen`: min itself excluded, shown as "(0, max]"). */
 export interface NumberType { kind: 'int' | 'real'; min: number; max: number; lowOpen?: boolean }
@@ -92,13 +92,15 @@ export const PLAN_FIELDS: readonly PlanField[] = [
     options: { global: 'unstructured, one global threshold', layer: 'unstructured, same ratio per layer' }, url: { key: 'scope' } }),
   f({ section: 'prune', key: 'pattern', type: { kind: 'enum', values: ['unstructured', 'n:m'] }, default: 'unstructured', label: 'Pattern',
     options: { unstructured: 'unstructured', 'n:m': '2:4 semi-structured (N:M)' }, url: { key: 'nm', implied: 'n:m' } }),
+  f({ section: 'prune', key: 'score', type: { kind: 'enum', values: ['magnitude', 'taylor'] }, default: 'magnitude', label: 'Score',
+    options: { magnitude: 'magnitude |w|', taylor: 'Taylor |w·∂L/∂w| (uses the training data)' }, url: { key: 'ps' } }),
   f({ section: 'prune', key: 'n', type: { kind: 'int', min: 1, max: 63 }, default: 2, label: 'N kept', rangeText: 'whole 1 ≤ n < m ≤ 64', url: { key: 'nm' } }),
   f({ section: 'prune', key: 'm', type: { kind: 'int', min: 2, max: 64 }, default: 4, label: 'of every M', rangeText: 'whole 1 ≤ n < m ≤ 64', url: { key: 'nm' } }),
 
   f({ section: 'channels', key: 'ratio', type: { kind: 'real', min: 0, max: 0.9 }, required: true, default: 0.25, initial: true, label: 'Units / filters removed',
     control: { min: 0, max: 90, step: 5, scale: 100 }, url: { key: 'ch' }, layer: { key: 'channels', flag: 'c', label: 'channels', name: 'Units / filters removed' } }),
-  f({ section: 'channels', key: 'norm', type: { kind: 'enum', values: ['l1', 'l2'] }, default: 'l1', initial: true, label: 'Score',
-    options: { l1: 'L1 norm', l2: 'L2 norm' }, url: { key: 'chn' } }),
+  f({ section: 'channels', key: 'norm', type: { kind: 'enum', values: ['l1', 'l2', 'taylor'] }, default: 'l1', initial: true, label: 'Score',
+    options: { l1: 'L1 norm', l2: 'L2 norm', taylor: 'Taylor (uses the training data)' }, url: { key: 'chn' } }),
 
   f({ section: 'lowRank', key: 'by', type: { kind: 'enum', values: ['rank', 'fraction', 'energy'] }, required: true, default: 'fraction', initial: true, label: 'Rank by',
     options: { rank: 'whole rank', fraction: 'fraction of full rank', energy: 'energy kept (Σσ²)' }, url: { key: 'lr' } }),
@@ -125,7 +127,21 @@ export const PLAN_FIELDS: readonly PlanField[] = [
     control: { min: 1e-4, max: 3e-3, step: 1e-4, choices: [0.0001, 0.0005, 0.001, 0.003] }, url: { key: 'ft' } }),
   f({ section: 'finetune', key: 'limit', type: { kind: 'int', min: 1, max: 1e7 }, label: 'Training samples', rangeText: '≥ 1', url: { key: 'ftn' } }),
 
+  f({ section: 'distill', key: 'epochs', type: { kind: 'int', min: 1, max: 50 }, required: true, default: 2, initial: true, label: 'Epochs',
+    control: { min: 1, max: 10, step: 1 }, url: { key: 'kd' } }),
+  f({ section: 'distill', key: 'learningRate', type: { kind: 'real', min: 1e-7, max: 0.1 }, default: 1e-3, label: 'Learning rate', rangeText: '(0, 0.1]',
+    control: { min: 1e-4, max: 3e-3, step: 1e-4, choices: [0.0001, 0.0005, 0.001, 0.003] }, url: { key: 'kd' } }),
+  f({ section: 'distill', key: 'temperature', type: { kind: 'real', min: 1, max: 20 }, default: 4, initial: true, label: 'Temperature T',
+    control: { min: 1, max: 10, step: 1 }, url: { key: 'kdt' } }),
+  f({ section: 'distill', key: 'alpha', type: { kind: 'real', min: 0, max: 1 }, default: 0, initial: true, label: 'Label weight α',
+    control: { min: 0, max: 100, step: 5, scale: 100 }, url: { key: 'kda' } }),
+  f({ section: 'distill', key: 'mode', type: { kind: 'enum', values: ['soft', 'hard'] }, default: 'soft', label: 'Targets',
+    options: { soft: "soft (the original's probabilities at T)", hard: "hard (the original's top class)" }, url: { key: 'kdm' } }),
+  f({ section: 'distill', key: 'hintWeight', type: { kind: 'real', min: 0, max: 100 }, default: 1, label: 'Hint loss weight', url: { key: 'kdh' } }),
+  f({ section: 'distill', key: 'limit', type: { kind: 'int', min: 1, max: 1e7 }, label: 'Training samples', rangeText: '≥ 1', url: { key: 'kdn' } }),
+
   f({ section: 'layers', key: 'exclude', type: { kind: 'flag' }, label: 'exclude', url: { key: 'lo' }, layer: { key: 'exclude', flag: 'x', label: 'exclude', name: 'Exclude' } }),
+  f({ section: 'layers', key: 'hint', type: { kind: 'flag' }, label: 'hint', url: { key: 'lo' }, layer: { key: 'hint', flag: 'h', label: 'hint', name: 'Hint loss' } }),
 ];
 
 /** The sections, in the order describePlan names them. */
@@ -136,6 +152,7 @@ export const PLAN_SECTIONS: readonly PlanSection[] = [
   { key: 'cluster', title: 'Weight sharing (k-means)', technique: 'weight sharing' },
   { key: 'quantize', title: 'Quantization', technique: 'quantization', whole: { value: 'float16', token: 'f16', label: 'float16', choice: 'Format', otherwise: 'integer codes (uniform)' } },
   { key: 'finetune', title: 'Fine-tuning (retrain)', technique: 'fine-tuning' },
+  { key: 'distill', title: 'Distillation (from the original)', technique: 'distillation' },
 ];
 
 /** The value range of lowRank.value (and a layer's rank.value) for each `by`. */

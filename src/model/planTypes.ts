@@ -12,6 +12,11 @@ export interface PruneSettings {
   /** 'global': one magnitude threshold across all compressed tensors; 'layer': the ratio per tensor. */
   scope?: 'global' | 'layer';
   pattern?: PrunePattern;
+  /**
+   * How weights are ranked: 'magnitude' |w| (default), or 'taylor' |w · ∂L/∂w| accumulated over
+   * batches of the recovery's training data (the loss of the plan's finetune or distill; needs one).
+   */
+  score?: 'magnitude' | 'taylor';
   /** N:M — keep n of every m consecutive weights along the input axis (default 2:4). */
   n?: number;
   m?: number;
@@ -20,7 +25,8 @@ export interface PruneSettings {
 export interface ChannelSettings {
   /** Share of output units / filters removed from each prunable layer, 0–0.9. */
   ratio: number;
-  norm?: 'l1' | 'l2';
+  /** channel score: L1 / L2 norm of its weights, or 'taylor' (Σ_batches (Σ_{i∈channel} wᵢ·gᵢ)², needs training data like prune.score) */
+  norm?: 'l1' | 'l2' | 'taylor';
 }
 
 export interface LowRankSettings {
@@ -64,6 +70,33 @@ export interface FineTuneSettings {
   limit?: number;
 }
 
+/**
+ * Knowledge distillation from the loaded original (frozen teacher) into the compressed model
+ * (student), in place of label fine-tuning and in the same two stages (after structure and
+ * pruning; then on the quantization grid / shared values). Loss per batch:
+ *   α · CE(labels, p_s) + (1 − α) · T² · KL(softmax(z_t/T) ‖ softmax(z_s/T))
+ * (+ hintWeight · MSE(teacher layer, student layer) for layers marked `hint`), where z are the
+ * models' logits (log-probabilities when a model ends in softmax). Labels are used only when
+ * α > 0; 'hard' mode replaces the soft targets by the teacher's argmax (CE at T = 1). Works on
+ * unlabelled data. Layers models only (the student is trained). Seeded like finetune.
+ */
+export interface DistillSettings {
+  /** passes over the training data, 1–50 */
+  epochs: number;
+  /** Adam learning rate (default 1e-3) */
+  learningRate?: number;
+  /** softmax temperature T ≥ 1 (default 4) */
+  temperature?: number;
+  /** weight of the hard-label cross-entropy, 0–1 (default 0: no labels needed) */
+  alpha?: number;
+  /** 'soft': KL to the teacher's softened outputs (default); 'hard': CE to the teacher's argmax */
+  mode?: 'soft' | 'hard';
+  /** weight of the hint (MSE) loss of layers marked `hint` (default 1) */
+  hintWeight?: number;
+  /** train on the first `limit` samples only (default: all) */
+  limit?: number;
+}
+
 /** Overrides for one layer, by layer name. */
 export interface LayerOverride {
   exclude?: boolean;
@@ -72,6 +105,8 @@ export interface LayerOverride {
   clusters?: number;
   channels?: number;
   rank?: LowRankSettings;
+  /** distillation: add an MSE hint loss between this layer's output in the teacher and in the student (same shape) */
+  hint?: boolean;
 }
 
 export interface CompressionPlan {
@@ -83,5 +118,6 @@ export interface CompressionPlan {
   quantize?: QuantSettings | 'float16';
   cluster?: ClusterSettings;
   finetune?: FineTuneSettings;
+  distill?: DistillSettings;
   layers?: Record<string, LayerOverride>;
 }

@@ -45,6 +45,21 @@ export interface ProgressEvent {
   phase: EvalPhase;
   fraction: number;
   message: string;
+  /** during training: the latest training figures (for the live loss / agreement curve) */
+  training?: TrainingMetrics;
+}
+
+/** Training figures reported while a recovery (fine-tuning or distillation) runs. */
+export interface TrainingMetrics {
+  /** 'masked': structure + pruning stage; 'grid': on the quantization grid / shared values */
+  stage: 'masked' | 'grid';
+  /** optimizer steps done and planned, over both stages */
+  step: number;
+  steps: number;
+  /** mean training loss over the steps since the previous report */
+  loss: number;
+  /** share of those steps' samples on which the student's top class equals the original's, 0–1 */
+  agreement: number;
 }
 
 /** A validation image's prediction, for the sample strip and for cross-backend checks. */
@@ -171,7 +186,10 @@ export interface ImportedData {
 /** Sizes in bytes of a compression's exports (raw, gzip -9, zip; see CompressedSummary). */
 export type CompressedSizes = CompressedSummary['sizes'];
 
-/** Where a plan's fine-tuning finds its labelled training split (fetched like any catalog split). */
+/**
+ * Where a plan's recovery finds its training data: a catalog split (fetched from baseUrl) or a
+ * data set the user dropped (importData's id). Fine-tuning needs labels; distillation does not.
+ */
 export interface TrainSource {
   entry: DatasetEntry;
   baseUrl: string;

@@ -40,6 +40,8 @@ const NAMES = ['fc1', 'fc3', 'block/conv1', 'StatefulPartitionedCall/lenet_5/con
 function randomPlan(r: Rand): CompressionPlan {
   const plan: Record<string, unknown> = { version: 1 };
   for (const { key } of PLAN_SECTIONS) if (r() < 0.5) plan[key] = randomSection(key, r);
+  // fine-tuning and distillation are two ways to recover: a plan has at most one
+  if (plan.finetune && plan.distill) delete plan[r() < 0.5 ? 'finetune' : 'distill'];
   if (r() < 0.6) {
     const layers: Record<string, LayerOverride> = {};
     for (const name of NAMES) {

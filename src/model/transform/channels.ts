@@ -92,7 +92,9 @@ export function pruneChannelsStructured(parts: ModelParts, plan: Pick<Compressio
   try { shapes = inferShapes(graph); } catch { shapes = undefined; }
   const store = new WeightStore(parts.weights);
   const look: LayerLookup = { store, config: (layer) => (graph.get(layer) as GraphNode).config };
-  const norm: ChannelNorm = plan.channels?.norm ?? 'l1';
+  const asked = plan.channels?.norm ?? 'l1';
+  if (asked === 'taylor') throw new Error('Taylor channel scores need gradients from training data (not wired yet)');
+  const norm: ChannelNorm = asked;
   const report: ChannelReport[] = [];
   for (const node of graph.nodes) {
     if (!PRUNABLE.has(node.className)) continue;
