@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
-import { selectBackend } from './backend';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { selectBackend, wasmThreadCount } from './backend';
 
 // Node has no navigator.gpu: WebGPU must be reported unavailable with the reason, and tfjs's
 // silent fallback must show up as the backend that really runs.
@@ -26,5 +26,40 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe('cpu');
     expect(info.detail).toMatch(/^CPU/);
     await selectBackend('wasm');
+  });
+});
+
+describe('wasmThreadCount', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('uses every core when the page is cross-origin isolated', () => {
+    vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(wasmThreadCount()).toBe(2);
+    vi.stubGlobal('navigator', { hardwareConcurrency: 8 });
+    expect(wasmThreadCount()).toBe(8);
+  });
+
+  it('caps a requested count at the cores and at least 1', () => {
+    vi.stubGlobal('navigator', { hardwareConcurrency: 4 });
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(wasmThreadCount(1)).toBe(1);
+    expect(wasmThreadCount(16)).toBe(4);
+    expect(wasmThreadCount(0)).toBe(1);
+  });
+
+  it('is 1 without cross-origin isolation or SharedArrayBuffer', () => {
+    vi.stubGlobal('navigator', { hardwareConcurrency: 8 });
+    vi.stubGlobal('crossOriginIsolated', false);
+    expect(wasmThreadCount()).toBe(1);
+    vi.stubGlobal('crossOriginIsolated', true);
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    expect(wasmThreadCount()).toBe(1);
+  });
+
+  it('is 1 when the core count is unknown', () => {
+    vi.stubGlobal('navigator', {});
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(wasmThreadCount()).toBe(1);
   });
 });

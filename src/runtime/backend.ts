@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendInfo, BackendName } from './protocol';
 
 interface AdapterSummary { description: string; isFallback: boolean }
@@ -41,7 +41,28 @@ async function describe(active: BackendName, adapter: AdapterSummary | string | 
   return 'CPU · plain JavaScript (slowest)';
 }
 
+/**
+ * How many threads the WASM backend should start with: every logical core the page is given
+ * (tfjs-backend-wasm defaults to half of them), or 1 when the page is not cross-origin isolated
+ * (no SharedArrayBuffer, so tfjs loads the single-threaded build anyway). `requested`, when
+ * given, caps it (benchmarks compare 1 thread against all).
+ */
+export function wasmThreadCount(requested?: number): number {
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  const isolated = typeof g.SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
+  const cores = Math.max(1, Math.floor(g.navigator?.hardwareConcurrency ?? 1));
+  if (!isolated) return 1;
+  return requested === undefined ? cores : Math.max(1, Math.min(cores, Math.floor(requested)));
+}
+
+let wasmThreadsSet = false;
+
 async function trySet(name: BackendName): Promise<boolean> {
+  // setThreadsCount only counts before the backend's first initialisation; later calls are ignored.
+  if (name === 'wasm' && !wasmThreadsSet) {
+    setThreadsCount(wasmThreadCount());
+    wasmThreadsSet = true;
+  }
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {
