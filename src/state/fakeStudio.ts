@@ -5,7 +5,7 @@
  */
 import type { DatasetEntry } from '../model/dataset';
 import type { CompressedSummary } from '../model/compress/session';
-import type { EvalResult, LoadedModel, ProgressEvent, StudioApi } from '../runtime/protocol';
+import type { EvalResult, LoadedModel, ProgressEvent, StudioApi, TrainingMetrics } from '../runtime/protocol';
 import type { StudioDeps, WorkerApi } from './types';
 
 /** One call to the fake worker, waiting for its answer. */
@@ -109,3 +109,17 @@ export function summary(compact: number): CompressedSummary {
 
 /** A progress event of `job`. */
 export const progressOf = (job: number, phase: ProgressEvent['phase'], fraction: number): ProgressEvent => ({ type: 'progress', job, phase, fraction, message: phase });
+
+/**
+ * A training progress event of `job`, as the worker sends while a recovery runs: step `step` of
+ * `steps` (fraction step/steps, message "distilling: step …"), with the mean loss and the top-1
+ * agreement with the original over the steps since the last report.
+ */
+export function trainingOf(job: number, step: number, steps: number, loss: number, agreement: number, stage: TrainingMetrics['stage'] = 'masked'): ProgressEvent {
+  return { type: 'progress', job, phase: 'training', fraction: step / steps, message: `step ${step}/${steps}`, training: { stage, step, steps, loss, agreement } };
+}
+
+/** A data set the user dropped, as importData describes it (labelled: class folders). */
+export function userEntry(id: string, count: number, labelled: boolean): DatasetEntry {
+  return { id, name: `shots (your data)`, dataset: id, split: 'val', count, shape: [28, 28, 1], classes: labelled ? digits : [], images: 'shots/', ...(labelled ? { labels: 'shots/ class folders' } : {}), scale: 1 / 255 };
+}

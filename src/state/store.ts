@@ -8,7 +8,8 @@ import { onWorkerCrash, proxy, restartStudio, studio } from '../runtime/client';
 import { createStudioStore } from './createStore';
 import { saveBlob } from './saveBlob';
 
-export type { ChartPoint, SizeFormat, StudioError, StudioState, SweepState, Theme } from './types';
+export type { ChartPoint, SizeFormat, StudioError, StudioState, SweepState, Theme, TrainingPoint, TrainingRun } from './types';
+export { chosenTrainData, needsTrainData, recoveryOf, trainChoices, usesTaylor, type RecoveryMethod, type TrainChoice } from './trainData';
 export { currentDataset, preprocessingKey, scoreOf, trainSplitOf } from './selectors';
 export { createStudioStore } from './createStore';
 

@@ -106,6 +106,25 @@ export interface ModelSlice {
   recoverWorker(): Promise<void>;
 }
 
+/** One report of a running recovery: optimizer step, mean loss since the last report, top-1 agreement with the original (0–1). */
+export interface TrainingPoint {
+  step: number;
+  loss: number;
+  agreement: number;
+}
+
+/** The live (or last finished) recovery's curve: which job and method, its reports in order, the steps planned. */
+export interface TrainingRun {
+  job: number;
+  method: 'distill' | 'finetune';
+  /** the training data's name */
+  data: string;
+  points: TrainingPoint[];
+  steps: number;
+  /** true once the job's compression is done (a superseded or cancelled run is dropped) */
+  finished: boolean;
+}
+
 /** Plan & compression: the plan the controls describe, its measured compression, every chart point. */
 export interface PlanSlice {
   /** The compression the controls describe; undefined = none (the original model). */
@@ -113,6 +132,13 @@ export interface PlanSlice {
   compressed?: CompressedSummary;
   compressedEval?: EvalResult;
   points: ChartPoint[];
+  /** the data a recovery trains on, as chosen (a bundled training split's id, or a user data set's); undefined: the default (trainData.ts) */
+  trainDataId?: string;
+  /** the running recovery's curve, or the last finished one's */
+  training?: TrainingRun;
+
+  /** Chooses the data recoveries and Taylor scores train on; a plan that trains runs again. */
+  setTrainData(id: string | undefined): void;
 
   /** Sets the plan; compression and evaluation follow after a short debounce (stale jobs dropped). */
   setPlan(plan: CompressionPlan | undefined): void;

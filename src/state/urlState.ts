@@ -1,7 +1,7 @@
 /**
  * The shareable settings in the URL hash, so a workshop link reopens the same view:
  *   #model=lenet-5&backend=wasm&prune=0.9&scope=layer&k=32&lo=fc3~x,fc1~p0.95~b4
- * The view keys (model, dataset, backend) are listed here; every plan key is derived from the
+ * The view keys (model, dataset, backend, td = the data a recovery trains on) are listed here; every plan key is derived from the
  * plan settings table (src/model/planFields.ts: each field's URL key and form), so each field
  * of a plan — per-layer overrides included — goes into the link and comes back identical.
  * Invalid values are ignored, key by key, with the same ranges parsePlan enforces.
@@ -14,6 +14,8 @@ export interface UrlSettings {
   model?: string;
   dataset?: string;
   backend?: BackendChoice;
+  /** the bundled data set a plan's recovery trains on (the Recover card's choice) */
+  trainData?: string;
   plan?: CompressionPlan;
 }
 
@@ -150,6 +152,7 @@ export const URL_PROPS: Prop[] = [
   { key: 'model', read: (r, s) => { if (ID.test(r)) s.model = r; }, write: (s) => s.model },
   { key: 'dataset', read: (r, s) => { if (ID.test(r)) s.dataset = r; }, write: (s) => s.dataset },
   { key: 'backend', read: (r, s) => { if (BACKENDS.includes(r as BackendChoice)) s.backend = r as BackendChoice; }, write: (s) => s.backend },
+  { key: 'td', read: (r, s) => { if (ID.test(r)) s.trainData = r; }, write: (s) => s.trainData },
   ...planProps(),
 ];
 

@@ -1,5 +1,5 @@
 /**
- * Keeps the URL hash in step with the shareable settings (model, data set, backend, plan) as a
+ * Keeps the URL hash in step with the shareable settings (model, data set, backend, training data, plan) as a
  * store subscriber. Writes are throttled: browsers throttle history.replaceState past ~100 calls
  * in 30 s (Safari) and a slider drag changes the plan many times a second. The first change after
  * a quiet spell is written at once; changes within `intervalMs` of a write are written once, at
@@ -14,8 +14,11 @@ import { writeUrlSettings } from './urlState';
 export const URL_WRITE_INTERVAL_MS = 400;
 
 /** The hash for `s`'s shareable settings; the user's own model or data are never named. */
-export function hashOf(s: Pick<StudioState, 'modelId' | 'datasetId' | 'backendChoice' | 'plan'>): string {
-  return writeUrlSettings({ model: s.modelId === 'user' ? undefined : s.modelId, dataset: isUserData(s.datasetId) ? undefined : s.datasetId, backend: s.backendChoice, plan: s.plan });
+export function hashOf(s: Pick<StudioState, 'modelId' | 'datasetId' | 'backendChoice' | 'plan' | 'trainDataId'>): string {
+  return writeUrlSettings({
+    model: s.modelId === 'user' ? undefined : s.modelId, dataset: isUserData(s.datasetId) ? undefined : s.datasetId, backend: s.backendChoice,
+    trainData: isUserData(s.trainDataId) ? undefined : s.trainDataId, plan: s.plan,
+  });
 }
 
 /**
@@ -36,7 +39,7 @@ export function syncUrl(store: StoreApi<StudioState>, hash: { read(): string; wr
   };
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.modelId === undefined) return;
-    if (s.modelId === prev.modelId && s.datasetId === prev.datasetId && s.backendChoice === prev.backendChoice && s.plan === prev.plan) return;
+    if (s.modelId === prev.modelId && s.datasetId === prev.datasetId && s.backendChoice === prev.backendChoice && s.plan === prev.plan && s.trainDataId === prev.trainDataId) return;
     if (timer !== undefined) return; // the trailing write takes the latest state
     const wait = lastWrite + intervalMs - Date.now();
     if (wait <= 0) flush();

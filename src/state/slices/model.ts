@@ -35,7 +35,7 @@ function userModelName(files: readonly ModelFile[]): string {
 const startingText = (queued?: ModelSource) => (queued ? `Starting the TF.js worker… then loading ${waitingName(queued)}` : 'Starting the TF.js worker…');
 
 /** What a loaded model resets: its figures, its compression, its sensitivity. */
-const FRESH_MODEL = { evaluation: undefined, compressed: undefined, compressedEval: undefined, sensitivity: undefined, autoExplanation: undefined } as const;
+const FRESH_MODEL = { evaluation: undefined, compressed: undefined, compressedEval: undefined, sensitivity: undefined, autoExplanation: undefined, training: undefined } as const;
 
 /** The model & data slice of a studio store made with `ctx` (zustand slices pattern). */
 export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<StudioState, [], [], ModelSlice> => (set, get) => {
@@ -127,7 +127,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
         return;
       }
       const choice = url.backend ?? 'auto';
-      set({ backendChoice: choice, plan: url.plan, busy: startingText(get().queued) });
+      set({ backendChoice: choice, plan: url.plan, trainDataId: url.trainData, busy: startingText(get().queued) });
       try {
         set({ backend: await studio().init(choice) });
       } catch (e) {

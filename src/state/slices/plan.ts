@@ -5,8 +5,11 @@
 import type { StateCreator } from 'zustand';
 import { describePlan } from '../../model/describePlan';
 import { reportCsv, reportJson, reportMeta } from '../report';
-import { currentDataset, downloadName, nextPointId, preprocessingKey, scoreOf, trainSplitOf } from '../selectors';
-import type { ChartPoint, PlanSlice, SliceContext, StudioState } from '../types';
+import type { CompressionPlan } from '../../model/plan';
+import type { ProgressEvent, TrainingMetrics } from '../../runtime/protocol';
+import { currentDataset, downloadName, nextPointId, preprocessingKey, scoreOf } from '../selectors';
+import { chosenTrainData, needsTrainData, recoveryOf } from '../trainData';
+import type { ChartPoint, PlanSlice, SliceContext, StudioState, TrainingRun } from '../types';
 
 /** A burst of plan moves (a drag, a held key) runs its last move this many ms after the burst. */
 export const PLAN_DEBOUNCE_MS = 250;
@@ -16,6 +19,18 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
   const studio = () => deps.studio();
   /** The debounce of setPlan: set while a burst of moves is going on. */
   let planTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The last recovery that finished: shown again when a newer one is superseded or cancelled. */
+  let lastFinished: TrainingRun | undefined;
+
+  /** Adds a training report of `job` to the curve; the first report of a new job starts a new curve. */
+  const noteTraining = (job: number, plan: CompressionPlan, data: string, t: TrainingMetrics) => {
+    if (!runner.isCurrent(job)) return;
+    const run = get().training;
+    const point = { step: t.step, loss: t.loss, agreement: t.agreement };
+    set({ training: run?.job === job ? { ...run, steps: t.steps, points: [...run.points, point] }
+      : { job, method: recoveryOf(plan) ?? 'finetune', data, points: [point], steps: t.steps, finished: false } });
+  };
 
   /** Drops the compression (page and worker): the original model is what shows and exports. */
   const clearCompression = () => {
@@ -32,13 +47,19 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
       const entry = currentDataset(get());
       if (!model || !entry) return undefined;
       const job = runner.start('compressing');
-      const onProgress = deps.proxy(runner.progress(job));
-      // Fine-tuning trains on the bundled training split of the same data, preprocessed as the validation split is.
-      const trainEntry = trainSplitOf(get(), entry);
-      const train = plan.finetune && trainEntry ? { entry: { ...trainEntry, scale: entry.scale, mean: entry.mean, std: entry.std }, baseUrl: deps.baseUrl } : undefined;
+      const show = runner.progress(job);
+      // Recovery and Taylor scores train on the chosen data (default: the bundled training split, preprocessed as the validation data is).
+      const data = needsTrainData(plan) ? chosenTrainData(get(), plan) : undefined;
+      const train = data ? { entry: data.entry, baseUrl: deps.baseUrl } : undefined;
+      const onProgress = deps.proxy((p: ProgressEvent) => {
+        show(p);
+        if (p.training && p.job === job && data) noteTraining(job, plan, data.name, p.training);
+      });
       try {
         const done = await studio().compressStaged(job, plan, train, onProgress);
         if (done.type !== 'done' || !runner.isCurrent(job)) return undefined;
+        const run = get().training;
+        if (run?.job === job) set({ training: (lastFinished = { ...run, finished: true }) });
         runner.held = job;
         // New sizes with old accuracy would mix two plans: show "…" until this one is evaluated.
         // The gzip and zip lengths (NaN until then) are measured on another thread meanwhile.
@@ -57,8 +78,16 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
         set({ compressedEval: outcome, points: [...get().points, point] });
         return point;
       } finally {
+        // A recovery cut short (superseded, cancelled, failed) leaves the last finished curve, as it leaves the last model.
+        if (get().training?.job === job && !get().training?.finished) set({ training: lastFinished });
         runner.end(job);
       }
+    },
+
+    setTrainData(id) {
+      set({ trainDataId: id });
+      const { plan } = get();
+      if (needsTrainData(plan)) get().setPlan(plan);
     },
 
     async runPlan() {
