@@ -37,21 +37,40 @@ function unchanged(parts: ModelParts): StructuralReport {
   return { channels: [], lowRank: [], before: cost, after: cost };
 }
 
-/** Applies `plan` to `parts`: structural transforms (layers models only), then weight-level compression. */
-export function compressModel(parts: ModelParts, plan: CompressionPlan): CompressOutput {
+/**
+ * Gradient-based (Taylor) importance of a model's weights, computed on the ORIGINAL model before
+ * any transform (train/taylor.ts accumulateTaylorScores), for plans with prune.score 'taylor' or
+ * channels.norm 'taylor'.
+ */
+export interface PruneScores {
+  /** Manifest weight name (e.g. "fc1/kernel") → Σ_batches |w·∂L/∂w| per element, same length as the tensor. */
+  weights?: Map<string, Float32Array>;
+  /** Layer name → Σ_batches (Σ_{i∈c} wᵢ·∂L/∂wᵢ)², one score per output unit / filter c. */
+  channels?: Map<string, Float64Array>;
+}
+
+/**
+ * Applies `plan` to `parts`: structural transforms (layers models only), then weight-level
+ * compression. `scores` rank weights / channels when the plan asks for Taylor scores (weight scores
+ * are sliced along with their kernels by channel pruning); without them such a plan throws
+ * {@link TAYLOR_NEEDS_DATA}.
+ */
+export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?: PruneScores): CompressOutput {
   const graph = parts.format === 'graph-model';
   // Global settings and per-layer overrides alike (the settings table says which are structural).
   const asked = structuralAsked(plan);
   const skipped = graph ? asked.map((what) => `${what} skipped: it ${GRAPH_STRUCTURAL_REASON}`) : [];
-  const structural = !graph && asked.length ? applyStructural(parts, plan) : { parts, report: unchanged(parts) };
+  const structural = !graph && asked.length
+    ? applyStructural(parts, plan, { scores: scores?.channels, carry: scores?.weights })
+    : { parts, report: unchanged(parts), carried: scores?.weights };
   const shaped = { ...structural.parts, ...formatFields(parts) };
-  const { tensors, report } = compressWeights(shaped, plan);
+  const { tensors, report } = compressWeights(shaped, plan, undefined, scores?.weights && structural.carried);
   const fields = formatFields(parts);
   const compressed = { topology: shaped.topology, tensors, ...fields };
   return { compressed, parts: { topology: shaped.topology, weights: tensors, ...fields }, tensors: report, structural: structural.report, skipped };
 }
 
 export {
-  compressWeights, isKernel, splitWeightName, graphKernelTargets, layersKernelTargets, kernelTargetsOf,
+  compressWeights, isKernel, TAYLOR_NEEDS_DATA, splitWeightName, graphKernelTargets, layersKernelTargets, kernelTargetsOf,
   type KernelTargets, type TensorReport, type WeightRole,
 } from './weightLevel';

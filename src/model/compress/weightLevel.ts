@@ -8,7 +8,7 @@
  * what the compressed model computes.
  */
 import {
-  float16ToFloat32Array, float32ToFloat16Array, kmeans1d, pruneMagnitude, pruneMagnitudeGlobal, pruneNM,
+  float16ToFloat32Array, float32ToFloat16Array, kmeans1d, pruneByScores, pruneMagnitude, pruneMagnitudeGlobal, pruneNM,
   quantizeUniform, quantPayload, clusterPayload, snapCodebookToGrid, type PruneResult, type TensorPayload,
 } from '../../core';
 import type { CompressionPlan, LayerOverride } from '../plan';
@@ -78,11 +78,41 @@ function zeros(values: Float32Array): number {
   return z;
 }
 
-function prune(tensors: WeightTensor[], plan: CompressionPlan, override: (t: WeightTensor) => LayerOverride): Float32Array[] {
+/** The error when a plan asks for Taylor scores and none were computed (shown to the user as is). */
+export const TAYLOR_NEEDS_DATA = 'Taylor scores need training data — turn on recovery (fine-tuning or distillation) or choose magnitude / L1';
+
+/**
+ * The ranking of unstructured pruning: |w| (magnitude), or per-weight Taylor scores |w·∂L/∂w|
+ * looked up by weight name. Global pruning compares scores across tensors with one threshold.
+ */
+function ranker(plan: CompressionPlan, scores: ReadonlyMap<string, Float32Array> | undefined) {
+  if (plan.prune?.score !== 'taylor') {
+    return {
+      global: (ts: WeightTensor[], ratio: number) => pruneMagnitudeGlobal(ts, { ratio }),
+      one: (t: WeightTensor, ratio: number) => pruneMagnitude(t.values, t.shape, { ratio }),
+    };
+  }
+  if (plan.prune.pattern === 'n:m') throw new Error('N:M pruning ranks by magnitude only: choose the magnitude score, or unstructured pruning for Taylor scores');
+  const scoreOf = (t: WeightTensor): Float32Array => {
+    if (!scores) throw new Error(TAYLOR_NEEDS_DATA);
+    const s = scores.get(t.name);
+    // Low-rank factors are new matrices, so they have no scores of the original model.
+    if (!s || s.length !== t.values.length) throw new Error(`Taylor scores: none for "${t.name}" (${s ? `${s.length} scores for ${t.values.length} weights` : 'missing'}); a low-rank factorised layer has none — choose magnitude or exclude the layer`);
+    return s;
+  };
+  return {
+    // ratio 0 prunes nothing whatever the ranking, so it needs no scores.
+    global: (ts: WeightTensor[], ratio: number) => (ratio > 0 ? pruneByScores('pruneTaylor', ts.map((t) => t.values), ts.map(scoreOf), ratio) : pruneMagnitudeGlobal(ts, { ratio })),
+    one: (t: WeightTensor, ratio: number) => pruneByScores('pruneTaylor', [t.values], [scoreOf(t)], ratio)[0],
+  };
+}
+
+function prune(tensors: WeightTensor[], plan: CompressionPlan, override: (t: WeightTensor) => LayerOverride, scores?: ReadonlyMap<string, Float32Array>): Float32Array[] {
   const settings = plan.prune;
   const out = tensors.map((t) => t.values);
+  const rank = ranker(plan, scores);
   if (!settings) {
-    tensors.forEach((t, i) => { const r = override(t).prune; if (r) out[i] = pruneMagnitude(t.values, t.shape, { ratio: r }).values; });
+    tensors.forEach((t, i) => { const r = override(t).prune; if (r) out[i] = rank.one(t, r).values; });
     return out;
   }
   if (settings.pattern === 'n:m') {
@@ -92,12 +122,12 @@ function prune(tensors: WeightTensor[], plan: CompressionPlan, override: (t: Wei
   const own = tensors.map((t) => override(t).prune);
   if ((settings.scope ?? 'global') === 'global') {
     const shared = tensors.map((t, i) => ({ t, i })).filter(({ i }) => own[i] === undefined);
-    const results: PruneResult[] = pruneMagnitudeGlobal(shared.map(({ t }) => t), { ratio: settings.ratio });
+    const results: PruneResult[] = rank.global(shared.map(({ t }) => t), settings.ratio);
     shared.forEach(({ i }, j) => { out[i] = results[j].values; });
   }
   tensors.forEach((t, i) => {
     const ratio = own[i] ?? ((settings.scope ?? 'global') === 'layer' ? settings.ratio : undefined);
-    if (ratio !== undefined && ratio > 0) out[i] = pruneMagnitude(t.values, t.shape, { ratio }).values;
+    if (ratio !== undefined && ratio > 0) out[i] = rank.one(t, ratio).values;
   });
   return out;
 }
@@ -130,14 +160,16 @@ function encode(t: WeightTensor, axis: number, values: Float32Array, plan: Compr
 /**
  * Applies the weight-level part of a plan to every kernel of `parts` (others stay as they are).
  * Layers named in plan.layers with `exclude` are left untouched and reported as excluded.
- * `targets` says which weights are kernels (default: kernelTargetsOf(parts)).
+ * `targets` says which weights are kernels (default: kernelTargetsOf(parts)). With plan.prune.score
+ * 'taylor', pruning ranks kernels by `scores` (weight name → |w·∂L/∂w| per element, same length
+ * as the tensor) instead of |w|, and throws {@link TAYLOR_NEEDS_DATA} without them.
  */
-export function compressWeights(parts: ModelParts, plan: CompressionPlan, targets: KernelTargets = kernelTargetsOf(parts)): { tensors: CompressedTensor[]; report: TensorReport[] } {
+export function compressWeights(parts: ModelParts, plan: CompressionPlan, targets: KernelTargets = kernelTargetsOf(parts), scores?: ReadonlyMap<string, Float32Array>): { tensors: CompressedTensor[]; report: TensorReport[] } {
   const roles = new Map(parts.weights.map((t) => [t.name, targets(t)]));
   const role = (t: WeightTensor) => roles.get(t.name) as WeightRole;
   const override = (t: WeightTensor): LayerOverride => plan.layers?.[role(t).layer] ?? {};
   const kernels = parts.weights.filter((t) => role(t).axis !== undefined && !override(t).exclude);
-  const pruned = prune(kernels, plan, override);
+  const pruned = prune(kernels, plan, override, scores);
   const prunedByName = new Map(kernels.map((t, i) => [t.name, pruned[i]]));
   const tensors: CompressedTensor[] = [];
   const report: TensorReport[] = [];

@@ -1,7 +1,8 @@
 /**
  * Structured (channel) pruning as an architecture change: Dense units and Conv2D filters with the
  * lowest score s_c = Σ|W[:, c]| (L1) or √Σ W[:, c]² (L2) over the kernel's output column
- * (core channelScores; Li et al. 2017) are removed, k = min(round(ratio·C), C − 1) per layer
+ * (core channelScores; Li et al. 2017), or a given Taylor score Σ_batches (Σ_{i∈c} wᵢ·gᵢ)²
+ * (Molchanov et al. 2019; computed on the original model by train/taylor.ts) are removed, k = min(round(ratio·C), C − 1) per layer
  * (ties: lower index first), and so is everything that read them: BatchNormalization slices,
  * DepthwiseConv2D channels and the input rows / channels of the consuming Dense or Conv2D (through
  * Flatten by p·C + c), see channelPath.ts. The removed units' constant outputs are folded into the
@@ -12,6 +13,7 @@
  * or a layer that cannot be re-indexed — each reported with the reason.
  */
 import { channelScores, type ChannelNorm } from '../../core';
+import { TAYLOR_NEEDS_DATA } from '../compress/weightLevel';
 import type { CompressionPlan } from '../plan';
 import type { ModelParts } from '../weights';
 import { elementwiseActivation } from './activations';
@@ -47,6 +49,17 @@ export interface ChannelOptions {
    * usually helps before fine-tuning, but not always (figures in channels.test.ts).
    */
   compensate?: boolean;
+  /**
+   * Channel scores by layer name, one per output unit / filter of the layer as it was in the
+   * original model (a layer's own output count does not change before it is pruned, since layers
+   * are visited in topological order). Required when plan.channels.norm is 'taylor'.
+   */
+  scores?: ReadonlyMap<string, Float64Array>;
+  /**
+   * Per-weight arrays aligned with weights of the same name (e.g. Taylor weight scores for a
+   * later unstructured pruning), sliced exactly like their weights; returned as `carried`.
+   */
+  carry?: ReadonlyMap<string, Float32Array>;
 }
 
 const PRUNABLE = new Set(['Dense', 'Conv2D']);
@@ -59,12 +72,14 @@ function lowest(scores: Float64Array, ratio: number): number[] {
   return order.slice(0, Math.max(0, k)).sort((a, b) => a - b);
 }
 
-/** Slices the weight `role` of `layer` to `keep` along `axis`, when the layer has it. */
-function slice(store: WeightStore, layer: string, role: string, axis: number, keep: number[]): void {
-  const w = store.get(layer, role);
-  if (!w) return;
-  const s = sliceAxis(w.values, w.shape, axis, keep);
-  store.set(layer, role, s.values, s.shape);
+/** A layer's channel scores: Taylor ones from `opts.scores`, else the kernel's L1 / L2 norms. */
+function scoresOf(layer: string, kernel: { values: Float32Array; shape: number[] }, asked: ChannelNorm | 'taylor', opts: ChannelOptions): Float64Array {
+  if (asked !== 'taylor') return channelScores(kernel.values, kernel.shape, { norm: asked, axis: -1 });
+  const s = opts.scores?.get(layer);
+  if (!s) throw new Error(opts.scores ? `Taylor channel scores: none for layer "${layer}"` : TAYLOR_NEEDS_DATA);
+  const units = kernel.shape[kernel.shape.length - 1];
+  if (s.length !== units) throw new Error(`Taylor channel scores of "${layer}": ${s.length} scores for ${units} units`);
+  return s;
 }
 
 /** Why layer `node` is not pruned before its channels are traced, or undefined. */
@@ -81,11 +96,13 @@ function precheck(node: GraphNode, store: WeightStore, outputs: Set<string>, pla
 
 /**
  * Removes the lowest-scoring units of every Dense / Conv2D layer (ratio: plan.layers[name].channels,
- * else plan.channels.ratio; norm: plan.channels.norm, default L1), layer by layer in topological
- * order, and propagates the removal (file header). Pure data: returns new parts (the topology is a
- * modified deep copy, untouched weights are shared) and one report row per Dense / Conv2D layer.
+ * else plan.channels.ratio; norm: plan.channels.norm, default L1; 'taylor' reads opts.scores and
+ * throws {@link TAYLOR_NEEDS_DATA} without them), layer by layer in topological order, and
+ * propagates the removal (file header). Pure data: returns new parts (the topology is a modified
+ * deep copy, untouched weights are shared), one report row per Dense / Conv2D layer, and
+ * opts.carry's arrays sliced like their weights.
  */
-export function pruneChannelsStructured(parts: ModelParts, plan: Pick<CompressionPlan, 'channels' | 'layers'>, opts: ChannelOptions = {}): { parts: ModelParts; report: ChannelReport[] } {
+export function pruneChannelsStructured(parts: ModelParts, plan: Pick<CompressionPlan, 'channels' | 'layers'>, opts: ChannelOptions = {}): { parts: ModelParts; report: ChannelReport[]; carried: Map<string, Float32Array> } {
   const topology = structuredClone(parts.topology);
   const graph = readGraph(topology);
   let shapes: Map<string, LayerShape> | undefined;
@@ -93,8 +110,16 @@ export function pruneChannelsStructured(parts: ModelParts, plan: Pick<Compressio
   const store = new WeightStore(parts.weights);
   const look: LayerLookup = { store, config: (layer) => (graph.get(layer) as GraphNode).config };
   const asked = plan.channels?.norm ?? 'l1';
-  if (asked === 'taylor') throw new Error('Taylor channel scores need gradients from training data (not wired yet)');
-  const norm: ChannelNorm = asked;
+  const carried = new Map(opts.carry ?? []);
+  /** Slices the weight `role` of `layer` to `keep` along `axis`, when the layer has it (and its carried array). */
+  const slice = (layer: string, role: string, axis: number, keep: number[]): void => {
+    const w = store.get(layer, role);
+    if (!w) return;
+    const s = sliceAxis(w.values, w.shape, axis, keep);
+    const c = carried.get(w.name);
+    if (c) carried.set(w.name, sliceAxis(c, w.shape, axis, keep).values);
+    store.set(layer, role, s.values, s.shape);
+  };
   const report: ChannelReport[] = [];
   for (const node of graph.nodes) {
     if (!PRUNABLE.has(node.className)) continue;
@@ -108,7 +133,7 @@ export function pruneChannelsStructured(parts: ModelParts, plan: Pick<Compressio
     const path = traceChannels(graph, node.name, shapes);
     if (!path.ok) { row.excluded = path.reason; continue; }
     const kernel = store.need(node.name, 'kernel');
-    const removed = lowest(channelScores(kernel.values, kernel.shape, { norm, axis: -1 }), ratio);
+    const removed = lowest(scoresOf(node.name, kernel, asked, opts), ratio);
     if (!removed.length) continue;
     const keep = removedOf(removed, before);
 
@@ -123,25 +148,25 @@ export function pruneChannelsStructured(parts: ModelParts, plan: Pick<Compressio
     }
     if (exactness === 'borders' && !row.note) row.note = 'zero padding makes the removed units\' constant inexact at the borders';
 
-    slice(store, node.name, 'kernel', -1, keep);
-    slice(store, node.name, 'bias', 0, keep);
+    slice(node.name, 'kernel', -1, keep);
+    slice(node.name, 'bias', 0, keep);
     node.config[node.className === 'Dense' ? 'units' : 'filters'] = keep.length;
     for (const step of path.steps) {
       if (step.kind === 'bn') {
         const len = store.need(step.layer, 'moving_mean').shape[0];
         const idx = step.flattened ? flattenedIndices(keep, before, len) : keep;
-        for (const role of ['gamma', 'beta', 'moving_mean', 'moving_variance']) slice(store, step.layer, role, 0, idx);
+        for (const role of ['gamma', 'beta', 'moving_mean', 'moving_variance']) slice(step.layer, role, 0, idx);
       } else if (step.kind === 'depthwise') {
-        slice(store, step.layer, 'depthwise_kernel', 2, keep);
-        slice(store, step.layer, 'bias', 0, keep);
+        slice(step.layer, 'depthwise_kernel', 2, keep);
+        slice(step.layer, 'bias', 0, keep);
       }
     }
     for (const consumer of path.consumers) {
       const k = store.need(consumer.layer, 'kernel');
-      if (consumer.className === 'Conv2D') slice(store, consumer.layer, 'kernel', 2, keep);
-      else slice(store, consumer.layer, 'kernel', 0, consumer.flattened ? flattenedIndices(keep, before, k.shape[0]) : keep);
+      if (consumer.className === 'Conv2D') slice(consumer.layer, 'kernel', 2, keep);
+      else slice(consumer.layer, 'kernel', 0, consumer.flattened ? flattenedIndices(keep, before, k.shape[0]) : keep);
     }
     Object.assign(row, { after: keep.length, removed, compensation: exactness });
   }
-  return { parts: { topology, weights: store.weights() }, report };
+  return { parts: { topology, weights: store.weights() }, report, carried };
 }

@@ -36,15 +36,20 @@ const hasLowRank = (plan: CompressionPlan) => plan.lowRank !== undefined || Obje
 
 /**
  * Applies the plan's structural transforms: channel pruning, then low-rank. A plan without either
- * returns the input parts unchanged (same object). `opts` go to both steps (compensate; keepOutputLayer,
- * conv, requireSaving). Throws only for a topology it cannot read.
+ * returns the input parts unchanged (same object). `opts` go to both steps (compensate, Taylor
+ * channel scores, carried arrays; keepOutputLayer, conv, requireSaving); `carried` holds opts.carry
+ * sliced by channel pruning, less the entries of factorised layers. Throws for a topology it
+ * cannot read, and for Taylor channel scoring without scores.
  */
-export function applyStructural(parts: ModelParts, plan: CompressionPlan, opts: ChannelOptions & FactorizeOptions = {}): { parts: ModelParts; report: StructuralReport } {
+export function applyStructural(parts: ModelParts, plan: CompressionPlan, opts: ChannelOptions & FactorizeOptions = {}): { parts: ModelParts; report: StructuralReport; carried: Map<string, Float32Array> } {
   const before = cost(parts);
   let out = parts;
   let channels: ChannelReport[] = [];
   let lowRank: LowRankReport[] = [];
-  if (hasChannels(plan)) ({ parts: out, report: channels } = pruneChannelsStructured(out, plan, opts));
+  let carried = new Map(opts.carry ?? []);
+  if (hasChannels(plan)) ({ parts: out, report: channels, carried } = pruneChannelsStructured(out, plan, opts));
   if (hasLowRank(plan)) ({ parts: out, report: lowRank } = factorizeLowRank(out, plan, opts));
-  return { parts: out, report: { channels, lowRank, before, after: out === parts ? before : cost(out) } };
+  // A factorised layer's kernel is a new matrix: arrays carried for the old one no longer apply.
+  for (const r of lowRank) if (r.factorLayer) for (const name of carried.keys()) if (name.startsWith(`${r.layer}/`) || name.includes(`/${r.layer}/`)) carried.delete(name);
+  return { parts: out, report: { channels, lowRank, before, after: out === parts ? before : cost(out) }, carried };
 }
