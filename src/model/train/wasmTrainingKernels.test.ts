@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from './wasmTrainingKernels';
+import { registerWasmTrainingKernels, setFastWasmTrainingKernels } from './wasmTrainingKernels';
 
 /** Gradients of sum(f(x, w) · r) with respect to x and w on one backend, as plain arrays. */
 async function grads(backend: string, f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor, x: number[][], wArr: number[][]) {
@@ -36,6 +36,17 @@ const cases: { name: string; x: number[]; w: number[]; f: (x: tf.Tensor4D, w: tf
     f: (x, w) => { const { mean, variance } = tf.moments(x, [0, 1, 2]); return tf.batchNorm(x, mean, variance, w.reshape([5]).add(0.3), w.reshape([5]), 1e-3); },
     // The same function from elementary ops, so the reference does not use the overridden gradient.
     ref: (x, w) => { const { mean, variance } = tf.moments(x, [0, 1, 2]); return x.sub(mean).div(variance.add(1e-3).sqrt()).mul(w.reshape([5])).add(w.reshape([5]).add(0.3)); } },
+  // Fan-in KH·KW·Ci > 128 takes the dilated-convolution filter gradient, ≤ 128 the im2col one.
+  { name: 'conv2d 5×5 valid stride 1, fan-in 200', x: [2, 10, 9, 8], w: [5, 5, 8, 3], f: (x, w) => tf.conv2d(x, w, 1, 'valid') },
+  { name: 'conv2d 5×5 same stride 2, fan-in 200', x: [2, 11, 10, 8], w: [5, 5, 8, 3], f: (x, w) => tf.conv2d(x, w, 2, 'same') },
+  { name: 'conv2d 2×2 same stride 1 (padding only below/right)', x: [2, 6, 5, 3], w: [2, 2, 3, 4], f: (x, w) => tf.conv2d(x, w, 1, 'same') },
+  { name: 'conv2d 1×1 valid stride 1 (pointwise)', x: [3, 5, 5, 6], w: [1, 1, 6, 7], f: (x, w) => tf.conv2d(x, w, 1, 'valid') },
+  { name: 'conv2d 3×3 explicit padding stride 1', x: [1, 6, 6, 2], w: [3, 3, 2, 2], f: (x, w) => tf.conv2d(x, w, 1, [[0, 0], [2, 0], [1, 1], [0, 0]]) },
+  { name: 'conv2d 3×1 valid stride [2, 1]', x: [2, 9, 6, 2], w: [3, 1, 2, 3], f: (x, w) => tf.conv2d(x, w, [2, 1], 'valid') },
+  // Dense gradients: matMul with transposeA / transposeB (the wrapped BatchMatMul); w's first two axes are dropped.
+  { name: 'dense a·b (grads take a·bᵀ and aᵀ·b)', x: [1, 1, 6, 9], w: [1, 1, 9, 4], f: (x, w) => tf.matMul(x.reshape([6, 9]), w.reshape([9, 4])) },
+  { name: 'batched matMul with both transposes', x: [1, 3, 5, 4], w: [1, 3, 2, 5], f: (x, w) => tf.matMul(x.reshape([3, 5, 4]), w.reshape([3, 2, 5]), true, true) },
+  { name: 'fused dense + relu', x: [1, 1, 7, 5], w: [1, 1, 5, 3], f: (x, w) => tf.fused.matMul({ a: x.reshape([7, 5]), b: w.reshape([5, 3]), activation: 'relu' }) },
   { name: 'depthwise 3×3 same', x: [2, 6, 6, 4], w: [3, 3, 4, 1], f: (x, w) => tf.depthwiseConv2d(x, w, 1, 'same') },
   { name: 'depthwise 3×3 valid stride 2 multiplier 2', x: [2, 9, 9, 3], w: [3, 3, 3, 2], f: (x, w) => tf.depthwiseConv2d(x, w, 2, 'valid') },
 ];
@@ -53,15 +64,39 @@ describe('wasm training kernels', () => {
     }
   });
 
-  for (const c of cases) {
-    it(`${c.name}: gradients match the cpu backend`, async () => {
-      const x = [random(c.x.reduce((a, b) => a * b), 7), c.x];
-      const w = [random(c.w.reduce((a, b) => a * b), 11), c.w];
-      const ref = await grads('cpu', c.ref ?? c.f, x, w);
-      const got = await grads('wasm', c.f, x, w);
-      expect(got.dw.length).toBe(ref.dw.length);
-      for (let i = 0; i < ref.dw.length; i++) expect(got.dw[i]).toBeCloseTo(ref.dw[i], 4);
-      for (let i = 0; i < ref.dx.length; i++) expect(got.dx[i]).toBeCloseTo(ref.dx[i], 4);
-    });
+  for (const fast of [true, false]) {
+    for (const c of cases) {
+      it(`${c.name}: gradients match the cpu backend (${fast ? 'fast' : 'previous'} formulation)`, async () => {
+        const x = [random(c.x.reduce((a, b) => a * b), 7), c.x];
+        const w = [random(c.w.reduce((a, b) => a * b), 11), c.w];
+        const ref = await grads('cpu', c.ref ?? c.f, x, w);
+        setFastWasmTrainingKernels(fast);
+        try {
+          const got = await grads('wasm', c.f, x, w);
+          expect(got.dw.length).toBe(ref.dw.length);
+          expect(got.dx.length).toBe(ref.dx.length);
+          for (let i = 0; i < ref.dw.length; i++) expect(got.dw[i]).toBeCloseTo(ref.dw[i], 4);
+          for (let i = 0; i < ref.dx.length; i++) expect(got.dx[i]).toBeCloseTo(ref.dx[i], 4);
+        } finally {
+          setFastWasmTrainingKernels(true);
+        }
+      });
+    }
   }
+
+  it('wraps the backend\'s own kernels once, and leaks no tensors', async () => {
+    const before = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
+    registerWasmTrainingKernels();
+    expect(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc).toBe(before);
+    await tf.setBackend('wasm');
+    const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+    const count = tf.memory().numTensors;
+    const bytes = tf.memory().numBytes;
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').reshape([2, -1]), tf.ones([256, 2]), false, false).sum())([x, w]);
+    tf.dispose(g);
+    expect(tf.memory().numTensors).toBe(count);
+    expect(tf.memory().numBytes).toBe(bytes);
+    tf.dispose([x, w]);
+  });
 });

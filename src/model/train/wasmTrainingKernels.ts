@@ -1,57 +1,36 @@
 /**
- * The gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 lacks, so that convolutional models
- * can be trained (in scripts) and fine-tuned (in the browser) on the WASM backend:
+ * The gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 lacks, and faster ones for those it
+ * has, so that models train (in scripts) and fine-tune (in the browser) on the WASM backend:
  *
- * - `Conv2DBackpropFilter`: composed from the backend's own fast kernels. For NHWC input x
- *   [B,H,W,Ci], output gradient dy [B,OH,OW,Co], stride s and dilation 1,
- *     dW[kh,kw,ci,co] = Σ_{b,oy,ox} xpad[b, oy·s+kh, ox·s+kw, ci] · dy[b,oy,ox,co],
- *   which is a VALID convolution of xpadᵀ [Ci,Hp,Wp,B] with the filter dyᵀ [OH,OW,B,Co] at
- *   dilation s (batch plays the role of channels), giving [Ci,≥KH,≥KW,Co] → slice → transpose.
- * - `DepthwiseConv2dNativeBackpropFilter` / `…BackpropInput`: direct loops over the heap arrays
- *   (depthwise layers are small: the loops cost O(B·OH·OW·C·M·KH·KW), the same as the forward pass).
+ * - `Conv2DBackpropFilter` (missing): im2col + one XNNPACK MatMul for small fan-in, else a
+ *   dilated XNNPACK Conv2D (wasmFastGrads.ts).
+ * - `Conv2DBackpropInput` and `BatchMatMul` (present but slow on the paths gradients take):
+ *   wrapped so that stride-1 input gradients run as a forward Conv2D and transposed matmuls as
+ *   Transpose + plain MatMul (wasmFastGrads.ts); the backend's own kernels stay the fallback.
+ * - `DepthwiseConv2dNativeBackpropFilter` / `…BackpropInput` (missing): direct loops over the heap
+ *   arrays (depthwise layers are small: O(B·OH·OW·C·M·KH·KW), the same as the forward pass).
+ * - FusedBatchNorm's gradient without the Tile of tfjs-core's.
  *
- * Registration is idempotent and only touches kernels that are missing.
+ * Registration is idempotent. `setFastWasmTrainingKernels(false)` restores the previous
+ * formulations (dilated-conv filter gradient, the backend's own input gradient and matmul) so
+ * benchmarks can compare both in one process.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv2DBackpropFilterDilated, conv2DBackpropFilterFast, conv2DBackpropInputAsConv,
+  untransposedBatchMatMul, type Kernel, type KernelArgs } from './wasmFastGrads';
 
 type Info = tf.TensorInfo;
-type Attrs = Record<string, unknown>;
 
-function run(kernelName: string, backend: BackendWasm, inputs: Record<string, Info>, attrs: Attrs): Info {
-  const kernel = tf.getKernel(kernelName, 'wasm');
-  if (!kernel) throw new Error(`wasm backend has no ${kernelName} kernel`);
-  return kernel.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
+let fast = true;
+
+/** Chooses the fast gradient formulations (default) or the previous ones (for benchmarks). */
+export function setFastWasmTrainingKernels(on: boolean): void {
+  fast = on;
 }
 
-function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
-  const wasm = backend as BackendWasm;
-  const { x, dy } = inputs as { x: Info; dy: Info };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-    strides: number | [number, number]; pad: 'valid' | 'same' | number; dataFormat: string;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
-  };
-  if (dataFormat !== undefined && dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm: only NHWC is supported, got ${dataFormat}`);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
-  const { top, bottom, left, right } = info.padInfo;
-  const temps: Info[] = [];
-  const keep = (t: Info) => { temps.push(t); return t; };
-  const xPadded = top || bottom || left || right
-    ? keep(run('PadV2', wasm, { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }))
-    : x;
-  const xT = keep(run('Transpose', wasm, { x: xPadded }, { perm: [3, 1, 2, 0] }));
-  const dyT = keep(run('Transpose', wasm, { x: dy }, { perm: [1, 2, 0, 3] }));
-  const full = keep(run('Conv2D', wasm, { x: xT, filter: dyT }, {
-    strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth],
-  }));
-  const [kh, kw, ci, co] = filterShape;
-  const sliced = full.shape[1] === kh && full.shape[2] === kw
-    ? full
-    : keep(run('Slice', wasm, { x: full }, { begin: [0, 0, 0, 0], size: [ci, kh, kw, co] }));
-  const out = run('Transpose', wasm, { x: sliced }, { perm: [1, 2, 0, 3] });
-  for (const t of temps) wasm.disposeData(t.dataId);
-  return out;
+function conv2DBackpropFilter(args: KernelArgs): Info {
+  return fast ? conv2DBackpropFilterFast(args) : conv2DBackpropFilterDilated(args);
 }
 
 interface DepthwiseGeometry {
@@ -71,13 +50,15 @@ function depthwiseGeometry(xShape: number[], filterShape: number[], attrs: tf.Na
 }
 
 /**
- * Visits every (input position, filter tap, output position) triple of a depthwise convolution,
- * calling f(xIndex, wIndex, yIndex); shared by both gradient kernels so their indexing agrees.
+ * Accumulates a depthwise convolution's gradient over every (input, filter tap, output) triple:
+ * mode "filter": out[w] += x[xi] · dy[yi]; mode "input": out[xi] += w[wi] · dy[yi]. One loop for
+ * both so their indexing agrees (and no per-tap callback, which V8 does not inline here).
  */
-function forEachDepthwiseTap({ info, multiplier }: DepthwiseGeometry, f: (xi: number, wi: number, yi: number) => void) {
+function depthwiseAccumulate({ info, multiplier }: DepthwiseGeometry, mode: 'filter' | 'input', a: Float32Array, dyv: Float32Array, out: Float32Array) {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth,
     dilationHeight, dilationWidth, filterHeight, filterWidth, padInfo } = info;
   const outChannels = inChannels * multiplier;
+  const toFilter = mode === 'filter';
   for (let b = 0; b < batchSize; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       for (let kh = 0; kh < filterHeight; kh++) {
@@ -89,10 +70,17 @@ function forEachDepthwiseTap({ info, multiplier }: DepthwiseGeometry, f: (xi: nu
             const ix = ox * strideWidth + kw * dilationWidth - padInfo.left;
             if (ix < 0 || ix >= inWidth) continue;
             const xBase = ((b * inHeight + iy) * inWidth + ix) * inChannels;
-            const wBase = (kh * filterWidth + kw) * inChannels * multiplier;
-            for (let c = 0; c < inChannels; c++) {
-              for (let m = 0; m < multiplier; m++) {
-                f(xBase + c, wBase + c * multiplier + m, yBase + c * multiplier + m);
+            const wBase = (kh * filterWidth + kw) * outChannels;
+            if (toFilter) {
+              for (let c = 0; c < inChannels; c++) {
+                const xc = a[xBase + c];
+                for (let m = 0; m < multiplier; m++) out[wBase + c * multiplier + m] += xc * dyv[yBase + c * multiplier + m];
+              }
+            } else {
+              for (let c = 0; c < inChannels; c++) {
+                let acc = 0;
+                for (let m = 0; m < multiplier; m++) acc += a[wBase + c * multiplier + m] * dyv[yBase + c * multiplier + m];
+                out[xBase + c] += acc;
               }
             }
           }
@@ -102,27 +90,23 @@ function forEachDepthwiseTap({ info, multiplier }: DepthwiseGeometry, f: (xi: nu
   }
 }
 
-function depthwiseBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): Info {
   const wasm = backend as BackendWasm;
   const { x, dy } = inputs as { x: Info; dy: Info };
   const filterShape = (attrs as unknown as { filterShape: number[] }).filterShape;
-  const geometry = depthwiseGeometry(x.shape, filterShape, attrs);
-  const xv = wasm.typedArrayFromHeap(x) as Float32Array;
-  const dyv = wasm.typedArrayFromHeap(dy) as Float32Array;
   const dw = new Float32Array(filterShape.reduce((a, b) => a * b, 1));
-  forEachDepthwiseTap(geometry, (xi, wi, yi) => { dw[wi] += xv[xi] * dyv[yi]; });
+  depthwiseAccumulate(depthwiseGeometry(x.shape, filterShape, attrs), 'filter',
+    wasm.typedArrayFromHeap(x) as Float32Array, wasm.typedArrayFromHeap(dy) as Float32Array, dw);
   return wasm.makeOutput(filterShape, 'float32', undefined, dw);
 }
 
-function depthwiseBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
+function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): Info {
   const wasm = backend as BackendWasm;
   const { dy, filter } = inputs as { dy: Info; filter: Info };
   const inputShape = (attrs as unknown as { inputShape: number[] }).inputShape;
-  const geometry = depthwiseGeometry(inputShape, filter.shape, attrs);
-  const wv = wasm.typedArrayFromHeap(filter) as Float32Array;
-  const dyv = wasm.typedArrayFromHeap(dy) as Float32Array;
   const dx = new Float32Array(inputShape.reduce((a, b) => a * b, 1));
-  forEachDepthwiseTap(geometry, (xi, wi, yi) => { dx[xi] += wv[wi] * dyv[yi]; });
+  depthwiseAccumulate(depthwiseGeometry(inputShape, filter.shape, attrs), 'input',
+    wasm.typedArrayFromHeap(filter) as Float32Array, wasm.typedArrayFromHeap(dy) as Float32Array, dx);
   return wasm.makeOutput(inputShape, 'float32', undefined, dx);
 }
 
@@ -160,14 +144,33 @@ const fusedBatchNormGrad: tf.GradConfig = {
   },
 };
 
+const WRAPPERS: [string, (args: KernelArgs, original: Kernel) => Info][] = [
+  ['Conv2DBackpropInput', conv2DBackpropInputAsConv],
+  ['BatchMatMul', untransposedBatchMatMul],
+];
+const wrapped = new WeakSet<object>();
+
+/** Replaces the backend's kernel by `faster` (which may call it back), keeping its setup; once. */
+function wrapKernel(kernelName: string, faster: (args: KernelArgs, original: Kernel) => Info) {
+  const config = tf.getKernel(kernelName, 'wasm');
+  if (!config || wrapped.has(config.kernelFunc)) return;
+  const original = config.kernelFunc as unknown as Kernel;
+  const kernelFunc = ((args: KernelArgs) => (fast ? faster(args, original) : original(args))) as unknown as tf.KernelFunc;
+  wrapped.add(kernelFunc);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...config, kernelFunc });
+}
+
 /**
- * Registers the missing WASM gradient kernels (no-op for those already present) and the
- * broadcasting FusedBatchNorm gradient (backend-independent; same values as tfjs-core's).
+ * Registers the missing WASM gradient kernels (no-op for those already present), wraps the slow
+ * ones (once), and registers the broadcasting FusedBatchNorm gradient (backend-independent; same
+ * values as tfjs-core's). Call before the first training step; safe to call again.
  */
 export function registerWasmTrainingKernels(): void {
   for (const config of KERNELS) {
     if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config);
   }
+  for (const [name, faster] of WRAPPERS) wrapKernel(name, faster);
   if (!registeredBatchNormGrad) {
     tf.registerGradient(fusedBatchNormGrad);
     registeredBatchNormGrad = true;
