@@ -24,7 +24,7 @@ import { compressModel, compressWeights, isKernel } from '../src/model/compress'
 import { imagesToTensor } from '../src/model/datasetTensor';
 import type { CompressionPlan } from '../src/model/plan';
 import { fineTune, type WeightConstraint } from '../src/model/train/finetune';
-import { fineTuneSharedValues, partsFromModel } from '../src/model/train/retrain';
+import { fineTuneSharedValues, partsFromModel } from '../src/model/train/recover';
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
 import { benchKeras } from './bench-keras';

@@ -16,7 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'fflate';
-import { compressWithFineTuning } from '../model/train/retrain';
+import { compressWithRecovery } from '../model/train/recover';
 import { makeDataset, parseDatasetEntry, type LabelledDataset } from '../model/dataset';
 import { compactBytes, decodeCompact, encodeCompact, exportTfjs, tfjsExportSizes } from '../model/export';
 import { loadModelFiles } from '../model/modelInfo';
@@ -142,7 +142,7 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + jsonBytes;
   const train = plan.finetune ? datasetFrom(String(flags.train), 'train') : undefined;
   const out = prepareOutputFolder(String(flags.out), `--out ${flags.out}`);
-  const result = await compressWithFineTuning(parts, plan, train, {
+  const result = await compressWithRecovery(parts, plan, train, {
     onProgress: (done, total, what) => { if (done === total || done % 50 === 0) console.error(`${what} (${done}/${total} steps)`); },
   });
   if (!result) throw new Error('cancelled');

@@ -17,7 +17,7 @@ import { isKerasFileName } from '../model/kerasFileName';
 import { checkManifest } from '../model/validateModel';
 import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
 import type { CompressOutput } from '../model/compress';
-import { compressWithFineTuning, type FineTuneCache } from '../model/train/retrain';
+import { compressWithRecovery, type RecoveryCache } from '../model/train/recover';
 import { EMPTY_PLAN, parsePlan } from '../model/plan';
 import { loadTfModel, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { supportedLayerClasses } from '../model/modelInfo';
@@ -116,8 +116,8 @@ export function createStudio(): StudioApi {
     const preprocessing = checkPreprocessing(preprocessingOf(entry), shape[2]);
     return { ...fit, entry: { ...fit.entry, name: entry.name, scale: preprocessing.scale, mean: preprocessing.mean, std: preprocessing.std } };
   };
-  /** The last fine-tuned weights: a change of only bits / clusters reuses them (same model, backend and data). */
-  let tuneCache: FineTuneCache = {};
+  /** The last recovery's stage-1 weights and the original's outputs on its data (same model, backend and data). */
+  let tuneCache: RecoveryCache = {};
   /** Bumped whenever the loaded model changes, so outputs of an earlier model never serve as the reference. */
   let modelGeneration = 0;
   const referenceKey = (ds: Dataset) => JSON.stringify([ds.entry.id, ds.entry.shape, preprocessingOf(ds.entry), tf.getBackend(), modelGeneration]);
@@ -291,17 +291,24 @@ export function createStudio(): StudioApi {
       if (stale()) return { type: 'cancelled', job };
       const checked = parsePlan(plan);
       let out: CompressOutput | undefined;
-      if (checked.finetune) {
-        const source = train ? requireLabels(await prepared(train.entry, train.baseUrl, model)) : undefined;
+      if (checked.finetune || checked.distill || checked.prune?.score === 'taylor' || checked.channels?.norm === 'taylor') {
+        // Recovery trains on the chosen data, fitted and preprocessed as the model consumes it; fine-tuning needs its labels.
+        const source = train ? await prepared(train.entry, train.baseUrl, model) : undefined;
+        if (checked.finetune && source) requireLabels(source);
         let last = 0;
-        out = await compressWithFineTuning(parts, checked, source, {
+        let sum = { loss: 0, agree: 0, n: 0 };
+        out = await compressWithRecovery(parts, checked, source, {
           isCancelled: stale,
-          onProgress: async (done, total, message) => {
-            // A training step takes tens of ms: every few, report and let a cancel or a newer move in.
+          onProgress: async (done, total, message, metrics) => {
+            if (metrics) sum = { loss: sum.loss + metrics.loss, agree: sum.agree + metrics.agreement, n: sum.n + 1 };
+            // A training step takes tens of ms: every few, report (with the mean figures since the last report) and let a cancel or a newer move in.
             if (done % 4 !== 0 && done !== total) return;
-            if (done / total - last >= 0.01 || done === total) {
-              last = done / total;
-              onProgress?.({ type: 'progress', job, phase: 'training', fraction: last, message });
+            const fraction = Math.max(last, done / total);
+            const training = metrics && sum.n ? { stage: metrics.stage, step: done, steps: total, loss: sum.loss / sum.n, agreement: sum.agree / sum.n } : undefined;
+            if (fraction - last >= 0.01 || done === total || training) {
+              last = fraction;
+              onProgress?.({ type: 'progress', job, phase: 'training', fraction, message, ...(training ? { training } : {}) });
+              sum = { loss: 0, agree: 0, n: 0 };
             }
             await new Promise((resolve) => setTimeout(resolve, 0));
           },

@@ -8,7 +8,7 @@ import { imagesToTensor } from '../datasetTensor';
 import { toClassifier } from '../classifier';
 import { parsePlan, type CompressionPlan } from '../plan';
 import { tfModelFromParts, partsFromArtifacts, type ModelParts } from '../weights';
-import { compressWithFineTuning, pruningStage, weightStage } from './retrain';
+import { compressWithRecovery, pruningStage, weightStage, type RecoveryMetrics } from './recover';
 
 const modelParts = (id: string) => partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
 
@@ -24,7 +24,7 @@ async function accuracy(parts: ModelParts, val: LabelledDataset): Promise<number
 
 const kernel = (out: CompressOutput, name: string) => out.compressed.tensors.find((t) => t.name === name)?.values as Float32Array;
 
-describe('compressWithFineTuning', () => {
+describe('compressWithRecovery: fine-tuning', () => {
   let train: LabelledDataset;
   let val: LabelledDataset;
   beforeAll(async () => { await useWasm(); train = readDataset('mnist', 'train'); val = readDataset('mnist', 'val'); });
@@ -33,6 +33,7 @@ describe('compressWithFineTuning', () => {
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.5 }, channels: { ratio: 0.2 }, quantize: { bits: 4 }, finetune: { epochs: 2 },
       layers: { fc1: { exclude: true, prune: 0.9, bits: 8, channels: 0.1 } } };
     expect(pruningStage(plan)).toEqual({ version: 1, prune: { ratio: 0.5 }, channels: { ratio: 0.2 }, lowRank: undefined, layers: { fc1: { exclude: true, prune: 0.9, channels: 0.1 } } });
+    expect(weightStage({ ...plan, prune: { ratio: 0.5, score: 'taylor' } }).prune).toEqual({ ratio: 0.5 });
     expect(weightStage(plan)).toEqual({ version: 1, prune: { ratio: 0.5 }, quantize: { bits: 4 }, cluster: undefined, layers: { fc1: { exclude: true, prune: 0.9, bits: 8 } } });
     expect(() => parsePlan({ version: 1, finetune: { epochs: 0 } })).toThrow(/finetune.epochs must be a whole number 1–50/);
     expect(() => parsePlan({ version: 1, finetune: { epochs: 1, learningRate: 1 } })).toThrow(/finetune.learningRate/);
@@ -41,7 +42,7 @@ describe('compressWithFineTuning', () => {
   it('without finetune is exactly compressModel', async () => {
     const parts = modelParts('lenet-300-100');
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.8 }, quantize: { bits: 6 } };
-    const out = await compressWithFineTuning(parts, plan, undefined);
+    const out = await compressWithRecovery(parts, plan, undefined);
     expect(kernel(out as CompressOutput, 'fc1/kernel')).toEqual(kernel(compressModel(parts, plan), 'fc1/kernel'));
   });
 
@@ -50,9 +51,14 @@ describe('compressWithFineTuning', () => {
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.97 }, quantize: { bits: 6 } };
     const plain = compressModel(parts, plan);
     const steps: number[] = [];
-    const tuned = await compressWithFineTuning(parts, { ...plan, finetune: { epochs: 1, limit: 3000, learningRate: 1e-3 } }, train, { onProgress: (done) => { steps.push(done); } });
+    const stages: string[] = [];
+    const tuned = await compressWithRecovery(parts, { ...plan, finetune: { epochs: 1, limit: 3000, learningRate: 1e-3 } }, train, {
+      onProgress: (done, _total, _message, metrics) => { if (metrics) { steps.push(done); stages.push(metrics.stage); } },
+    });
     if (!tuned) throw new Error('cancelled');
-    expect(steps).toEqual(Array.from({ length: 47 }, (_, i) => i + 1)); // ⌈3000 / 64⌉ steps
+    // ⌈3000 / 64⌉ steps with pruned weights held at zero, then as many on the 6-bit grid
+    expect(steps).toEqual(Array.from({ length: 94 }, (_, i) => i + 1));
+    expect(stages.filter((x) => x === 'masked').length).toBe(47);
     const [before, after] = [await accuracy(plain.parts, val), await accuracy(tuned.parts, val)];
     console.log(`lenet-300-100 prune 97 % + 6-bit: ${before.toFixed(4)} → fine-tuned 1 epoch on 3 000: ${after.toFixed(4)}`);
     expect(after).toBeGreaterThan(before + 0.02);
@@ -67,7 +73,7 @@ describe('compressWithFineTuning', () => {
     const parts = modelParts('lenet-5');
     const plan: CompressionPlan = { version: 1, channels: { ratio: 0.5 }, cluster: { k: 8, grid: 'uint8' } };
     const plain = compressModel(parts, plan);
-    const tuned = await compressWithFineTuning(parts, { ...plan, finetune: { epochs: 1, limit: 2000, learningRate: 1e-3 } }, train);
+    const tuned = await compressWithRecovery(parts, { ...plan, finetune: { epochs: 1, limit: 2000, learningRate: 1e-3 } }, train);
     if (!tuned) throw new Error('cancelled');
     const [before, after] = [await accuracy(plain.parts, val), await accuracy(tuned.parts, val)];
     console.log(`lenet-5 channels −50 % + 8 clusters: ${before.toFixed(4)} → fine-tuned: ${after.toFixed(4)}`);
@@ -90,7 +96,7 @@ describe('compressWithFineTuning', () => {
     const finetune = { epochs: 1, limit: 640, learningRate: 1e-3 };
     const steps = async (plan: CompressionPlan) => {
       let n = 0;
-      const out = await compressWithFineTuning(parts, plan, train, { onProgress: () => { n++; } }, cache);
+      const out = await compressWithRecovery(parts, plan, train, { onProgress: (_d, _t, _m, metrics) => { if (metrics?.stage === 'masked') n++; } }, cache);
       return { n, out: out as CompressOutput };
     };
     const first = await steps({ version: 1, prune: { ratio: 0.9 }, quantize: { bits: 8 }, finetune });
@@ -98,7 +104,7 @@ describe('compressWithFineTuning', () => {
     const requant = await steps({ version: 1, prune: { ratio: 0.9 }, quantize: { bits: 4 }, finetune });
     expect(requant.n).toBe(0);
     // The same as training afresh (seeded), then quantizing at 4 bits.
-    const fresh = await compressWithFineTuning(parts, { version: 1, prune: { ratio: 0.9 }, quantize: { bits: 4 }, finetune }, train);
+    const fresh = await compressWithRecovery(parts, { version: 1, prune: { ratio: 0.9 }, quantize: { bits: 4 }, finetune }, train);
     expect(kernel(requant.out, 'fc1/kernel')).toEqual(kernel(fresh as CompressOutput, 'fc1/kernel'));
     expect((await steps({ version: 1, prune: { ratio: 0.8 }, quantize: { bits: 4 }, finetune })).n).toBe(10);
     expect((await steps({ version: 1, prune: { ratio: 0.8 }, quantize: { bits: 4 }, finetune: { ...finetune, epochs: 2 } })).n).toBe(20);
@@ -107,19 +113,19 @@ describe('compressWithFineTuning', () => {
   it('leaves no tensors behind (models, masks and the optimizer are disposed)', async () => {
     const parts = modelParts('lenet-300-100');
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.9 }, cluster: { k: 4 }, finetune: { epochs: 1, limit: 256 } };
-    await compressWithFineTuning(parts, plan, train); // warm-up: backend-level constants
+    await compressWithRecovery(parts, plan, train); // warm-up: backend-level constants
     const before = tf.memory().numTensors;
-    await compressWithFineTuning(parts, plan, train);
+    await compressWithRecovery(parts, plan, train);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('says what it needs, and stops when cancelled', async () => {
     const parts = modelParts('lenet-300-100');
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.5 }, finetune: { epochs: 1 } };
-    await expect(compressWithFineTuning(parts, plan, undefined)).rejects.toThrow(/needs a labelled training split/);
-    await expect(compressWithFineTuning({ ...parts, format: 'graph-model' }, plan, train)).rejects.toThrow(/needs a TF.js layers model/);
+    await expect(compressWithRecovery(parts, plan, undefined)).rejects.toThrow(/needs a labelled training split/);
+    await expect(compressWithRecovery({ ...parts, format: 'graph-model' }, plan, train)).rejects.toThrow(/needs a TF.js layers model/);
     let steps = 0;
-    const out = await compressWithFineTuning(parts, plan, train, { isCancelled: () => steps >= 3, onProgress: () => { steps++; } });
+    const out = await compressWithRecovery(parts, plan, train, { isCancelled: () => steps >= 3, onProgress: (_d, _t, _m, metrics?: RecoveryMetrics) => { if (metrics) steps++; } });
     expect(out).toBeUndefined();
     expect(steps).toBe(3);
   });
