@@ -47,6 +47,10 @@ const cases: { name: string; x: number[]; w: number[]; f: (x: tf.Tensor4D, w: tf
   { name: 'dense a·b (grads take a·bᵀ and aᵀ·b)', x: [1, 1, 6, 9], w: [1, 1, 9, 4], f: (x, w) => tf.matMul(x.reshape([6, 9]), w.reshape([9, 4])) },
   { name: 'batched matMul with both transposes', x: [1, 3, 5, 4], w: [1, 3, 2, 5], f: (x, w) => tf.matMul(x.reshape([3, 5, 4]), w.reshape([3, 2, 5]), true, true) },
   { name: 'fused dense + relu', x: [1, 1, 7, 5], w: [1, 1, 5, 3], f: (x, w) => tf.fused.matMul({ a: x.reshape([7, 5]), b: w.reshape([5, 3]), activation: 'relu' }) },
+  // Max-pool gradients (the wrapped MaxPoolGrad); relu makes ties (zeros) inside windows.
+  { name: 'max pool 2×2 stride 2 after relu (ties)', x: [2, 6, 6, 3], w: [1, 1, 3, 3], f: (x, w) => tf.maxPool(tf.relu(tf.conv2d(x, w, 1, 'valid')), 2, 2, 'valid') },
+  { name: 'max pool 3×3 stride 2 same (overlapping, odd input)', x: [2, 7, 5, 2], w: [1, 1, 2, 2], f: (x, w) => tf.maxPool(tf.conv2d(x, w, 1, 'valid'), 3, 2, 'same') },
+  { name: 'max pool 2×2 stride 1 valid', x: [1, 5, 4, 2], w: [1, 1, 2, 3], f: (x, w) => tf.maxPool(tf.conv2d(x, w, 1, 'valid'), 2, 1, 'valid') },
   { name: 'depthwise 3×3 same', x: [2, 6, 6, 4], w: [3, 3, 4, 1], f: (x, w) => tf.depthwiseConv2d(x, w, 1, 'same') },
   { name: 'depthwise 3×3 valid stride 2 multiplier 2', x: [2, 9, 9, 3], w: [3, 3, 3, 2], f: (x, w) => tf.depthwiseConv2d(x, w, 2, 'valid') },
 ];
@@ -83,6 +87,24 @@ describe('wasm training kernels', () => {
       });
     }
   }
+
+  it('MaxPoolGrad sends a tied window\'s gradient to its first maximum, as the cpu backend does', async () => {
+    // 4×4 input, 2×2 windows: a window of equal values, one with the max twice, a NaN, and −∞s.
+    const input = [1, 1, 0, 5, 1, 1, 5, 2, NaN, 3, -Infinity, -Infinity, 3, 0, -Infinity, -Infinity];
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.tensor4d(input, [1, 4, 4, 1]);
+      const dy = tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]);
+      const y = tf.maxPool(x, 2, 2, 'valid');
+      const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
+      const out = Array.from(await dx.data());
+      tf.dispose([x, dy, y, dx]);
+      return out;
+    };
+    const ref = await run('cpu');
+    expect(ref).toEqual([10, 0, 0, 20, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0]);
+    expect(await run('wasm')).toEqual(ref);
+  });
 
   it('wraps the backend\'s own kernels once, and leaks no tensors', async () => {
     const before = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;

@@ -4,9 +4,10 @@
  *
  * - `Conv2DBackpropFilter` (missing): im2col + one XNNPACK MatMul for small fan-in, else a
  *   dilated XNNPACK Conv2D (wasmFastGrads.ts).
- * - `Conv2DBackpropInput` and `BatchMatMul` (present but slow on the paths gradients take):
- *   wrapped so that stride-1 input gradients run as a forward Conv2D and transposed matmuls as
- *   Transpose + plain MatMul (wasmFastGrads.ts); the backend's own kernels stay the fallback.
+ * - `Conv2DBackpropInput`, `BatchMatMul`, `MaxPoolGrad` (present but slow on the paths gradients
+ *   take): wrapped so that stride-1 input gradients run as a forward Conv2D, transposed matmuls as
+ *   Transpose + plain MatMul (wasmFastGrads.ts) and max-pool gradients as one JS scatter
+ *   (wasmPoolGrad.ts); the backend's own kernels stay the fallback.
  * - `DepthwiseConv2dNativeBackpropFilter` / `…BackpropInput` (missing): direct loops over the heap
  *   arrays (depthwise layers are small: O(B·OH·OW·C·M·KH·KW), the same as the forward pass).
  * - FusedBatchNorm's gradient without the Tile of tfjs-core's.
@@ -19,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterDilated, conv2DBackpropFilterFast, conv2DBackpropInputAsConv,
   untransposedBatchMatMul, type Kernel, type KernelArgs } from './wasmFastGrads';
+import { maxPoolGradScatter } from './wasmPoolGrad';
 
 type Info = tf.TensorInfo;
 
@@ -147,6 +149,7 @@ const fusedBatchNormGrad: tf.GradConfig = {
 const WRAPPERS: [string, (args: KernelArgs, original: Kernel) => Info][] = [
   ['Conv2DBackpropInput', conv2DBackpropInputAsConv],
   ['BatchMatMul', untransposedBatchMatMul],
+  ['MaxPoolGrad', (args) => maxPoolGradScatter(args)],
 ];
 const wrapped = new WeakSet<object>();
 
