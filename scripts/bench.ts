@@ -28,6 +28,7 @@ import { fineTuneSharedValues, partsFromModel } from '../src/model/train/recover
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
 import { benchKeras } from './bench-keras';
+import { benchPresetTime, benchRecover } from './bench-recover';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -191,6 +192,8 @@ async function main() {
     for (const id of ['lenet-300-100', 'lenet-5']) await deepCompression(id);
   }
   if (part === 'all' || part === 'latency') await structuralLatency();
+  if (part === 'all' || part === 'recover') await benchRecover(quick);
+  if (part === 'all' || part === 'preset-time') await benchPresetTime(quick);
   if (part === 'keras') await benchKeras({ quick });
 }
 
