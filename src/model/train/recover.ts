@@ -19,13 +19,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { snapCodebookToGrid } from '../../core';
-import { compressModel, compressWeights, type CompressOutput } from '../compress';
+import { compressModel, compressWeights, type CompressOutput, type PruneScores } from '../compress';
 import { preprocessingOf, type Dataset } from '../dataset';
 import type { CompressionPlan, LayerOverride } from '../plan';
 import { structuralAsked } from '../planFields';
 import { formatFields, modelFromParts, type CompressedModel, type ModelParts } from '../weights';
 import { teacherLogits, withLogitHead } from './distill';
-import { fineTune, type FineTuneOptions, type StepMetrics, type TrainLoss, type WeightConstraint } from './finetune';
+import { argmaxRows, fineTune, type FineTuneOptions, type StepMetrics, type TrainLoss, type WeightConstraint } from './finetune';
+import { accumulateTaylorScores } from './taylor';
+import { imagesAtToTensor } from '../datasetTensor';
+import { fitSampleShape } from '../classifier';
+import { createRng } from '../../core';
 
 /** Default Adam learning rate of fine-tuning (the bundled models were trained at 1e-3). */
 export const FINETUNE_LEARNING_RATE = 5e-4;
@@ -33,6 +37,8 @@ export const FINETUNE_LEARNING_RATE = 5e-4;
 export const DISTILL_LEARNING_RATE = 1e-3;
 /** Samples per training step. */
 export const TRAIN_BATCH = 64;
+/** Batches of TRAIN_BATCH samples whose gradients make Taylor scores. */
+export const TAYLOR_BATCHES = 16;
 
 const pick = (o: LayerOverride, keys: (keyof LayerOverride)[]): LayerOverride =>
   Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as LayerOverride;
@@ -77,6 +83,7 @@ export interface RecoveryCache {
   shaped?: CompressOutput;
   tuned?: ModelParts;
   teacher?: { key: string; logits: Float32Array };
+  scores?: { key: string; scores: PruneScores };
 }
 /** @deprecated the old name of RecoveryCache */
 export type FineTuneCache = RecoveryCache;
@@ -111,32 +118,26 @@ const dataKey = (data: Dataset, count: number) => JSON.stringify([data.entry.id,
  */
 export async function compressWithRecovery(parts: ModelParts, plan: CompressionPlan, data: Dataset | undefined, hooks: RecoveryHooks = {}, cache: RecoveryCache = {}): Promise<CompressOutput | undefined> {
   const recovery = recoveryOf(plan);
-  if (!recovery) return compressModel(parts, plan);
-  if (parts.format === 'graph-model') throw new Error(`${recovery.name} needs a TF.js layers model (a graph model has no trainable layers); turn it off`);
+  const taylor = plan.prune?.score === 'taylor' || plan.channels?.norm === 'taylor';
+  if (!recovery && !taylor) return compressModel(parts, plan);
+  const what = recovery?.name ?? 'Taylor scoring';
+  if (parts.format === 'graph-model') throw new Error(`${what} needs a TF.js layers model (a graph model has no trainable layers); turn it off`);
   if (!data) {
-    throw new Error(recovery.loss.kind === 'labels'
-      ? 'fine-tuning needs a labelled training split of the model\'s data (the bundled MNIST and Fashion-MNIST have one); turn fine-tuning off, or distill from the original on unlabelled images'
-      : 'distillation needs training images: the bundled training split of the data, or a folder of images you drop');
+    throw new Error(!recovery ? 'Taylor scores need training data: choose the data in the Recover card (or --train), or score by magnitude / L1'
+      : recovery.loss.kind === 'labels'
+        ? 'fine-tuning needs a labelled training split of the model\'s data (the bundled MNIST and Fashion-MNIST have one); turn fine-tuning off, or distill from the original on unlabelled images'
+        : 'distillation needs training images: the bundled training split of the data, or a folder of images you drop');
   }
-  const needLabels = recovery.loss.kind === 'labels' || recovery.loss.alpha > 0;
-  if (needLabels && !data.labels) {
-    throw new Error(recovery.loss.kind === 'labels' ? `${data.entry.name} has no labels, and fine-tuning needs them: distill from the original instead` : `${data.entry.name} has no labels: set the label weight α to 0`);
+  const useLabels = recovery ? recovery.loss.kind === 'labels' || recovery.loss.alpha > 0 : false;
+  if (useLabels && !data.labels) {
+    throw new Error(recovery?.loss.kind === 'labels' ? `${data.entry.name} has no labels, and fine-tuning needs them: distill from the original instead` : `${data.entry.name} has no labels: set the label weight α to 0`);
   }
-  const count = Math.min(recovery.limit ?? data.entry.count, data.entry.count);
-  const stepsPerEpoch = Math.ceil(count / TRAIN_BATCH);
-  const pruning = hasPruningStage(plan);
-  const gridEpochs = pruning ? Math.max(1, Math.round(recovery.epochs / 3)) : recovery.epochs;
-  const clustered = Boolean(plan.cluster) || Object.values(plan.layers ?? {}).some((o) => o.clusters !== undefined);
-
-  const key = JSON.stringify([pruningStage(plan), recovery, dataKey(data, count)]);
-  const reuse = cache.parts === parts && cache.key === key && cache.shaped && cache.tuned;
-  const firstEpochs = reuse || !pruning ? 0 : recovery.epochs;
-  // Stage 2 runs only for weights on a grid; the count of its steps is known once stage 2's compression is.
-  let total = stepsPerEpoch * firstEpochs;
+  const count = Math.min(recovery?.limit ?? data.entry.count, data.entry.count);
+  if (cache.parts !== parts) Object.assign(cache, { parts, key: undefined, shaped: undefined, tuned: undefined, teacher: undefined, scores: undefined });
 
   // The teacher's logits: one pass over the data, kept while the model and data stay.
   const tKey = dataKey(data, count);
-  let logits = cache.parts === parts && cache.teacher?.key === tKey ? cache.teacher.logits : undefined;
+  let logits = cache.teacher?.key === tKey ? cache.teacher.logits : undefined;
   if (!logits) {
     const teacher = await modelFromParts(withLogitHead(parts).parts);
     try {
@@ -148,10 +149,28 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
       teacher.dispose();
     }
     if (!logits) return undefined;
-    if (cache.parts !== parts) Object.assign(cache, { parts, key: undefined, shaped: undefined, tuned: undefined });
     cache.teacher = { key: tKey, logits };
   }
   const teacher = logits;
+
+  let scores: PruneScores | undefined;
+  if (taylor) {
+    const sKey = JSON.stringify([tKey, useLabels, plan.channels?.norm === 'taylor']);
+    scores = cache.scores?.key === sKey ? cache.scores.scores : await taylorScoresOf(parts, data, count, useLabels ? undefined : teacher, plan.channels?.norm === 'taylor', hooks);
+    if (!scores) return undefined;
+    cache.scores = { key: sKey, scores };
+  }
+  if (!recovery) return compressModel(parts, plan, scores);
+
+  const stepsPerEpoch = Math.ceil(count / TRAIN_BATCH);
+  const pruning = hasPruningStage(plan);
+  const gridEpochs = pruning ? Math.max(1, Math.round(recovery.epochs / 3)) : recovery.epochs;
+  const clustered = Boolean(plan.cluster) || Object.values(plan.layers ?? {}).some((o) => o.clusters !== undefined);
+  const key = JSON.stringify([pruningStage(plan), recovery, tKey]);
+  const reuse = cache.key === key && cache.shaped && cache.tuned;
+  const firstEpochs = reuse || !pruning ? 0 : recovery.epochs;
+  // Stage 2 runs only for weights on a grid; the count of its steps is known once stage 2's compression is.
+  let total = stepsPerEpoch * firstEpochs;
   const ctx: RunContext = { data, plan, original: parts };
   const base: Omit<FineTuneOptions, 'epochs' | 'learningRate' | 'seed'> = {
     batchSize: TRAIN_BATCH, limit: count, loss: recovery.loss, teacher, probabilities: false, isCancelled: hooks.isCancelled,
@@ -162,7 +181,7 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
   if (reuse) {
     [shaped, tuned] = [cache.shaped as CompressOutput, cache.tuned as ModelParts];
   } else {
-    shaped = compressModel(parts, pruningStage(plan));
+    shaped = compressModel(parts, pruningStage(plan), scores);
     tuned = shaped.parts;
     if (pruning) {
       const masks = new Map<string, WeightConstraint>();
@@ -202,6 +221,44 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
   }
   const qat = await train(tuned, constraints, gridOpts, ctx, report);
   return qat && finish(parts, out, compressModel(qat, stage2).compressed, shaped);
+}
+
+/**
+ * Taylor scores of the original's kernels over TAYLOR_BATCHES seeded batches of `data`: the loss is
+ * the cross-entropy with the labels, or (with `teacher` logits) with the teacher's top class —
+ * its soft outputs would give zero gradients on the teacher itself. Undefined when cancelled.
+ */
+async function taylorScoresOf(parts: ModelParts, data: Dataset, count: number, teacher: Float32Array | undefined, channels: boolean, hooks: RecoveryHooks): Promise<PruneScores | undefined> {
+  const model = await modelFromParts(withLogitHead(parts).parts);
+  const out = model.outputs[0].shape;
+  const classes = out[out.length - 1] as number;
+  const top = teacher ? argmaxRows(teacher.subarray(0, count * classes), classes) : undefined;
+  const rng = createRng(3);
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const n = Math.min(TAYLOR_BATCHES, Math.ceil(count / TRAIN_BATCH));
+  const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
+  const live: tf.Tensor[] = [];
+  function* batches() {
+    for (let b = 0; b < n; b++) {
+      const idx = order.slice(b * TRAIN_BATCH, (b + 1) * TRAIN_BATCH);
+      const x = tf.tidy(() => fitSampleShape(imagesAtToTensor(data, idx), inputShape));
+      const classOf = (i: number) => (top ? top[i] : (data.labels as Uint8Array)[i]);
+      const target = tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map(classOf), 'int32'), classes).toFloat());
+      live.push(x, target);
+      yield { x, target };
+      tf.dispose(live.splice(0));
+    }
+  }
+  try {
+    return await accumulateTaylorScores(model, batches(), { channels, isCancelled: hooks.isCancelled, onBatch: (done) => hooks.onProgress?.(0, 1, `Taylor scores: batch ${done}/${n}`) });
+  } finally {
+    tf.dispose(live);
+    model.dispose();
+  }
 }
 
 /** The output of a recovery: stage 2's report with the trained weights, stage 1's structure. */
