@@ -193,4 +193,39 @@ describe('createStudio', () => {
     expect(again.type === 'done' && again.count).toBe(100);
     expect(again.type === 'done' && again.accuracy).toBeGreaterThan(0.98);
   });
+
+  it('distils from the original on unlabelled images with live figures; a cancelled distillation leaves the previous compression held', async () => {
+    const studio = createStudio();
+    await studio.init('wasm');
+    await studio.loadModel({ kind: 'files', name: 'lenet', files: [file('lenet-300-100', 'model.json'), file('lenet-300-100', 'weights.bin')] });
+    const first = await studio.compress(1, { version: 1, prune: { ratio: 0.9 }, quantize: { bits: 4 } });
+    if (first.type !== 'done') throw new Error('cancelled');
+    const held = await studio.exportModel('compact', 1);
+    const evBefore = await studio.evaluate(2, val, base, { latencyRuns: 1 }, () => {}, 'compressed');
+    // The training split without its labels, as a dropped folder of images would be.
+    const trainEntry = datasetCatalog().find((e) => e.id === 'mnist-train') as DatasetEntry;
+    const unlabelled: DatasetEntry = { ...trainEntry, id: 'mnist-train-nolabels', labels: undefined, classes: [] };
+    const plan = { version: 1 as const, prune: { ratio: 0.9 }, quantize: { bits: 4 }, distill: { epochs: 1, limit: 1024 } };
+    // Cancelled after a few training reports: the compression of job 1 stays the one held and exported.
+    let reports = 0;
+    const cancelledRun = await studio.compress(3, plan, { entry: unlabelled, baseUrl: base }, (p) => { if (p.training && ++reports === 2) studio.cancel(3); });
+    expect(cancelledRun).toEqual({ type: 'cancelled', job: 3 });
+    expect(await studio.exportModel('compact', 1)).toEqual(held);
+    const evHeld = await studio.evaluate(4, val, base, { latencyRuns: 1 }, () => {}, 'compressed');
+    expect(evHeld.type === 'done' && evHeld.accuracy).toBe(evBefore.type === 'done' && evBefore.accuracy);
+    // Run to the end: loss and agreement come with the progress, the steps in order.
+    const seen: NonNullable<ProgressEvent['training']>[] = [];
+    const done = await studio.compress(5, plan, { entry: unlabelled, baseUrl: base }, (p) => { if (p.training) seen.push(p.training); });
+    expect(done.type).toBe('done');
+    expect(seen.length).toBeGreaterThan(4);
+    expect(seen.map((t) => t.step)).toEqual([...seen.map((t) => t.step)].sort((a, b) => a - b));
+    expect(seen.at(-1)?.step).toBe(seen.at(-1)?.steps);
+    for (const t of seen) expect(t.agreement).toBeGreaterThanOrEqual(0);
+    const evAfter = await studio.evaluate(6, val, base, { latencyRuns: 1 }, () => {}, 'compressed');
+    if (evAfter.type !== 'done' || evBefore.type !== 'done') throw new Error('cancelled');
+    console.log(`lenet-300-100 prune 90 % + 4-bit: agreement ${evBefore.fidelity?.agreement} → distilled on 1 024 unlabelled ${evAfter.fidelity?.agreement}`);
+    expect(evAfter.fidelity?.agreement).toBeGreaterThan(evBefore.fidelity?.agreement as number);
+    // Fine-tuning on the same unlabelled data is refused with what to do instead.
+    await expect(studio.compress(7, { version: 1, prune: { ratio: 0.5 }, finetune: { epochs: 1 } }, { entry: unlabelled, baseUrl: base })).rejects.toThrow(/has no labels/);
+  });
 });
