@@ -7,6 +7,7 @@ import { loadCompressedModel } from '../src/model/export';
 import { checkModelFiles, toArtifacts } from '../src/model/modelFiles';
 import { supportedLayerClasses } from '../src/model/modelInfo';
 import { evaluateModel } from '../src/runtime/evaluate';
+import { RecoverPanel } from './pages/recover';
 import { forbidExternalRequests, progressRow, studioPage, waitForCompressed, waitUntilIdle } from './pages/studio';
 
 /** Opens a link with a model and plan (hash `settings`) and waits until the original and its compression are both measured. */
@@ -127,7 +128,10 @@ test('fine-tuning wins back accuracy lost to pruning, keeps the sparsity, and li
   const { numbers, controls } = await openCompressed(page, 'model=lenet-300-100&backend=wasm&prune=0.97', 'LeNet-300-100 (MNIST)', 'prune 97 %');
   const pruned = await numbers.compressedValue('accuracy');
   const zeros = await numbers.compressedValue('parameters');
-  await controls.enable('Fine-tuning (retrain)');
+  const recover = new RecoverPanel(page);
+  await recover.enable();
+  await recover.method('Fine-tune with labels').check();
+  await expect(recover.data()).toHaveValue('mnist-train');
   await controls.select('Learning rate').selectOption('0.001');
   await expect(progressRow(page)).toContainText('Training: fine-tuning: epoch 1/1');
   await waitForCompressed(page, 'prune 97 % · fine-tuned 1 epoch');

@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { digitFolder, grayPng } from './fixtures/images';
+import { RecoverPanel } from './pages/recover';
 import { forbidExternalRequests, studioPage, waitForCompressed, waitUntilIdle } from './pages/studio';
 
 test.beforeEach(async ({ page }) => {
@@ -76,9 +77,8 @@ test('a flat image folder is measured by fidelity: agreement and KL against the 
   await expect(numbers.metric('KL')).toHaveAttribute('data-value', '0');
   await expect(numbers.metric('accuracy')).toHaveCount(0);
   await expect(page.getByText('Confusion matrix', { exact: true })).toHaveCount(0);
-  // No training split for the user's images: fine-tuning says why it is off.
-  await expect(controls.card('Fine-tuning (retrain)')).toContainText('needs a labelled training split');
-  await expect(controls.toggle('Fine-tuning (retrain)')).toBeDisabled();
+  // Unlabelled images can still be distilled on: the Recover card stays available beside the bundled (labelled) split.
+  await expect(new RecoverPanel(page).toggle()).toBeEnabled();
   // Compress hard: the compressed column shows agreement below or at 100 % and a positive KL.
   await controls.enable('Quantization');
   const bits = controls.slider('Bits');

@@ -1,8 +1,16 @@
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { CompressionPlan, QuantSettings } from '../model/plan';
 import { field, initialSection, section, type ControlRange, type PlanSection, type SectionKey } from '../model/planFields';
-import { currentDataset, trainSplitOf, useStudio } from '../state/store';
+import { recoveryOf, useStudio } from '../state/store';
+import { Card as TitledCard, Choice, fromSlider, optionsOf, percentOf, Slider, toSlider } from './cardParts';
+import { RecoverCard } from './RecoverCard';
 import { SweepPanel } from './SweepPanel';
+
+/** A technique's card titled by its plan section. */
+const Card = ({ of, ...rest }: { of: SectionKey; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) => <TitledCard title={section(of).title} {...rest} />;
+
+/** Said under a Taylor score while nothing trains: the scores need the Recover card's data and loss. */
+const TAYLOR_NEEDS_DATA = 'Taylor scores need data and a loss: turn on Recover below (its training data is what they are measured on).';
 
 /** The presets: named plans a workshop can jump between. */
 export const PRESETS: Record<string, CompressionPlan> = {
@@ -15,75 +23,12 @@ export const PRESETS: Record<string, CompressionPlan> = {
   'Fastest (structured + low-rank)': { version: 1, channels: { ratio: 0.25, norm: 'l1' }, lowRank: { by: 'fraction', value: 0.25 } },
 };
 
-/** A technique's card: a checkbox that turns it on, and its settings while on. `unavailable` says why it cannot be turned on. */
-function Card({ of, on, onToggle, children, testId, unavailable }: { of: SectionKey; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) {
-  return (
-    <fieldset className={`card ${on ? 'on' : 'off'}`} data-testid={testId}>
-      <legend><label><input type="checkbox" checked={on} disabled={Boolean(unavailable) && !on} onChange={(e) => onToggle(e.target.checked)} /> {section(of).title}</label></legend>
-      {unavailable && <p className="hint" role="note">{unavailable}</p>}
-      {on && children}
-    </fieldset>
-  );
-}
-
-/**
- * A slider over a field's control range (settings table). Its accessible name is the label text
- * (aria-labelledby: the <output> beside it is not part of the name) and its value text is what
- * the <output> shows.
- */
-function Slider({ label, value, range, display, onChange, testId }: {
-  label: string; value: number; range: ControlRange; display: string; onChange: (v: number) => void; testId: string;
-}) {
-  const id = useId();
-  return (
-    <label className="slider">
-      <span><span id={id}>{label}</span> <output data-testid={`${testId}-value`}>{display}</output></span>
-      <input type="range" min={range.min} max={range.max} step={range.step} value={value} data-testid={testId}
-        aria-labelledby={id} aria-valuetext={display} onChange={(e) => onChange(Number(e.target.value))} />
-    </label>
-  );
-}
-
-/** A select named by its visible label text (not by the selected option, which a wrapping label would add). */
-function Choice({ label, value, options, onChange, testId }: {
-  label: string; value: string; options: [value: string, text: string][]; onChange: (v: string) => void; testId: string;
-}) {
-  const id = useId();
-  return (
-    <label className="option"><span id={id}>{label}</span>
-      <select value={value} data-testid={testId} aria-labelledby={id} onChange={(e) => onChange(e.target.value)}>
-        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
-      </select>
-    </label>
-  );
-}
-
-/** A field's enum options as [value, label] pairs, for `values` (default: all of them). */
-const optionsOf = (id: string, values?: string[]): [string, string][] => {
-  const f = field(id);
-  return (values ?? Object.keys(f.options ?? {})).map((v) => [v, f.options?.[v] ?? v]);
-};
-const percentOf = (x: number) => `${Math.round(x * 100)} %`;
-/** A field's value → its slider position, by the field's control range (× scale, or log2). */
-const toSlider = (id: string, x: number) => {
-  const c = field(id).control as ControlRange;
-  return Math.round(c.log2 ? Math.log2(x) : x * (c.scale ?? 1));
-};
-/** A slider position → the field's value. */
-const fromSlider = (id: string, v: number) => {
-  const c = field(id).control as ControlRange;
-  return c.log2 ? 2 ** v : v / (c.scale ?? 1);
-};
-
 /** Technique cards with sliders and options (ranges, labels and defaults from the plan settings table); every change re-runs compression (debounced). */
 export function Controls() {
   const plan = useStudio((s) => s.plan);
   const sweeping = useStudio((s) => Boolean(s.sweep?.running));
   const setPlan = useStudio((s) => s.setPlan);
   const model = useStudio((s) => s.model);
-  const trainSplit = useStudio((s) => trainSplitOf(s, currentDataset(s)));
-  const noFineTune = model?.format === 'graph-model' ? 'needs a TF.js layers model (a graph model has no trainable layers)'
-    : !trainSplit ? 'needs a labelled training split of the current data (the bundled MNIST and Fashion-MNIST have one)' : undefined;
   const p: CompressionPlan = plan ?? { version: 1 };
   const update = (next: Partial<CompressionPlan>) => {
     const merged = { ...p, ...next };
@@ -101,8 +46,7 @@ export function Controls() {
   const k = p.cluster?.k ?? (field('cluster.k').default as number);
   const rankValue = field('lowRank.value');
   const energy = p.lowRank?.by === 'energy';
-  const lr = field('finetune.learningRate');
-  const epochs = p.finetune?.epochs ?? (field('finetune.epochs').default as number);
+  const recovering = Boolean(recoveryOf(p));
   const whole = section('quantize').whole as NonNullable<PlanSection['whole']>;
   return (
     <div className="controls">
@@ -121,14 +65,18 @@ export function Controls() {
         )}
         <Choice label={field('prune.pattern').label} testId="prune-pattern" value={pattern}
           options={[...optionsOf('prune.scope'), ['nm', field('prune.pattern').options?.['n:m'] as string]]}
-          onChange={(v) => update({ prune: v === 'nm' ? { ratio: 1 - n / m, pattern: 'n:m', n, m } : { ratio: p.prune?.pattern === 'n:m' ? defaultRatio : p.prune?.ratio ?? defaultRatio, scope: v as 'global' | 'layer' } })} />
+          onChange={(v) => update({ prune: { ...(p.prune?.score ? { score: p.prune.score } : {}), ...(v === 'nm' ? { ratio: 1 - n / m, pattern: 'n:m' as const, n, m } : { ratio: p.prune?.pattern === 'n:m' ? defaultRatio : p.prune?.ratio ?? defaultRatio, scope: v as 'global' | 'layer' }) } })} />
+        <Choice label={field('prune.score').label} testId="prune-score" value={p.prune?.score ?? (field('prune.score').default as string)} options={optionsOf('prune.score')}
+          onChange={(v) => update({ prune: { ...(p.prune ?? { ratio: defaultRatio }), score: v as 'magnitude' | 'taylor' } })} />
+        {p.prune?.score === 'taylor' && !recovering && <p className="hint" role="note">{TAYLOR_NEEDS_DATA}</p>}
       </Card>
 
       <Card of="channels" testId="card-channels" on={Boolean(p.channels)} onToggle={toggle('channels')}>
         <Slider label={field('channels.ratio').label} testId="channels-slider" range={field('channels.ratio').control as ControlRange} value={toSlider('channels.ratio', p.channels?.ratio ?? 0)}
           display={percentOf(p.channels?.ratio ?? 0)} onChange={(v) => update({ channels: { ...p.channels, ratio: fromSlider('channels.ratio', v) } })} />
         <Choice label={field('channels.norm').label} testId="channels-norm" value={p.channels?.norm ?? (field('channels.norm').default as string)} options={optionsOf('channels.norm')}
-          onChange={(v) => update({ channels: { ratio: p.channels?.ratio ?? (field('channels.ratio').default as number), norm: v as 'l1' | 'l2' } })} />
+          onChange={(v) => update({ channels: { ratio: p.channels?.ratio ?? (field('channels.ratio').default as number), norm: v as 'l1' | 'l2' | 'taylor' } })} />
+        {p.channels?.norm === 'taylor' && !recovering && <p className="hint" role="note">{TAYLOR_NEEDS_DATA}</p>}
         <p className="hint">Layers really shrink, so latency drops; the output layer stays whole.</p>
       </Card>
 
@@ -168,19 +116,7 @@ export function Controls() {
         )}
       </Card>
 
-      <Card of="finetune" testId="card-finetune" on={Boolean(p.finetune)} onToggle={toggle('finetune')}
-        unavailable={noFineTune && `Fine-tuning ${noFineTune}.`}>
-        {!noFineTune && (
-          <>
-            <Slider label={field('finetune.epochs').label} testId="finetune-slider" range={field('finetune.epochs').control as ControlRange} value={epochs}
-              display={`${epochs} on ${trainSplit?.count.toLocaleString('en-US')} images`} onChange={(v) => update({ finetune: { ...p.finetune, epochs: v } })} />
-            <Choice label={lr.label} testId="finetune-lr" value={String(p.finetune?.learningRate ?? lr.default)}
-              options={(lr.control?.choices ?? []).map((x) => [String(x), String(x)])}
-              onChange={(v) => update({ finetune: { epochs, learningRate: Number(v) } })} />
-          </>
-        )}
-        <p className="hint">After structural pruning and pruning, trains on {trainSplit?.name ?? 'the training split'} in the worker with pruned weights held at zero, then quantizes or clusters (and trains the shared values). Changing structure or pruning trains again (seconds to minutes); changing bits or shared values reuses the trained weights.</p>
-      </Card>
+      <RecoverCard plan={p} update={update} />
       </fieldset>
       <SweepPanel />
     </div>

@@ -1,21 +1,23 @@
-import { useStudio } from '../state/store';
+import { recoveryOf, useStudio } from '../state/store';
 
-const PHASES: Record<string, string> = { data: 'Loading data', training: 'Fine-tuning', accuracy: 'Measuring accuracy', latency: 'Measuring latency', throughput: 'Measuring throughput' };
+const PHASES: Record<string, string> = { data: 'Loading data', accuracy: 'Measuring accuracy', latency: 'Measuring latency', throughput: 'Measuring throughput' };
 
 /** Progress of the running job, with cancel; or what the studio is busy with. */
 export function ProgressBar() {
   const progress = useStudio((s) => s.progress);
   const busy = useStudio((s) => s.busy);
   const cancel = useStudio((s) => s.cancel);
+  // Training says how, by the plan: distilling from the original, or fine-tuning with labels.
+  const training = useStudio((s) => ({ distill: 'Distilling', finetune: 'Fine-tuning' })[recoveryOf(s.plan) ?? 'finetune']);
   const pct = progress ? Math.round(progress.fraction * 100) : undefined;
   // The live region stays mounted and announces only phase changes, not every tick.
-  const announcement = progress ? PHASES[progress.phase] ?? 'Working' : busy ?? '';
+  const announcement = progress ? (progress.phase === 'training' ? training : PHASES[progress.phase] ?? 'Working') : busy ?? '';
   return (
     <div className={`progress${progress || busy ? '' : ' idle'}`}>
       <span className="sr-only" aria-live="polite">{announcement}</span>
       {(progress || busy) && (
         <div className="progress-row" data-testid="progress">
-          <progress max={100} value={pct} aria-label={progress ? `${progress.phase === 'training' ? 'Fine-tuning' : 'Evaluation'} progress` : busy} />
+          <progress max={100} value={pct} aria-label={progress ? `${progress.phase === 'training' ? training : 'Evaluation'} progress` : busy} />
           <span className="progress-text">{progress ? `${progress.phase === 'training' ? 'Training' : 'Evaluating'}: ${progress.message} (${pct} %)` : busy}</span>
           {progress && <button type="button" onClick={cancel} data-testid="cancel">Cancel</button>}
         </div>
