@@ -1,27 +1,29 @@
 /**
  * The headless CLI — the studio's own code for batch jobs and CI:
  *
- *   compression-studio compress <model.json> [--prune r] [--bits n] [--rank r] [--clusters k]
- *                      [--finetune epochs --train <catalog id | entry.json>]
+ *   compression-studio compress <model.json> [--prune r [--score magnitude|taylor]] [--channels r [--channel-score l1|l2|taylor]]
+ *                      [--bits n] [--rank r] [--clusters k]
+ *                      [--finetune epochs | --distill epochs [--alpha a] [--temperature T] [--hard]] [--lr rate] [--limit n]
+ *                      [--train <catalog id | entry.json | image folder> [--dataset <catalog id | entry.json>]]
  *                      [--plan plan.json] --format tfjs|compact --out <dir>
  *   compression-studio eval <model.json | file.cstu> --dataset <catalog id | entry.json>
  *   compression-studio convert <model.keras | model.h5> [--config config.json] --out <dir>
  *
  * Wherever a model.json is taken, a Keras file (.keras, .h5, .hdf5) is too: it is converted to
- * TF.js's layers format in memory and then checked exactly like a model.json.
+ * TF.js's layers format in memory and then checked exactly like a model.json. Training (fine-tuning,
+ * distillation, Taylor scores) runs the studio's recovery engine on data prepared as the studio's
+ * worker prepares it (trainData.ts), seeded: the same command gives the same bytes.
  *
- * Each prints one JSON line on stdout; bad arguments or files print `error: …` on stderr and exit 1
- * (2 for usage errors).
+ * Each prints one JSON line on stdout; progress and notes go to stderr; bad arguments or files print
+ * `error: …` on stderr and exit 1 (2 for usage errors).
  */
 import { writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'fflate';
-import { compressWithRecovery } from '../model/train/recover';
-import { makeDataset, parseDatasetEntry, type LabelledDataset } from '../model/dataset';
+import { compressWithRecovery, type RecoveryHooks } from '../model/train/recover';
 import { compactBytes, decodeCompact, encodeCompact, exportTfjs, tfjsExportSizes } from '../model/export';
 import { loadModelFiles } from '../model/modelInfo';
 import { toArtifacts } from '../model/modelFiles';
-import { parsePlan, type CompressionPlan } from '../model/plan';
 import { toClassifier } from '../model/classifier';
 import { hasKerasExtension, loadKerasModel } from '../model/keras/loadKeras';
 import { kerasModelFiles, type KerasModel } from '../model/keras/readKeras';
@@ -29,24 +31,31 @@ import { MAX_WEIGHT_BYTES, nonFiniteMessage, nonFiniteWeights } from '../model/v
 import { tfModelFromParts, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { evaluateModel } from '../runtime/evaluate';
 import { parseArgs, UsageError, type FlagSpec } from './args';
-import { datasetCatalog, readDataset, useWasm } from '../node/io';
-import { MAX_SMALL_JSON_BYTES, prepareOutputFolder, readModelFolder, readRegularFile, resolveInside } from '../node/files';
+import { needsTrainData, PLAN_FLAGS, planFromFlags, readJsonFlag } from './planFlags';
+import { datasetFrom, trainDataFrom } from './trainData';
+import { useWasm } from '../node/io';
+import { prepareOutputFolder, readModelFolder, readRegularFile } from '../node/files';
 
 const USAGE = `usage:
-  compression-studio compress <model.json | model.keras | model.h5> [--prune <ratio>] [--bits <n>] [--rank <r>] [--clusters <k>]
-                     [--finetune <epochs> --train <catalog id | entry.json>]
+  compression-studio compress <model.json | model.keras | model.h5>
+                     [--prune <ratio> [--score magnitude|taylor]] [--channels <ratio> [--channel-score l1|l2|taylor]]
+                     [--bits <n>] [--rank <r>] [--clusters <k>]
+                     [--finetune <epochs> | --distill <epochs> [--alpha <0–1>] [--temperature <T ≥ 1>] [--hard]]
+                     [--lr <rate>] [--limit <samples>]
+                     [--train <catalog id | entry.json | image folder> [--dataset <catalog id | entry.json>]]
                      [--plan plan.json] --format tfjs|compact --out <dir>
   compression-studio eval <model.json | model.keras | model.h5 | file.cstu> --dataset <catalog id | entry.json>
-  compression-studio convert <model.keras | model.h5 | x.weights.h5 --config config.json> --out <dir>`;
+  compression-studio convert <model.keras | model.h5 | x.weights.h5 --config config.json> --out <dir>
+
+  --train: the data a recovery or Taylor score trains on. An image folder holds PNG / JPEG files,
+  one subfolder per class (labelled, classes in sorted order) or none (unlabelled: --distill only);
+  its images are stretched to the model's input and scaled by 1/255, or preprocessed as --dataset's
+  entry when given. A catalog split is preprocessed as its data set's validation split.`;
 
 const COMPRESS_FLAGS: Record<string, FlagSpec> = {
-  prune: { type: 'number', help: 'share of kernel weights to zero, 0–0.99 (global magnitude)' },
-  bits: { type: 'number', help: 'uniform quantization bits, 1–16', integer: true },
-  rank: { type: 'number', help: 'low-rank: a whole rank, or a fraction of full rank in (0, 1)', above: 0 },
-  clusters: { type: 'number', help: 'weight-sharing clusters per tensor, 2–65536', integer: true },
-  finetune: { type: 'number', help: 'fine-tune for this many epochs after pruning (needs --train)', integer: true, min: 1 },
-  train: { type: 'string', help: 'labelled training split for fine-tuning: a catalog id such as mnist-train, or an entry JSON file' },
-  plan: { type: 'string', help: 'a compression plan JSON file' },
+  ...PLAN_FLAGS,
+  train: { type: 'string', help: 'training data for --finetune, --distill or Taylor scores: a catalog id such as mnist-train, an entry JSON file, or an image folder' },
+  dataset: { type: 'string', help: 'preprocess the --train data as this data set (catalog id or entry JSON), e.g. the model\'s validation data' },
   format: { type: 'string', help: 'tfjs or compact' },
   out: { type: 'string', help: 'output directory' },
   zip: { type: 'boolean', help: 'also write model.zip (tfjs format)' },
@@ -95,36 +104,24 @@ async function readModel(path: string): Promise<{ parts: ModelParts; nonFinite: 
   return { parts: partsFromArtifacts(toArtifacts(loaded.checked)), nonFinite: loaded.nonFinite, jsonBytes: loaded.jsonBytes };
 }
 
-/** A JSON file named by a flag (e.g. --plan), parsed; a fault names the flag and the file. */
-function readJsonFlag(flag: string, path: string): unknown {
-  const what = `--${flag} ${path}`;
-  const text = readRegularFile(path, MAX_SMALL_JSON_BYTES, what).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${what}: is not valid JSON (${(e as Error).message}); fix the file`, { cause: e });
-  }
-}
-
-function planFromFlags(flags: Record<string, string | number | boolean>): CompressionPlan {
-  let plan: CompressionPlan = { version: 1 };
-  if (flags.plan) {
-    const json = readJsonFlag('plan', String(flags.plan));
-    try {
-      plan = parsePlan(json);
-    } catch (e) {
-      throw new Error(`--plan ${flags.plan}: ${(e as Error).message}`, { cause: e });
+/**
+ * Training progress on stderr: every 50 steps and the last, with the mean loss and agreement with
+ * the original's top class over the steps since the previous line; the teacher pass once.
+ */
+function progressPrinter(): RecoveryHooks['onProgress'] {
+  let sum = { loss: 0, agree: 0, n: 0 };
+  let teacherShown = false;
+  return (done, total, what, metrics) => {
+    if (!metrics) {
+      if (!teacherShown) console.error(`${what.replace(/: batch .*$/, '')} …`);
+      teacherShown = true;
+      return;
     }
-  }
-  if (flags.prune !== undefined) plan.prune = { ...plan.prune, ratio: Number(flags.prune), scope: plan.prune?.scope ?? 'global' };
-  if (flags.bits !== undefined) plan.quantize = { ...(typeof plan.quantize === 'object' ? plan.quantize : {}), bits: Number(flags.bits) };
-  if (flags.clusters !== undefined) plan.cluster = { ...plan.cluster, k: Number(flags.clusters) };
-  if (flags.finetune !== undefined) plan.finetune = { ...plan.finetune, epochs: Number(flags.finetune) };
-  if (flags.rank !== undefined) {
-    const r = Number(flags.rank);
-    plan.lowRank = r > 0 && r < 1 ? { by: 'fraction', value: r } : { by: 'rank', value: r };
-  }
-  return parsePlan(plan);
+    sum = { loss: sum.loss + metrics.loss, agree: sum.agree + metrics.agreement, n: sum.n + 1 };
+    if (done !== total && done % 50 !== 0) return;
+    console.error(`${what} (${done}/${total} steps) loss ${(sum.loss / sum.n).toFixed(4)} agreement ${(100 * sum.agree / sum.n).toFixed(1)}%`);
+    sum = { loss: 0, agree: 0, n: 0 };
+  };
 }
 
 async function compress(positionals: string[], flags: Record<string, string | number | boolean>) {
@@ -134,17 +131,29 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   if (format !== 'tfjs' && format !== 'compact') throw new UsageError(`--format must be tfjs or compact, got "${format}"`);
   if (!flags.out) throw new UsageError('compress needs --out <dir>');
   const plan = planFromFlags(flags);
-  if (plan.finetune && !flags.train) throw new UsageError('fine-tuning (--finetune or "finetune" in the plan) needs --train <catalog id | entry.json>, e.g. --train mnist-train');
+  const trains = needsTrainData(plan);
+  if (trains && !flags.train) {
+    const what = plan.finetune ? 'fine-tuning (--finetune or "finetune" in the plan)' : plan.distill ? 'distillation (--distill or "distill" in the plan)' : 'Taylor scores (--score / --channel-score taylor)';
+    throw new UsageError(`${what} needs --train <catalog id | entry.json${plan.finetune ? '' : ' | image folder'}>, e.g. --train mnist-train`);
+  }
+  if (!trains && flags.train) throw new UsageError('--train is the data of --finetune, --distill or Taylor scores; give one of them, or leave --train out');
+  if (flags.dataset && !flags.train) throw new UsageError('--dataset sets how the --train data is preprocessed; give --train too, or leave --dataset out');
   // Everything is read, validated and built before anything is written.
   const { parts, nonFinite, jsonBytes } = await readModel(modelPath);
   if (nonFinite.length) throw new Error(`${basename(modelPath)}: ${nonFiniteMessage(nonFinite)} Nothing was written: compressing them would only store NaN.`);
   // float32 weights plus the model.json (for a Keras file, the converted one: its own bytes also hold optimizer state)
   const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + jsonBytes;
-  const train = plan.finetune ? datasetFrom(String(flags.train), 'train') : undefined;
+  let train;
+  if (trains) {
+    const model = await tfModelFromParts(parts);
+    const { inputShape, classes } = toClassifier(model);
+    model.dispose();
+    const prepared = trainDataFrom(String(flags.train), plan, { inputShape, classes }, flags.dataset === undefined ? undefined : String(flags.dataset));
+    for (const note of prepared.notes) console.error(`note: ${note}`);
+    train = prepared.data;
+  }
   const out = prepareOutputFolder(String(flags.out), `--out ${flags.out}`);
-  const result = await compressWithRecovery(parts, plan, train, {
-    onProgress: (done, total, what) => { if (done === total || done % 50 === 0) console.error(`${what} (${done}/${total} steps)`); },
-  });
+  const result = await compressWithRecovery(parts, plan, train, { onProgress: progressPrinter() });
   if (!result) throw new Error('cancelled');
   const { compressed, tensors, skipped } = result;
   let files: { name: string; bytes: number; gzipBytes: number }[];
@@ -175,26 +184,6 @@ async function compress(positionals: string[], flags: Record<string, string | nu
     modelFormat: parts.format ?? 'layers-model', ...(skipped.length ? { skipped } : {}),
   }));
   for (const why of skipped) console.error(`note: ${why}`);
-}
-
-/** A labelled data set from a catalog id or an entry JSON whose image and label files sit beside it (each read no larger than the entry declares). */
-function datasetFrom(spec: string, flag = 'dataset'): LabelledDataset {
-  if (spec.endsWith('.json')) {
-    const entry = parseDatasetEntry(readJsonFlag(flag, spec), spec);
-    const dir = dirname(spec);
-    if (!entry.labels) throw new UsageError(`--${flag} ${spec}: the entry has no "labels" file; eval measures accuracy and needs labels`);
-    const read = (rel: string, bytes: number) => {
-      const real = resolveInside(dir, rel, `--${flag} ${spec}`);
-      if (!real) throw new Error(`--${flag} ${spec}: the entry names "${rel}", which is not in ${dir}`);
-      return new Uint8Array(readRegularFile(real, bytes, `${rel} (named by ${spec})`));
-    };
-    const sample = entry.shape.reduce((a, b) => a * b, 1);
-    return makeDataset(entry, read(entry.images, entry.count * sample), read(entry.labels, entry.count));
-  }
-  if (!datasetCatalog().some((e) => e.id === spec)) {
-    throw new UsageError(`--${flag} ${spec}: not in the catalog (${datasetCatalog().map((e) => e.id).join(', ')}) and not a .json entry file`);
-  }
-  return readDataset(spec);
 }
 
 async function evaluate(positionals: string[], flags: Record<string, string | number | boolean>) {
