@@ -131,6 +131,37 @@ describe('recovery data and the training curve', () => {
   });
 });
 
+/** A dropped file at `path` (a folder's file carries its relative path, as the browser gives it). */
+const dropped = (path: string) => Object.assign(new File([new Uint8Array(8)], path.split('/').pop() as string), { webkitRelativePath: path });
+
+/** Drops `folder`'s images and answers the worker's import as `entry`'s; returns the new data set's id. */
+async function drop(fake: FakeStudio, store: ReturnType<typeof createStudioStore>, folder: string, labelled: boolean) {
+  const loading = store.getState().loadData([dropped(`${folder}/1.png`), dropped(`${folder}/2.png`)]);
+  await settle();
+  const call = fake.pending('importData');
+  const id = call.args[1] as string;
+  call.answer({ entry: { ...userEntry(id, 2, labelled), name: call.args[2] }, kind: 'images', notes: [] });
+  await settle();
+  const evaluation = fake.pending('evaluate');
+  evaluation.answer({ ...evalResult(evaluation.args[0] as number, NaN), labelled, dataset: id });
+  await loading;
+  return id;
+}
+
+describe('the user\'s data sets', () => {
+  it('every folder dropped stays on offer for training; one dropped again replaces its earlier copy', async () => {
+    const { fake, store } = await started();
+    const train = await drop(fake, store, 'unlabelled', false);
+    const val = await drop(fake, store, 'labelled', true);
+    expect(store.getState().datasetId).toBe(val);
+    expect(trainChoices(store.getState()).map((c) => [c.name, c.labelled])).toEqual([['MNIST (training)', true], ['unlabelled (your data)', false], ['labelled (your data)', true]]);
+    expect(store.getState().userData.map((d) => d.id)).toEqual([train, val]);
+    const again = await drop(fake, store, 'unlabelled', false);
+    expect(store.getState().userData.map((d) => d.id)).toEqual([val, again]);
+    expect(store.getState().datasets.filter((d) => d.id.startsWith('user-')).map((d) => d.id)).toEqual([val, again]);
+  });
+});
+
 describe('td in the link', () => {
   it('round-trips the training data id beside the plan; an invalid id is ignored', () => {
     const settings = { model: 'lenet-5', trainData: 'mnist-train', plan: DISTILL };

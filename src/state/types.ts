@@ -88,7 +88,8 @@ export interface ModelSlice {
   source?: ModelSource;
   /** A model the user opened before the worker was ready: it loads (instead of the demo) once the worker is. */
   queued?: ModelSource;
-  userData?: UserData;
+  /** the user's data sets as imported, in the order dropped (one of a folder's name replaces the earlier one) */
+  userData: UserData[];
 
   start(): Promise<void>;
   selectModel(id: string): Promise<void>;

@@ -12,7 +12,7 @@ import { WorkerRestartedError } from '../../runtime/client';
 import type { DataFile, LoadedModel, ModelSource } from '../../runtime/protocol';
 import { readUrlSettings } from '../urlState';
 import { classesOf, currentDataset, DEFAULT_PREPROCESSING, errorText, imageShape, isUserData, nextPointId, preprocessingKey, scoreOf } from '../selectors';
-import type { ChartPoint, ModelSlice, SliceContext, StudioState } from '../types';
+import type { ChartPoint, ModelSlice, SliceContext, StudioState, UserData } from '../types';
 
 const pathOf = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
 
@@ -43,12 +43,10 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
   const urlOf = (path: string) => new URL(path, deps.baseUrl).href;
 
   /**
-   * Imports the user's last data files into the worker again for `model` (its input shape and
+   * Imports one of the user's data sets into the worker again for `model` (its input shape and
    * classes), keeping the preprocessing set on the data set; replaces its entry and notes.
    */
-  const reimportData = async (job: number, model: LoadedModel): Promise<DatasetEntry | undefined> => {
-    const data = get().userData;
-    if (!data) return undefined;
+  const reimportData = async (job: number, model: LoadedModel, data: UserData): Promise<DatasetEntry | undefined> => {
     const entry = get().datasets.find((d) => d.id === data.id);
     const preprocessing = entry ? preprocessingOf(entry) : DEFAULT_PREPROCESSING;
     const again = await studio().importData(job, data.id, data.name, data.files, { shape: imageShape(model), classes: classesOf(model), preprocessing }, deps.proxy(() => {}));
@@ -91,14 +89,14 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
 
   /** Images decoded for another model's input size are decoded again for `model`; returns the entry to measure, or undefined when that failed or was superseded. */
   const refitImages = async (model: LoadedModel, entry: DatasetEntry): Promise<DatasetEntry | undefined> => {
-    const data = get().userData;
-    if (data?.kind !== 'images' || data.id !== entry.id) return entry;
+    const data = get().userData.find((d) => d.id === entry.id);
+    if (data?.kind !== 'images') return entry;
     let shape: [number, number, number] | undefined;
     try { shape = imageShape(model); } catch { shape = undefined; }
     if (!shape || shape.join() === entry.shape.join()) return entry;
     const job = runner.start(`decoding ${entry.name} again for ${model.name}`);
     try {
-      const refit = await reimportData(job, model);
+      const refit = await reimportData(job, model, data);
       return refit && runner.isCurrent(job) ? refit : undefined;
     } catch (e) {
       if (runner.isCurrent(job)) get().reportError(`${entry.name} does not fit ${model.name}`, e);
@@ -113,6 +111,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
     catalog: [],
     datasets: [],
     trainSplits: [],
+    userData: [],
     backendChoice: 'auto',
 
     async start() {
@@ -203,8 +202,11 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
         }
         const imported = await studio().importData(job, id, name, dataFiles, target, deps.proxy(runner.progress(job)));
         if (!imported || !runner.isCurrent(job)) return;
-        const datasets = [...get().datasets.filter((d) => !isUserData(d.id)), imported.entry];
-        set({ userData: { id, name, files: dataFiles, kind: imported.kind }, datasets, dataNotes: imported.notes, error: undefined });
+        // Every data set dropped stays (one to train on, another to measure on); a folder dropped again replaces its earlier copy.
+        const replaced = new Set(get().userData.filter((d) => d.name === name).map((d) => d.id));
+        const datasets = [...get().datasets.filter((d) => !replaced.has(d.id)), imported.entry];
+        const userData = [...get().userData.filter((d) => !replaced.has(d.id)), { id, name, files: dataFiles, kind: imported.kind }];
+        set({ userData, datasets, dataNotes: imported.notes, error: undefined });
       } catch (e) {
         get().reportError(`Could not read ${folder ?? 'the dropped data'}`, e);
         return;
@@ -290,7 +292,8 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
         set({ backend: await studio().init(get().backendChoice) });
         const { source } = get();
         if (source) {
-          await reimportData(0, await studio().loadModel(source));
+          const model = await studio().loadModel(source);
+          for (const data of get().userData) await reimportData(0, model, data);
           reloaded = true;
         } else set({ model: undefined, modelId: undefined, evaluation: undefined });
       } catch (e) {
