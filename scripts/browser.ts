@@ -7,8 +7,14 @@
  *   npx tsx scripts/browser.ts slider        # LeNet-5 on WASM: slider move → new chart point, and main-thread long tasks
  *   npx tsx scripts/browser.ts keras         # each real Keras fixture opened with the file input: until its name, then its accuracy, shows
  *                                            # (also npm run bench:browser -- keras)
+ *   npx tsx scripts/browser.ts train         # training speed in Chromium, side by side in one run: steps/s of each bundled
+ *                                            # layers model at 1 thread and at every core, per batch size, previous vs current
+ *                                            # gradient kernels (scripts/train-bench/, a tiny page of its own, built and served
+ *                                            # on TRAIN_BENCH_PORT, default 4303); then the studio's "Deep Compression +
+ *                                            # fine-tuning" preset on LeNet-5, clicked in the real UI, until its point shows.
+ *                                            # PRESET=0 skips the preset; BATCHES=32,64 and STEPS=5 narrow the grid.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -130,11 +136,99 @@ async function kerasOpening(page: import('@playwright/test').Page) {
   }
 }
 
+/** The training benchmark page (scripts/train-bench), built into a temp folder and served; its URL and server. */
+async function startTrainBench(): Promise<{ url: string; child: ChildProcess }> {
+  const port = process.env.TRAIN_BENCH_PORT ?? '4303';
+  const out = process.env.TRAIN_BENCH_DIST ?? '/tmp/dist-train-bench';
+  const config = join(ROOT, 'scripts', 'train-bench', 'vite.config.ts');
+  const build = spawnSync('npx', ['vite', 'build', '--config', config, '--outDir', out, '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building scripts/train-bench failed');
+  const child = spawn('npx', ['vite', 'preview', '--config', config, '--outDir', out, '--port', port, '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const url = `http://localhost:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url)).ok) return { url, child }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the training benchmark page did not come up on ${url}`);
+}
+
+/**
+ * Training steps/s in Chromium's worker at 1 thread and at every core (one page load each: the
+ * thread count is fixed when tfjs-wasm starts), for each model and batch size, previous vs current
+ * gradient kernels; one markdown table.
+ */
+async function trainingSpeed(browser: import('@playwright/test').Browser) {
+  const { url, child } = await startTrainBench();
+  try {
+    const probe = await browser.newPage();
+    await probe.goto(`${url}/?steps=0&models=`);
+    const cores = await probe.evaluate(() => navigator.hardwareConcurrency);
+    await probe.close();
+    const batches = process.env.BATCHES ?? '32,64,128,256';
+    const steps = process.env.STEPS ?? '5';
+    type Result = import('./train-bench/protocol').TrainBenchResult;
+    const results: Result[] = [];
+    for (const threads of [...new Set([1, cores])]) {
+      const page = await browser.newPage();
+      page.on('console', (m) => { if (m.type() === 'log') console.error(`  [${threads} thread${threads > 1 ? 's' : ''}] ${m.text()}`); });
+      await page.goto(`${url}/?threads=${threads}&batches=${batches}&steps=${steps}`);
+      results.push(await page.evaluate(() => (window as unknown as { trainBench: Promise<Result> }).trainBench));
+      await page.close();
+    }
+    const cell = (r: Result, model: string, batch: number, kernels: string) => r.rows.find((x) => x.model === model && x.batch === batch && x.kernels === kernels)?.msPerStep ?? NaN;
+    const head = results.flatMap((r) => [`${r.threads} thr, previous kernels`, `${r.threads} thr, current`]);
+    console.log(`\n### Training steps in Chromium's worker (tfjs-wasm ${results[0].simd ? 'SIMD' : 'no SIMD'}, cross-origin isolated: ${results[0].crossOriginIsolated}; ${cores} cores; median of ${steps} steps; samples/s in brackets)\n`);
+    console.log(`| model | batch | ${head.join(' | ')} | best vs 1 thr previous |`);
+    console.log(`|---|---|${head.map(() => '---').join('|')}|---|`);
+    for (const model of [...new Set(results[0].rows.map((r) => r.model))]) {
+      for (const batch of [...new Set(results[0].rows.map((r) => r.batch))]) {
+        const ms = results.flatMap((r) => [cell(r, model, batch, 'previous'), cell(r, model, batch, 'current')]);
+        const fmt = (m: number) => `${m.toFixed(1)} ms (${Math.round((1000 * batch) / m)})`;
+        console.log(`| ${model} | ${batch} | ${ms.map(fmt).join(' | ')} | ${(ms[0] / Math.min(...ms)).toFixed(2)}× |`);
+      }
+    }
+  } finally {
+    if (child.pid) process.kill(-child.pid);
+  }
+}
+
+/**
+ * The studio's "Deep Compression + fine-tuning" preset on LeNet-5 on WASM, as a person does it:
+ * the demo measured, the preset button clicked; timed inside the page from the click to the new
+ * point in the charts (data-points grows), with Playwright then reading the new history row.
+ */
+async function presetTime(page: import('@playwright/test').Page) {
+  await page.goto(`${URL_BASE}/#model=lenet-5&backend=wasm`);
+  await page.reload();
+  await page.getByTestId('metric-accuracy').and(page.locator('[data-value]')).waitFor({ timeout: 120_000 });
+  await page.getByTestId('progress').waitFor({ state: 'detached' });
+  const charts = page.getByTestId('charts');
+  const before = Number(await charts.getAttribute('data-points'));
+  await page.evaluate((n) => {
+    const w = window as unknown as { presetMs?: Promise<number> };
+    w.presetMs = new Promise((resolve) => {
+      let t0 = NaN;
+      document.addEventListener('click', () => { t0 = performance.now(); }, { capture: true, once: true });
+      const observer = new MutationObserver(() => {
+        if (Number.isNaN(t0) || Number(document.querySelector('[data-testid="charts"]')?.getAttribute('data-points')) <= n) return;
+        observer.disconnect();
+        resolve(performance.now() - t0);
+      });
+      observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-points'] });
+    });
+  }, before);
+  await page.getByRole('button', { name: 'Deep Compression + fine-tuning' }).click();
+  const ms = await page.evaluate(() => (window as unknown as { presetMs: Promise<number> }).presetMs);
+  const row = page.getByTestId('history').locator('tbody tr').first().locator('td');
+  const backend = await page.getByTestId('backend-active').textContent();
+  console.log(`\nLeNet-5, "Deep Compression + fine-tuning" preset clicked in the studio (${backend?.replace(/^Running on /, '')}): ${(ms / 1000).toFixed(1)} s (${(ms / 60000).toFixed(2)} min) from the click to the new point: ${await row.nth(2).textContent()}, top-1 ${await row.nth(5).textContent()}`);
+}
+
 async function main() {
   // The last word wins, so `npm run bench:browser -- keras` (…browser.ts latency keras) runs the keras measurement.
   const what = process.argv.slice(2).at(-1);
-  if (what !== 'latency' && what !== 'screenshot' && what !== 'slider' && what !== 'keras') throw new Error('usage: tsx scripts/browser.ts latency|screenshot|slider|keras (run npm run build first)');
-  const server = await startServer();
+  if (what !== 'latency' && what !== 'screenshot' && what !== 'slider' && what !== 'keras' && what !== 'train') throw new Error('usage: tsx scripts/browser.ts latency|screenshot|slider|keras|train (run npm run build first)');
+  const server = what === 'train' && process.env.PRESET === '0' ? undefined : await startServer();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -144,6 +238,11 @@ async function main() {
     }
     if (what === 'keras') {
       await kerasOpening(page);
+      return;
+    }
+    if (what === 'train') {
+      await trainingSpeed(browser);
+      if (process.env.PRESET !== '0') await presetTime(page);
       return;
     }
     const catalog = JSON.parse(readFileSync(join(ROOT, 'public', 'models', 'catalog.json'), 'utf8')) as { id: string; name: string }[];

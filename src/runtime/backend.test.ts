@@ -63,3 +63,42 @@ describe('wasmThreadCount', () => {
     expect(wasmThreadCount()).toBe(1);
   });
 });
+
+describe('startWasmWithThreads', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  // A fresh module each time: the thread count is fixed at the backend's first start.
+  const fresh = async () => { vi.resetModules(); return (await import('./backend')).startWasmWithThreads; };
+
+  it('shows tfjs-wasm twice the thread count as cores while it starts (it halves them), then the real count', async () => {
+    // As in browsers: a getter on the prototype.
+    const nav = Object.create({ get hardwareConcurrency() { return 2; } }) as { hardwareConcurrency: number };
+    vi.stubGlobal('navigator', nav);
+    const start = await fresh();
+    expect(await start(2, async () => navigator.hardwareConcurrency)).toBe(4);
+    expect(navigator.hardwareConcurrency).toBe(2);
+    expect(Object.prototype.hasOwnProperty.call(nav, 'hardwareConcurrency')).toBe(false);
+    // An own, configurable property (Node's navigator) is put back as it was.
+    const own = { hardwareConcurrency: 3 };
+    vi.stubGlobal('navigator', own);
+    expect(await (await fresh())(3, async () => navigator.hardwareConcurrency)).toBe(6);
+    expect(Object.getOwnPropertyDescriptor(own, 'hardwareConcurrency')).toEqual({ value: 3, writable: true, enumerable: true, configurable: true });
+  });
+
+  it('restores the real count when starting fails, and leaves 1 thread alone', async () => {
+    vi.stubGlobal('navigator', Object.create({ hardwareConcurrency: 4 }));
+    const start = await fresh();
+    await expect(start(4, async () => { throw new Error('no wasm'); })).rejects.toThrow('no wasm');
+    expect(navigator.hardwareConcurrency).toBe(4);
+    expect(Object.prototype.hasOwnProperty.call(navigator, 'hardwareConcurrency')).toBe(false);
+    const again = await fresh();
+    expect(await again(1, async () => navigator.hardwareConcurrency)).toBe(4);
+  });
+
+  it('only the first start counts: later ones run as they are', async () => {
+    vi.stubGlobal('navigator', Object.create({ hardwareConcurrency: 2 }));
+    const start = await fresh();
+    await start(2, async () => 0);
+    expect(await start(2, async () => navigator.hardwareConcurrency)).toBe(2);
+  });
+});

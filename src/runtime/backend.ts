@@ -55,14 +55,38 @@ export function wasmThreadCount(requested?: number): number {
   return requested === undefined ? cores : Math.max(1, Math.min(cores, Math.floor(requested)));
 }
 
-let wasmThreadsSet = false;
+/**
+ * Starts the WASM backend (`start`, e.g. tf.setBackend('wasm')) with `threads` XNNPACK threads.
+ * tfjs-backend-wasm 4.22 caps its pool at half the logical cores whatever setThreadsCount says
+ * (backend.cc: min(requested, 8, emscripten_num_logical_cores() / 2), read from
+ * navigator.hardwareConcurrency once, when the module starts), so a 2-core machine gets 1 thread.
+ * While `start` runs, this reports twice `threads` as the core count, then restores the real one.
+ * The thread count is fixed at the backend's first start; later calls only run `start`.
+ */
+export async function startWasmWithThreads<T>(threads: number, start: () => Promise<T>): Promise<T> {
+  if (wasmStarted) return start();
+  wasmStarted = true;
+  setThreadsCount(threads);
+  const nav = (globalThis as { navigator?: object }).navigator;
+  const own = nav && Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency');
+  // Browsers define it as a getter on (Worker)Navigator.prototype, so an own property shadows it.
+  const shadow = threads > 1 && nav !== undefined && (own === undefined || own.configurable === true);
+  if (shadow) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  try {
+    return await start();
+  } finally {
+    if (shadow && own) Object.defineProperty(nav, 'hardwareConcurrency', own);
+    else if (shadow) delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+let wasmStarted = false;
 
 async function trySet(name: BackendName): Promise<boolean> {
-  // setThreadsCount only counts before the backend's first initialisation; later calls are ignored.
-  if (name === 'wasm' && !wasmThreadsSet) {
-    setThreadsCount(wasmThreadCount());
-    wasmThreadsSet = true;
-  }
+  if (name === 'wasm') return startWasmWithThreads(wasmThreadCount(), () => setAndCheck(name));
+  return setAndCheck(name);
+}
+
+async function setAndCheck(name: BackendName): Promise<boolean> {
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {

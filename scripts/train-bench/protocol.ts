@@ -1,0 +1,16 @@
+/** Messages between the training benchmark page and its worker. */
+
+/** What to time: thread count for tfjs-wasm, batch sizes, timed steps per cell, model ids (public/models/<id>). */
+export interface TrainBenchRequest { threads: number; batches: number[]; steps: number; models: string[] }
+
+/** One cell: median wall time of one trainOnBatch (ms) for a model, batch size and kernel set. */
+export interface TrainBenchRow { model: string; batch: number; kernels: 'previous' | 'current'; msPerStep: number }
+
+/** The threads tfjs-wasm really started with (getThreadsCount), its SIMD support, and the cells. */
+export interface TrainBenchResult { threads: number; simd: boolean; crossOriginIsolated: boolean; rows: TrainBenchRow[] }
+
+/** Worker → page. */
+export type TrainBenchMessage =
+  | { type: 'progress'; text: string }
+  | { type: 'done'; result: TrainBenchResult }
+  | { type: 'error'; message: string };
