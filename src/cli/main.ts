@@ -106,15 +106,17 @@ async function readModel(path: string): Promise<{ parts: ModelParts; nonFinite: 
 
 /**
  * Training progress on stderr: every 50 steps and the last, with the mean loss and agreement with
- * the original's top class over the steps since the previous line; the teacher pass once.
+ * the original's top class over the steps since the previous line; each pass without training
+ * figures (the original's outputs, Taylor scores) once, when it starts.
  */
 function progressPrinter(): RecoveryHooks['onProgress'] {
   let sum = { loss: 0, agree: 0, n: 0 };
-  let teacherShown = false;
+  const shown = new Set<string>();
   return (done, total, what, metrics) => {
     if (!metrics) {
-      if (!teacherShown) console.error(`${what.replace(/: batch .*$/, '')} …`);
-      teacherShown = true;
+      const pass = what.replace(/: batch .*$/, '');
+      if (!shown.has(pass)) console.error(`${pass} …`);
+      shown.add(pass);
       return;
     }
     sum = { loss: sum.loss + metrics.loss, agree: sum.agree + metrics.agreement, n: sum.n + 1 };
