@@ -97,7 +97,9 @@ function ranker(plan: CompressionPlan, scores: ReadonlyMap<string, Float32Array>
     if (!scores) throw new Error(TAYLOR_NEEDS_DATA);
     const s = scores.get(t.name);
     // Low-rank factors are new matrices, so they have no scores of the original model.
-    if (!s || s.length !== t.values.length) throw new Error(`Taylor scores: none for "${t.name}" (${s ? `${s.length} scores for ${t.values.length} weights` : 'missing'}); a low-rank factorised layer has none — choose magnitude or exclude the layer`);
+    if (!s || s.length !== t.values.length) {
+      throw new Error(`Taylor scores: none for "${t.name}" (${s ? `${s.length} scores for ${t.values.length} weights` : 'missing'}): a low-rank factorised layer, or a weight the scores were not computed for, has none — choose magnitude or exclude the layer`);
+    }
     return s;
   };
   return {

@@ -64,6 +64,8 @@ export async function accumulateTaylorScores(
   const weights = new Map(kernels.map((w) => [w.originalName, new Float32Array(w.shape.reduce((a: number, d) => a * (d ?? 1), 1))]));
   const channels = new Map<string, Float64Array>();
   let done = 0;
+  // The weights do not change while scoring: read them once.
+  const values = await Promise.all(variables.map((v) => v.data() as Promise<Float32Array>));
   try {
     for (const v of variables) v.trainable = true;
     for (const { x, target } of batches) {
@@ -72,7 +74,7 @@ export async function accumulateTaylorScores(
       try {
         for (let k = 0; k < kernels.length; k++) {
           const name = kernels[k].originalName;
-          const t = { values: await variables[k].data() as Float32Array, grads: await grads[variables[k].name].data() as Float32Array, shape: variables[k].shape };
+          const t = { values: values[k], grads: await grads[variables[k].name].data() as Float32Array, shape: variables[k].shape };
           const s = taylorScores(t);
           const acc = weights.get(name) as Float32Array;
           for (let i = 0; i < acc.length; i++) acc[i] += s[i];

@@ -198,4 +198,18 @@ describe('pruneChannelsStructured', () => {
       if (id === 'lenet-300-100') expect(after).toBeGreaterThan(0.8);
     }
   });
+
+  it('carried arrays are sliced exactly like their weights (fashion-cnn: BN, depthwise, Flatten); Taylor scores pick the units', () => {
+    const parts = bundledParts('fashion-cnn');
+    const kernels = parts.weights.filter((w) => w.name.endsWith('kernel'));
+    const carry = new Map(kernels.map((w) => [w.name, w.values]));
+    // Taylor channel scores that are the reverse of the unit index: the highest-index units go.
+    const scores = new Map(kernels.map((w) => [w.name.split('/')[0], Float64Array.from({ length: w.shape[w.shape.length - 1] }, (_, i) => -i)]));
+    const { parts: out, report, carried } = pruneChannelsStructured(parts, { channels: { ratio: 0.3, norm: 'taylor' } }, { scores, carry });
+    for (const w of kernels) expect(carried.get(w.name)).toEqual(weight(out, w.name).values);
+    const pruned = report.filter((r) => r.removed.length);
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const r of pruned) expect(r.removed).toEqual(Array.from({ length: r.before - r.after }, (_, i) => r.after + i));
+    expect(() => pruneChannelsStructured(parts, { channels: { ratio: 0.3, norm: 'taylor' } })).toThrow(/Taylor scores need training data/);
+  });
 });
