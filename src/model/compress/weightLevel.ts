@@ -1,6 +1,6 @@
 /**
  * Weight-level compression of a model's kernels by a plan: pruning (global or per layer,
- * unstructured or N:M), then weight sharing (k-means), uniform quantization or float16. Every
+ * unstructured by |w| or Taylor scores |w·∂L/∂w|, or N:M), then weight sharing (k-means), uniform quantization or float16. Every
  * other weight (biases, BatchNormalization, a graph model's int32 constants) is kept as it is.
  * Which weights are kernels, which layer owns each and its output-channel axis come from a
  * {@link KernelTargets}: by weight-name suffix for a layers model, by consuming op for a graph
