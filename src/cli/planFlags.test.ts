@@ -58,4 +58,14 @@ describe('trainDataFrom', () => {
     expect(small.data.entry.shape).toEqual([14, 14, 3]);
     expect(small.data.images.length).toBe(8000 * 14 * 14 * 3);
   });
+
+  it('a flat input takes a split of as many values per sample as it is; images cannot be fitted to it', () => {
+    const plan = { version: 1 as const, distill: { epochs: 1 } };
+    const flat = trainDataFrom('mnist-train', plan, { inputShape: [-1, 784], classes: 10 });
+    expect(flat.data.entry.shape).toEqual([28, 28, 1]);
+    expect(() => trainDataFrom('mnist-train', plan, { inputShape: [-1, 100], classes: 10 })).toThrow(/its samples hold 784 values \(28×28×1\) but the model's input \[-1, 100\] takes 100/);
+    expect(() => trainDataFrom(join(tmp, 'imgs'), plan, { inputShape: [-1, 784], classes: 10 })).toThrow(/imgs: the model's input is \[-1, 784\], not an image batch/);
+    // Labels of another class count are refused when the loss uses them.
+    expect(() => trainDataFrom('mnist-train', { version: 1, finetune: { epochs: 1 } }, { ...target, classes: 5 })).toThrow(/its labels name 10 classes but the model outputs 5/);
+  });
 });

@@ -61,7 +61,16 @@ export interface TrainTarget {
  * fine-tuning (or α > 0) on data without labels, labels whose class count is not the model's.
  */
 export function trainDataFrom(spec: string, plan: CompressionPlan, target: TrainTarget, preprocessAs?: string): { data: Dataset; notes: string[] } {
-  const shape = imageInputShape(target.inputShape);
+  let shape: [number, number, number];
+  let flat = false;
+  try {
+    shape = imageInputShape(target.inputShape);
+  } catch (e) {
+    // A flat input ([N, 784]) takes a catalog split of as many values per sample as it is (the trainer reshapes it); images cannot be fitted to it.
+    flat = true;
+    shape = [1, 1, 1];
+    if (existsSync(spec) && statSync(spec).isDirectory()) throw new Error(`--train ${spec}: ${(e as Error).message}`, { cause: e });
+  }
   const given = preprocessAs ? preprocessingOf(entryOf(preprocessAs, 'dataset')) : undefined;
   const isFolder = existsSync(spec) && statSync(spec).isDirectory();
   let source: Dataset;
@@ -77,6 +86,12 @@ export function trainDataFrom(spec: string, plan: CompressionPlan, target: Train
     source = datasetFrom(spec, 'train', false);
     const val = spec.endsWith('.json') ? undefined : datasetCatalog().find((e) => e.dataset === source.entry.dataset && e.split === 'val');
     preprocessing = given ?? preprocessingOf(val ?? source.entry);
+    if (flat) {
+      const size = source.entry.shape.reduce((a, b) => a * b, 1);
+      const wants = target.inputShape.slice(1).reduce((a, b) => a * b, 1);
+      if (size !== wants) throw new Error(`--train ${spec}: its samples hold ${size} values (${source.entry.shape.join('×')}) but the model's input [${target.inputShape.join(', ')}] takes ${wants}; use data of the model's input size`);
+      shape = source.entry.shape;
+    }
     const bytes = source.entry.count * shape[0] * shape[1] * shape[2];
     if (bytes > MAX_IMAGE_BYTES) throw new Error(`--train ${spec}: ${source.entry.count} samples at the model's ${shape.join('×')} input would take ${Math.round(bytes / 2 ** 20)} MiB; use a smaller data set`);
     source = fitDataset(source, shape);
