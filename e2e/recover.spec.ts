@@ -7,7 +7,7 @@
 import { expect, test } from '@playwright/test';
 import { digitFolder, grayPng } from './fixtures/images';
 import { RecoverPanel } from './pages/recover';
-import { forbidExternalRequests, progressRow, studioPage, waitForCompressed, waitUntilIdle } from './pages/studio';
+import { forbidExternalRequests, modelFile, openDemo, progressRow, studioPage, waitForCompressed, waitUntilIdle } from './pages/studio';
 
 const COUNT = 200;
 
@@ -53,4 +53,53 @@ test('distilling from the original on a dropped unlabelled folder raises agreeme
   await expect(page).toHaveURL(/kd=2/);
   expect(page.url()).not.toMatch(/td=user/);
   checkNetwork();
+});
+
+test('a link reproduces a recovery: method, data and settings; measuring on other data than it trains on lifts the warning', async ({ page }) => {
+  await page.goto('/#model=lenet-5&backend=wasm&prune=0.9&ft=1&ftn=500&td=mnist-train');
+  const { header, numbers } = studioPage(page);
+  const recover = new RecoverPanel(page);
+  await numbers.waitForEvaluation('LeNet-5 (MNIST)', 'wasm');
+  await waitForCompressed(page, 'prune 90 % · fine-tuned 1 epoch');
+  await expect(recover.toggle()).toBeChecked();
+  await expect(recover.method('Fine-tune with labels')).toBeChecked();
+  await expect(recover.data()).toHaveValue('mnist-train');
+  await expect(recover.curve()).toHaveAttribute('data-finished', 'true');
+  await expect(recover.curve()).toContainText(/Fine-tuned on MNIST \(train/);
+  await expect(recover.sameDataWarning()).toHaveCount(0);
+
+  // An unlabelled folder dropped becomes the data measured on; fine-tuning cannot use it (no labels), distillation can.
+  const shots = digitFolder('shots', 20, false, 'train');
+  await header.dropFiles(Array.from({ length: 20 }, (_, i) => ({ name: `s-${i}.png`, bytes: grayPng(shots.pixels.subarray(i * 784, (i + 1) * 784), 28, 28) })));
+  await expect(header.datasetSelect()).toHaveValue(/^user-/);
+  const dropped = await header.datasetSelect().inputValue();
+  await waitUntilIdle(page);
+  await expect(recover.data().locator(`option[value="${dropped}"]`)).toBeDisabled();
+  await recover.method('Distill from the original').check();
+  await recover.data().selectOption(dropped);
+  await expect(recover.sameDataWarning()).toBeVisible();
+  // Measured on the bundled validation split again, it trains on the dropped folder and says nothing.
+  await header.datasetSelect().selectOption('mnist-val');
+  await expect(recover.data()).toHaveValue(dropped);
+  await expect(recover.sameDataWarning()).toHaveCount(0);
+  await waitForCompressed(page, 'prune 90 % · distilled 2 epochs');
+  expect(page.url()).not.toMatch(/td=user/);
+});
+
+test('Taylor scores ask for the Recover card\'s data; a graph model cannot be recovered and says why', async ({ page }) => {
+  const { header, numbers, controls } = await openDemo(page);
+  const recover = new RecoverPanel(page);
+  await controls.enable('Pruning');
+  const prune = controls.card('Pruning');
+  await prune.getByRole('combobox', { name: 'Score', exact: true }).selectOption('taylor');
+  await expect(prune.getByRole('note')).toContainText('Taylor scores need data and a loss: turn on Recover');
+  await recover.enable();
+  await expect(prune.getByRole('note')).toHaveCount(0);
+  await waitUntilIdle(page);
+
+  await header.openFiles([modelFile('lenet-5-graph', 'model.json'), modelFile('lenet-5-graph', 'weights.bin')]);
+  await numbers.waitForEvaluation('your model', 'wasm');
+  await controls.preset('Reset').click();
+  await expect(recover.toggle()).toBeDisabled();
+  await expect(recover.card()).toContainText('Recovery needs a TF.js layers model (a graph model has no trainable layers).');
 });
