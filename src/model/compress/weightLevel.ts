@@ -1,8 +1,8 @@
 /**
  * Weight-level compression of a model's kernels by a plan: pruning (global or per layer,
  * unstructured by |w| or Taylor scores |w·∂L/∂w|, or N:M), then weight sharing (k-means), uniform
- * quantization or float16. Every other weight (biases, BatchNormalization, a graph model's int32 constants) is kept as it is.
- * Which weights are kernels, which layer owns each and its output-channel axis come from a
+ * quantization or float16. Every other weight (biases, BatchNormalization, a graph model's int32
+ * constants) is kept as it is. Which weights are kernels, which layer owns each and its output-channel axis come from a
  * {@link KernelTargets}: by weight-name suffix for a layers model, by consuming op for a graph
  * model. Pure data in, pure data out: the returned tensors' `values` are exactly decode(payload),
  * what the compressed model computes.
