@@ -28,3 +28,15 @@ test('every control has an accessible name that says what it sets, not just its 
   await data.open();
   expect(await badlyNamedControls(page)).toEqual([]);
 });
+
+test('the Recover card distilling, with its live curve: named controls and no serious violations', async ({ page }) => {
+  await page.goto('/#backend=wasm&model=lenet-5&ch=0.5&q=4&kd=1&kdn=256');
+  const { numbers } = studioPage(page);
+  await expect(numbers.compressed('accuracy')).toHaveAttribute('data-value', /\d/);
+  await expect(page.getByRole('figure', { name: 'Training curve', exact: true })).toHaveAttribute('data-finished', 'true');
+  await expect(page.getByRole('radio', { name: 'Distill from the original', exact: true })).toBeChecked();
+  expect(await badlyNamedControls(page)).toEqual([]);
+  const results = await new AxeBuilder({ page }).include('[data-testid=card-recover]').analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
+});

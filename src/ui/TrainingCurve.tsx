@@ -11,6 +11,7 @@ import { formatPercent } from './format';
 export const TrainingCurve = memo(function TrainingCurve({ run }: { run: TrainingRun }) {
   const last = run.points.at(-1);
   const data = run.points.map((p) => ({ step: p.step, loss: p.loss, agreement: p.agreement * 100 }));
+  // The drawing is hidden from assistive tech (the caption says where the run is), so it must take no focus either.
   const verb = run.method === 'distill' ? 'Distilled' : 'Fine-tuned';
   return (
     <figure className="chart training-curve" aria-label="Training curve" data-testid="training-curve"
@@ -21,7 +22,7 @@ export const TrainingCurve = memo(function TrainingCurve({ run }: { run: Trainin
       </figcaption>
       <div aria-hidden="true">
         <ResponsiveContainer width="100%" height={140}>
-          <LineChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -18 }}>
+          <LineChart data={data} accessibilityLayer={false} margin={{ top: 4, right: 4, bottom: 0, left: -18 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="step" type="number" domain={[0, run.steps]} tick={{ fontSize: 10 }} />
             <YAxis yAxisId="loss" tick={{ fontSize: 10 }} domain={[0, 'auto']} />
