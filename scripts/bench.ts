@@ -2,8 +2,14 @@
  * `npm run bench`: reproduces Deep Compression's LeNet table on the bundled models, stage by stage,
  * side by side with the paper, and measures the latency of structural transforms on WASM.
  * `--part keras` (only when asked): opening the real Keras files and the reader's bundle size (bench-keras.ts).
+ * Issue 11's parts (each also runs in `all`):
+ *   dc-distill  (also in dc) the best studio plans with distillation on the LeNets (bench-dc-distill.ts)
+ *   taylor      magnitude / L1 vs Taylor scores at equal sparsity (bench-taylor.ts)
+ *   recover     label-free recovery: none vs label fine-tuning vs distillation without labels (bench-recover.ts)
+ *   hinton      Hinton et al. 2015's small student, labels vs distilled (bench-hinton.ts)
+ *   preset-time wall time of the "Deep Compression + fine-tuning" preset on LeNet-5 (bench-recover.ts)
  *
- *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|latency|keras]
+ *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|dc-distill|latency|taylor|recover|hinton|preset-time|keras]
  *
  * Sizes are exact bytes of the compact file the studio writes (header with the topology included),
  * accuracies are top-1 on the bundled validation split with stock TF.js on the WASM backend.
@@ -28,7 +34,10 @@ import { fineTuneSharedValues, partsFromModel } from '../src/model/train/recover
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
 import { benchKeras } from './bench-keras';
+import { benchDcDistill } from './bench-dc-distill';
+import { benchHinton } from './bench-hinton';
 import { benchPresetTime, benchRecover } from './bench-recover';
+import { benchTaylor } from './bench-taylor';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -191,8 +200,11 @@ async function main() {
     console.log('\n== Deep Compression (Han et al. 2016) on the bundled LeNets ==');
     for (const id of ['lenet-300-100', 'lenet-5']) await deepCompression(id);
   }
+  if (part === 'all' || part === 'dc' || part === 'dc-distill') await benchDcDistill(quick);
   if (part === 'all' || part === 'latency') await structuralLatency();
+  if (part === 'all' || part === 'taylor') await benchTaylor(quick);
   if (part === 'all' || part === 'recover') await benchRecover(quick);
+  if (part === 'all' || part === 'hinton') await benchHinton(quick);
   if (part === 'all' || part === 'preset-time') await benchPresetTime(quick);
   if (part === 'keras') await benchKeras({ quick });
 }
