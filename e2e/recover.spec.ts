@@ -55,6 +55,27 @@ test('distilling from the original on a dropped unlabelled folder raises agreeme
   checkNetwork();
 });
 
+test('a folder added to train on is distilled on while accuracy is measured on the validation split, and wins accuracy back', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/#model=lenet-5&backend=wasm&ch=0.5&q=4');
+  const { header, numbers } = studioPage(page);
+  const recover = new RecoverPanel(page);
+  await numbers.waitForEvaluation('LeNet-5 (MNIST)', 'wasm');
+  await waitForCompressed(page, 'channels −50 % · 4-bit');
+  const before = await numbers.compressedValue('accuracy');
+  await recover.enable();
+  await recover.addFolder(digitFolder('unlabelled', COUNT, false, 'train').root);
+  await expect(recover.data()).toHaveValue(/^user-/);
+  await expect(header.datasetSelect()).toHaveValue('mnist-val'); // what is measured stays
+  await expect(recover.sameDataWarning()).toHaveCount(0);
+  await waitForCompressed(page, 'channels −50 % · 4-bit · distilled 2 epochs');
+  await expect(recover.curve()).toHaveAttribute('data-finished', 'true');
+  await expect(recover.curve()).toContainText('Distilled on unlabelled (your data)');
+  const after = await numbers.compressedValue('accuracy');
+  test.info().annotations.push({ type: 'mnist-val accuracy', description: `${before} → ${after} after distilling on ${COUNT} unlabelled training digits` });
+  expect(after).toBeGreaterThan(before);
+});
+
 test('a link reproduces a recovery: method, data and settings; measuring on other data than it trains on lifts the warning', async ({ page }) => {
   await page.goto('/#model=lenet-5&backend=wasm&prune=0.9&ft=1&ftn=500&td=mnist-train');
   const { header, numbers } = studioPage(page);

@@ -17,6 +17,11 @@ export class RecoverPanel {
   /** The live curve (a drawing: data-points, data-finished and the last data-agreement / data-loss hold what it shows). */
   curve = () => this.page.getByRole('figure', { name: 'Training curve', exact: true });
   async enable() { await this.toggle().check(); }
+  /** Picks a folder with "Add a folder to train on…", as a person would in the folder dialog. */
+  async addFolder(path: string) {
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.card().getByRole('button', { name: 'Add a folder to train on…', exact: true }).click()]);
+    await chooser.setFiles(path);
+  }
   /** The number of reports the curve draws. */
   async curvePoints() { return Number(await this.curve().getAttribute('data-points')); }
 }

@@ -162,6 +162,26 @@ describe('the user\'s data sets', () => {
   });
 });
 
+describe('a folder added to train on', () => {
+  it('becomes the training data without changing what is measured, and a distilling plan trains on it', async () => {
+    const { fake, store } = await started();
+    const first = await compressing(fake, store, DISTILL);
+    await finish(fake, first.job, 0.9);
+    const loading = store.getState().loadData([dropped('unlabelled/1.png'), dropped('unlabelled/2.png')], { train: true });
+    await settle();
+    const call = fake.pending('importData');
+    const id = call.args[1] as string;
+    call.answer({ entry: { ...userEntry(id, 2, false), name: call.args[2] }, kind: 'images', notes: [] });
+    await loading;
+    expect(store.getState().datasetId).toBe('mnist-val');
+    expect(store.getState().trainDataId).toBe(id);
+    await sleep(300);
+    const again = fake.pending('compressStaged');
+    expect((again.args[2] as TrainSource).entry).toMatchObject({ id, name: 'unlabelled (your data)' });
+    expect(fake.made('evaluate').filter((c) => !c.settled)).toHaveLength(0); // no new baseline: the measured data is the same
+  });
+});
+
 describe('td in the link', () => {
   it('round-trips the training data id beside the plan; an invalid id is ignored', () => {
     const settings = { model: 'lenet-5', trainData: 'mnist-train', plan: DISTILL };

@@ -95,8 +95,12 @@ export interface ModelSlice {
   selectModel(id: string): Promise<void>;
   /** Dropped or picked files: a model (model.json + shards) or data (images, or a catalog-format data file). */
   loadFiles(files: File[]): Promise<void>;
-  /** Reads images (a folder; one subfolder per class or none) or a catalog-format data file as a data set and selects it. */
-  loadData(files: File[]): Promise<void>;
+  /**
+   * Reads images (a folder; one subfolder per class or none) or a catalog-format data file as a
+   * data set and selects it; with `train`, chooses it as the data recoveries train on instead
+   * (what is measured stays).
+   */
+  loadData(files: File[], options?: { train?: boolean }): Promise<void>;
   /** Sets how the current data set's bytes become model inputs, then measures again. */
   setPreprocessing(p: Preprocessing): Promise<void>;
   selectDataset(id: string): Promise<void>;

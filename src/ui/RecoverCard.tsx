@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useRef } from 'react';
 import type { CompressionPlan } from '../model/plan';
 import { field, initialSection, type ControlRange } from '../model/planFields';
 import { recoveryOf, trainChoices, useStudio, type RecoveryMethod, type TrainChoice } from '../state/store';
@@ -21,7 +21,26 @@ function useChoices(): { choices: TrainChoice[]; chosenId?: string; evaluatedId?
 
 /** Why the whole card is off, if it is: a graph model, or no data to train on at all. */
 const unavailableText = (graph: boolean, choices: TrainChoice[]) => (graph ? 'Recovery needs a TF.js layers model (a graph model has no trainable layers).'
-  : !choices.length ? 'Recovery needs some images to train on, and this data has no bundled training split: drop a folder of images on the page or open one under Data & preprocessing (labels not needed to distill).' : undefined);
+  : !choices.length ? 'Recovery needs some images to train on, and this data has no bundled training split: add a folder of images (labels are not needed to distill).' : undefined);
+
+/** A button that picks a folder of images to train on (imported as the user's data, chosen as the training data; what is measured stays). */
+function AddFolder() {
+  const loadData = useStudio((s) => s.loadData);
+  const disabled = useStudio((s) => s.phase !== 'ready' || Boolean(s.busy) || !s.model);
+  const ref = useRef<HTMLInputElement>(null);
+  return (
+    <div className="recover-add">
+      <button type="button" disabled={disabled} onClick={() => ref.current?.click()}>Add a folder to train on…</button>
+      <input ref={ref} type="file" hidden aria-label="Folder of images to train on" {...{ webkitdirectory: '', directory: '' }}
+        onChange={(e) => {
+          const input = e.currentTarget;
+          const files = input.files ? Array.from(input.files) : [];
+          input.value = '';
+          if (files.length) void loadData(files, { train: true });
+        }} />
+    </div>
+  );
+}
 
 /**
  * The Recover card: win back accuracy after compression by fine-tuning with labels (plan.finetune)
@@ -54,7 +73,7 @@ export function RecoverCard({ plan: p, update }: { plan: CompressionPlan; update
   const alpha = p.distill?.alpha ?? (field('distill.alpha').default as number);
   const temperature = p.distill?.temperature ?? (field('distill.temperature').default as number);
   return (
-    <Card title="Recover" testId="card-recover" on={Boolean(method)} unavailable={unavailable}
+    <Card title="Recover" testId="card-recover" on={Boolean(method)} unavailable={unavailable} action={!method && !graph && !choices.length ? <AddFolder /> : undefined}
       onToggle={(on) => update(on ? { distill: initialSection('distill') as never, finetune: undefined } : { distill: undefined, finetune: undefined })}>
       <div role="radiogroup" aria-labelledby={groupId} className="option recover-method">
         <span id={groupId}>Method</span>
@@ -68,6 +87,7 @@ export function RecoverCard({ plan: p, update }: { plan: CompressionPlan; update
           options={choices.map((c) => [c.id, `${c.name} · ${c.entry.count.toLocaleString('en-US')} images${c.labelled ? '' : ', no labels'}`])}
           disabled={(id) => method === 'finetune' && !labelled.some((c) => c.id === id)} />
       )}
+      {!graph && <AddFolder />}
       {chosen && chosen.id === evaluatedId && (
         <p className="hint warn" role="note" data-testid="recover-same-data">Trains on the data it is measured on: the figures will flatter the compressed model. Measure on other data (Data set menu) for an honest figure.</p>
       )}

@@ -6,12 +6,18 @@
 import { useId, type ReactNode } from 'react';
 import { field, type ControlRange } from '../model/planFields';
 
-/** A technique's card titled `title`: a checkbox that turns it on, and its settings while on. `unavailable` says why it cannot be turned on. */
-export function Card({ title, on, onToggle, children, testId, unavailable }: { title: string; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string }) {
+/**
+ * A technique's card titled `title`: a checkbox that turns it on, and its settings while on.
+ * `unavailable` says why it cannot be turned on; `action` (shown on or off) is what would make it available.
+ */
+export function Card({ title, on, onToggle, children, testId, unavailable, action }: {
+  title: string; on: boolean; onToggle: (on: boolean) => void; children: ReactNode; testId: string; unavailable?: string; action?: ReactNode;
+}) {
   return (
     <fieldset className={`card ${on ? 'on' : 'off'}`} data-testid={testId}>
       <legend><label><input type="checkbox" checked={on} disabled={Boolean(unavailable) && !on} onChange={(e) => onToggle(e.target.checked)} /> {title}</label></legend>
       {unavailable && <p className="hint" role="note">{unavailable}</p>}
+      {action}
       {on && children}
     </fieldset>
   );

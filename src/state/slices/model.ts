@@ -10,6 +10,7 @@ import type { ModelFile } from '../../model/modelFiles';
 import { isKerasFileName } from '../../model/kerasFileName';
 import { WorkerRestartedError } from '../../runtime/client';
 import type { DataFile, LoadedModel, ModelSource } from '../../runtime/protocol';
+import { needsTrainData } from '../trainData';
 import { readUrlSettings } from '../urlState';
 import { classesOf, currentDataset, DEFAULT_PREPROCESSING, errorText, imageShape, isUserData, nextPointId, preprocessingKey, scoreOf } from '../selectors';
 import type { ChartPoint, ModelSlice, SliceContext, StudioState, UserData } from '../types';
@@ -178,7 +179,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
       if (await load(source, 'user', get().datasetId)) await get().evaluate();
     },
 
-    async loadData(files) {
+    async loadData(files, { train = false } = {}) {
       const { model } = get();
       if (!model) {
         get().reportError('Load a model before its data', 'data is fitted to the model\'s input: open or pick a model first, then drop the images or data file');
@@ -191,6 +192,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
       // Start from the preprocessing of the data set the model was measured on: most models expect the same.
       const preprocessing = current ? preprocessingOf(current) : DEFAULT_PREPROCESSING;
       const dataFiles: DataFile[] = files.map((f, i) => ({ name: paths[i], blob: f }));
+      const interrupted = runner.current !== undefined;
       const job = runner.start(`reading ${name}`);
       const id = `user-${job}`;
       try {
@@ -213,7 +215,13 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
       } finally {
         runner.end(job);
       }
-      await get().selectDataset(id);
+      if (!train) {
+        await get().selectDataset(id);
+        return;
+      }
+      // Data to train on: the plan runs again if it trains (on this now) or if the import cut its measurement short.
+      set({ trainDataId: id });
+      if (interrupted || needsTrainData(get().plan)) get().setPlan(get().plan);
     },
 
     async setPreprocessing(p) {
