@@ -105,6 +105,10 @@ test('a link reproduces a recovery: method, data and settings; measuring on othe
   await expect(recover.sameDataWarning()).toHaveCount(0);
   await waitForCompressed(page, 'prune 90 % · distilled 2 epochs');
   expect(page.url()).not.toMatch(/td=user/);
+  // While distilling, a layer can add a hint loss (its output matched to the original's); the link carries it.
+  await page.getByRole('checkbox', { name: 'Hint loss ip1', exact: true }).check();
+  await expect.poll(() => decodeURIComponent(page.url())).toMatch(/lo=ip1~h/);
+  await waitForCompressed(page, 'prune 90 % · 1 layer override · distilled 2 epochs');
 });
 
 test('Taylor scores ask for the Recover card\'s data; a graph model cannot be recovered and says why', async ({ page }) => {

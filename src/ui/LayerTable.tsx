@@ -30,6 +30,8 @@ const compressible = (className: string, params: number) => params > 0 && /Dense
  * e.g. "Prune ratio for fc1", "Bits for fc1", "Exclude fc1".
  */
 const OVERRIDES = LAYER_FIELDS.filter(({ spec }) => spec.key === 'exclude' || spec.choices);
+/** The hint-loss flag (offered while the plan distils). */
+const HINT = LAYER_FIELDS.find(({ spec }) => spec.key === 'hint')?.spec ?? { name: 'Hint loss', label: 'hint' };
 
 interface RowProps {
   layer: LayerInfo;
@@ -39,6 +41,8 @@ interface RowProps {
   factor: Compressed;
   override: LayerOverride | undefined;
   sweeping: boolean;
+  /** the plan distils: each layer offers a hint loss (its output matched to the original's) */
+  distilling: boolean;
   onOverride: (layer: string, change: Partial<LayerOverride>) => void;
 }
 
@@ -46,7 +50,7 @@ interface RowProps {
  * One layer (and its low-rank factor's row above it, if any). Memoised: a control move changes the
  * plan but not this layer's override or figures, so only the rows that changed render again.
  */
-const LayerRow = memo(function LayerRow({ layer: l, shown, row, factor, override, sweeping, onOverride }: RowProps) {
+const LayerRow = memo(function LayerRow({ layer: l, shown, row, factor, override, sweeping, distilling, onOverride }: RowProps) {
   return (
     <>
       {shown && factor && (
@@ -69,6 +73,11 @@ const LayerRow = memo(function LayerRow({ layer: l, shown, row, factor, override
                     {spec.choices?.map((v) => <option key={v} value={v}>{field?.control?.scale === 100 ? `${Math.round(v * 100)} %` : v}</option>)}
                   </select>
                 </label>))}
+              {distilling && (
+                <label title="Distillation also matches this layer's output to the original's (MSE), where their shapes agree">
+                  <input type="checkbox" data-testid={`hint-${l.name}`} aria-label={`${HINT.name} ${l.name}`} checked={Boolean(override?.hint)}
+                    onChange={(e) => onOverride(l.name, { hint: e.target.checked || undefined })} /> {HINT.label}</label>
+              )}
             </fieldset>
           )}
         </td>
@@ -89,6 +98,7 @@ export function LayerTable() {
   const overrides = useStudio((s) => s.plan?.layers);
   const setPlan = useStudio((s) => s.setPlan);
   const sweeping = useStudio((s) => Boolean(s.sweep?.running));
+  const distilling = useStudio((s) => Boolean(s.plan?.distill));
   /** Sets (or clears) one field of a layer's override; empty overrides disappear from the plan. */
   const override = useCallback((layer: string, change: Partial<LayerOverride>) => {
     const base = useStudio.getState().plan ?? { version: 1 as const };
@@ -116,7 +126,7 @@ export function LayerTable() {
       <tbody>
         {model.layers.map((l) => (
           <LayerRow key={l.name} layer={l} shown={shown} row={rows.get(l.name)} factor={rows.get(`${l.name}_lr`)}
-            override={overrides?.[l.name]} sweeping={sweeping} onOverride={override} />
+            override={overrides?.[l.name]} sweeping={sweeping} distilling={distilling} onOverride={override} />
         ))}
       </tbody>
     </table>
