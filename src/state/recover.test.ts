@@ -162,6 +162,20 @@ describe('the user\'s data sets', () => {
   });
 });
 
+describe('bundled splits for a user\'s model', () => {
+  it('on the user\'s data, every bundled split of the model\'s input shape is offered; none for another shape', async () => {
+    const { store } = await started();
+    const shots = userEntry('user-7', 40, false);
+    store.setState({ modelId: 'user', datasets: [...store.getState().datasets, shots], datasetId: 'user-7' });
+    expect(trainChoices(store.getState()).map((c) => c.id)).toEqual(['mnist-train', 'user-7']);
+    store.setState({ model: loadedModel('cifar net', [-1, 32, 32, 3]) });
+    expect(trainChoices(store.getState()).map((c) => c.id)).toEqual(['user-7']);
+    // Measured on a bundled set, that set's training split is the one offered, whatever the model.
+    store.setState({ datasetId: 'mnist-val' });
+    expect(trainChoices(store.getState()).map((c) => c.id)).toEqual(['mnist-train', 'user-7']);
+  });
+});
+
 describe('a folder added to train on', () => {
   it('becomes the training data without changing what is measured, and a distilling plan trains on it', async () => {
     const { fake, store } = await started();

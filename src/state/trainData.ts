@@ -5,7 +5,7 @@
  */
 import type { DatasetEntry } from '../model/dataset';
 import type { CompressionPlan } from '../model/plan';
-import { isUserData } from './selectors';
+import { imageShape, isUserData } from './selectors';
 import type { StudioState } from './types';
 
 /** A data set a recovery can train on, with its entry as the worker gets it. */
@@ -33,22 +33,31 @@ export const usesTaylor = (plan: CompressionPlan | undefined) => plan?.prune?.sc
 /** Whether the worker needs training data for `plan`: it recovers, or it scores by Taylor. */
 export const needsTrainData = (plan: CompressionPlan | undefined) => Boolean(recoveryOf(plan)) || usesTaylor(plan);
 
-type Reads = Pick<StudioState, 'datasets' | 'datasetId' | 'trainSplits' | 'catalog' | 'modelId'>;
+type Reads = Pick<StudioState, 'datasets' | 'datasetId' | 'trainSplits' | 'catalog' | 'modelId' | 'model'>;
 
-/**
- * Every data set a recovery can train on, bundled first: the training split of the bundled data
- * the model is measured on (the current data set when it is bundled, else the catalog model's),
- * preprocessed as that validation data is; then each data set the user dropped, as imported.
- */
-export function trainChoices(s: Reads): TrainChoice[] {
+/** The bundled validation entry of each bundled training split that can train the model now: [validation, training] pairs. */
+function bundledPairs(s: Reads): [DatasetEntry, DatasetEntry][] {
   const current = s.datasets.find((d) => d.id === s.datasetId && !isUserData(d.id));
   const ownId = s.catalog.find((m) => m.id === s.modelId)?.dataset;
   const val = current ?? s.datasets.find((d) => d.id === ownId);
-  const split = val ? s.trainSplits.find((t) => t.dataset === val.dataset) : undefined;
-  const out: TrainChoice[] = [];
-  if (val && split) {
-    out.push({ id: split.id, name: split.name, entry: { ...split, scale: val.scale, mean: val.mean, std: val.std }, labelled: Boolean(split.labels), bundled: true });
-  }
+  const pair = (v: DatasetEntry): [DatasetEntry, DatasetEntry][] => s.trainSplits.filter((t) => t.dataset === v.dataset).slice(0, 1).map((t) => [v, t]);
+  if (val) return pair(val);
+  // A user's model on the user's data: every bundled split whose images are the model's input as they are.
+  let shape: string | undefined;
+  try { shape = s.model ? imageShape(s.model).join() : undefined; } catch { shape = undefined; }
+  const vals = s.datasets.filter((d) => !isUserData(d.id) && d.shape.join() === shape);
+  return vals.filter((v, i) => vals.findIndex((w) => w.dataset === v.dataset) === i).flatMap(pair);
+}
+
+/**
+ * Every data set a recovery can train on, bundled first: the training split of the bundled data
+ * the model is measured on (the current data set when it is bundled, else the catalog model's;
+ * for a user's model on the user's data, every bundled split of the model's input shape),
+ * preprocessed as that validation data is; then each data set the user dropped, as imported.
+ */
+export function trainChoices(s: Reads): TrainChoice[] {
+  const out: TrainChoice[] = bundledPairs(s).map(([val, split]) => (
+    { id: split.id, name: split.name, entry: { ...split, scale: val.scale, mean: val.mean, std: val.std }, labelled: Boolean(split.labels), bundled: true }));
   for (const d of s.datasets.filter((x) => isUserData(x.id))) out.push({ id: d.id, name: d.name, entry: d, labelled: Boolean(d.labels), bundled: false });
   return out;
 }

@@ -14,8 +14,9 @@ function useChoices(): { choices: TrainChoice[]; chosenId?: string; evaluatedId?
   const trainSplits = useStudio((s) => s.trainSplits);
   const catalog = useStudio((s) => s.catalog);
   const modelId = useStudio((s) => s.modelId);
+  const model = useStudio((s) => s.model);
   const chosenId = useStudio((s) => s.trainDataId);
-  const choices = useMemo(() => trainChoices({ datasets, datasetId, trainSplits, catalog, modelId }), [datasets, datasetId, trainSplits, catalog, modelId]);
+  const choices = useMemo(() => trainChoices({ datasets, datasetId, trainSplits, catalog, modelId, model }), [datasets, datasetId, trainSplits, catalog, modelId, model]);
   return { choices, chosenId, evaluatedId: datasetId };
 }
 
