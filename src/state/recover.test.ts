@@ -156,8 +156,10 @@ describe('the user\'s data sets', () => {
     expect(store.getState().datasetId).toBe(val);
     expect(trainChoices(store.getState()).map((c) => [c.name, c.labelled])).toEqual([['MNIST (training)', true], ['unlabelled (your data)', false], ['labelled (your data)', true]]);
     expect(store.getState().userData.map((d) => d.id)).toEqual([train, val]);
+    store.setState({ trainDataId: train });
     const again = await drop(fake, store, 'unlabelled', false);
     expect(store.getState().userData.map((d) => d.id)).toEqual([val, again]);
+    expect(store.getState().trainDataId).toBe(again); // the copy it trained on is the one dropped again
     expect(store.getState().datasets.filter((d) => d.id.startsWith('user-')).map((d) => d.id)).toEqual([val, again]);
   });
 });

@@ -208,7 +208,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
         const replaced = new Set(get().userData.filter((d) => d.name === name).map((d) => d.id));
         const datasets = [...get().datasets.filter((d) => !replaced.has(d.id)), imported.entry];
         const userData = [...get().userData.filter((d) => !replaced.has(d.id)), { id, name, files: dataFiles, kind: imported.kind }];
-        set({ userData, datasets, dataNotes: imported.notes, error: undefined });
+        set({ userData, datasets, dataNotes: imported.notes, error: undefined, ...(replaced.has(get().trainDataId ?? '') ? { trainDataId: id } : {}) });
       } catch (e) {
         get().reportError(`Could not read ${folder ?? 'the dropped data'}`, e);
         return;
