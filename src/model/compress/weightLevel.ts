@@ -79,7 +79,7 @@ function zeros(values: Float32Array): number {
 }
 
 /** The error when a plan asks for Taylor scores and none were computed (shown to the user as is). */
-export const TAYLOR_NEEDS_DATA = 'Taylor scores need training data — turn on recovery (fine-tuning or distillation) or choose magnitude / L1';
+export const TAYLOR_NEEDS_DATA = 'Taylor scores need training data: choose it in the Recover card (on the command line, --train), or score by magnitude / L1';
 
 /**
  * The ranking of unstructured pruning: |w| (magnitude), or per-weight Taylor scores |w·∂L/∂w|

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { snapCodebookToGrid } from '../../core';
-import { compressModel, compressWeights, type CompressOutput, type PruneScores } from '../compress';
+import { compressModel, compressWeights, TAYLOR_NEEDS_DATA, type CompressOutput, type PruneScores } from '../compress';
 import { preprocessingOf, type Dataset } from '../dataset';
 import type { CompressionPlan, LayerOverride } from '../plan';
 import { structuralAsked } from '../planFields';
@@ -38,7 +38,7 @@ export const DISTILL_LEARNING_RATE = 1e-3;
 /** Samples per training step. */
 export const TRAIN_BATCH = 64;
 /** Batches of TRAIN_BATCH samples whose gradients make Taylor scores. */
-export const TAYLOR_BATCHES = 16;
+export const TAYLOR_BATCHES = 32;
 
 const pick = (o: LayerOverride, keys: (keyof LayerOverride)[]): LayerOverride =>
   Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as LayerOverride;
@@ -123,7 +123,7 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
   const what = recovery?.name ?? 'Taylor scoring';
   if (parts.format === 'graph-model') throw new Error(`${what} needs a TF.js layers model (a graph model has no trainable layers); turn it off`);
   if (!data) {
-    throw new Error(!recovery ? 'Taylor scores need training data: choose the data in the Recover card (or --train), or score by magnitude / L1'
+    throw new Error(!recovery ? TAYLOR_NEEDS_DATA
       : recovery.loss.kind === 'labels'
         ? 'fine-tuning needs a labelled training split of the model\'s data (the bundled MNIST and Fashion-MNIST have one); turn fine-tuning off, or distill from the original on unlabelled images'
         : 'distillation needs training images: the bundled training split of the data, or a folder of images you drop');
