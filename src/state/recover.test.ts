@@ -62,7 +62,7 @@ describe('recovery data and the training curve', () => {
     expect(store.getState().training?.points).toHaveLength(2);
     await finish(fake, job, 0.97);
     expect(store.getState().training).toMatchObject({ job, finished: true });
-    expect(store.getState().points.at(-1)).toMatchObject({ kind: 'compressed', accuracy: 0.97 });
+    expect(store.getState().points.at(-1)).toMatchObject({ kind: 'compressed', accuracy: 0.97, trainData: 'mnist-train' });
   });
 
   it('a new training job starts a new curve; one cut short leaves the last finished curve', async () => {
@@ -94,6 +94,16 @@ describe('recovery data and the training curve', () => {
     const plain = await compressing(fake, store, { version: 1, quantize: { bits: 4 } } as never);
     expect(plain.train).toBeUndefined();
     await finish(fake, plain.job, 0.9);
+    expect(store.getState().points.at(-1)?.trainData).toBeUndefined();
+    // Restoring the point distilled on the user's set brings that data back with the plan.
+    store.setState({ trainDataId: 'mnist-train' });
+    const distilled = store.getState().points.find((q) => q.plan?.distill);
+    expect(distilled?.trainData).toBe('user-9');
+    store.getState().restorePoint(distilled?.id as number);
+    expect(store.getState().trainDataId).toBe('user-9');
+    await sleep(300);
+    expect((fake.pending('compressStaged').args[2] as TrainSource).entry.id).toBe('user-9');
+    await finish(fake, fake.pending('compressStaged').args[0] as number, 0.9);
     // Taylor scores need data even without a recovery.
     const taylor = await compressing(fake, store, { version: 1, prune: { ratio: 0.5, score: 'taylor' } } as never);
     expect(taylor.train?.entry.id).toBe('user-9');

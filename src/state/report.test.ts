@@ -17,9 +17,11 @@ describe('report', () => {
   it('writes one CSV row per point under a header, parseable back', () => {
     const csv = reportCsv([point]);
     const [header, row] = csv.trim().split('\n');
-    expect(header).toBe('id,kind,model,dataset,backend,compression,accuracy,compactBytes,tfjsBytes,tfjsGzipBytes,latencyMs,plan,metric,meanKl');
+    expect(header).toBe('id,kind,model,dataset,backend,compression,accuracy,compactBytes,tfjsBytes,tfjsGzipBytes,latencyMs,plan,metric,meanKl,trainData');
     expect(row.startsWith('2,compressed,"LeNet-5, ""v2""",mnist-val,wasm,prune 80 % · 8-bit,0.9805,41037,270109,55640,0.41,')).toBe(true);
-    expect(row.endsWith(',accuracy,')).toBe(true);
+    expect(row.endsWith(',accuracy,,')).toBe(true);
+    // A recovered point names the data it trained on, last.
+    expect(reportCsv([{ ...point, trainData: 'mnist-train' }]).trim().endsWith(',accuracy,,mnist-train')).toBe(true);
     expect(JSON.parse(row.slice(row.indexOf('"{') + 1, row.lastIndexOf('}"') + 1).replace(/""/g, '"'))).toEqual(point.plan);
   });
   it('JSON keeps every point with its plan', () => {

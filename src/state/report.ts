@@ -8,7 +8,7 @@ import { preprocessingOf, type DatasetEntry, type Preprocessing } from '../model
 import type { LoadedModel } from '../runtime/protocol';
 import type { ChartPoint } from './types';
 
-const COLUMNS = ['id', 'kind', 'model', 'dataset', 'backend', 'compression', 'accuracy', 'compactBytes', 'tfjsBytes', 'tfjsGzipBytes', 'latencyMs', 'plan', 'metric', 'meanKl'] as const;
+const COLUMNS = ['id', 'kind', 'model', 'dataset', 'backend', 'compression', 'accuracy', 'compactBytes', 'tfjsBytes', 'tfjsGzipBytes', 'latencyMs', 'plan', 'metric', 'meanKl', 'trainData'] as const;
 
 /** RFC 4180 quoting: fields with a comma, quote or newline are quoted, quotes doubled. */
 export function csvField(value: unknown): string {
@@ -18,7 +18,7 @@ export function csvField(value: unknown): string {
 
 /** One CSV row per point (RFC 4180), under a header row of COLUMNS. */
 export function reportCsv(points: readonly ChartPoint[]): string {
-  const rows = points.map((p) => [p.id, p.kind, p.modelName, p.dataset, p.backend, p.label, p.accuracy, p.compactBytes, p.tfjsBytes, p.gzipBytes, p.latencyMs, p.plan ? JSON.stringify(p.plan) : '', p.metric, p.meanKl]);
+  const rows = points.map((p) => [p.id, p.kind, p.modelName, p.dataset, p.backend, p.label, p.accuracy, p.compactBytes, p.tfjsBytes, p.gzipBytes, p.latencyMs, p.plan ? JSON.stringify(p.plan) : '', p.metric, p.meanKl, p.trainData]);
   return [COLUMNS.join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';
 }
 

@@ -34,6 +34,8 @@ export interface ChartPoint {
   /** the data's preprocessing when measured (preprocessingKey): points of other preprocessing are not compared */
   preprocessing?: string;
   plan?: CompressionPlan;
+  /** the data set the plan's recovery (or Taylor scores) trained on, by id, when it trained */
+  trainData?: string;
 }
 
 /** Which export's bytes the chart's size axis shows. */

@@ -74,6 +74,7 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
           id: nextPointId(get().points), kind, label: describePlan(plan), modelName: model.name, ...scoreOf(outcome),
           compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip,
           latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, preprocessing: preprocessingKey(entry), plan,
+          ...(data ? { trainData: data.id } : {}),
         };
         set({ compressedEval: outcome, points: [...get().points, point] });
         return point;
@@ -135,6 +136,8 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
     restorePoint(id) {
       const point = get().points.find((p) => p.id === id);
       if (!point || get().sweep?.running) return;
+      // A recovered point trained on its own data: that data comes back with its plan.
+      if (point.trainData) set({ trainDataId: point.trainData });
       get().setPlan(point.plan ? structuredClone(point.plan) : undefined);
     },
 
