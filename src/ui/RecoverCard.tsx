@@ -66,9 +66,9 @@ export function RecoverCard({ plan: p, update }: { plan: CompressionPlan; update
   const choose = (m: RecoveryMethod) => update(m === 'distill' ? { finetune: undefined, distill: initialSection('distill') as never } : { distill: undefined, finetune: initialSection('finetune') as never });
   const setSettings = (changes: Record<string, number | string>) => update(method === 'distill' ? { distill: { ...p.distill, ...changes } as never } : { finetune: { ...p.finetune, ...changes } as never });
   const pickData = (id: string) => {
-    setTrainData(id);
-    // Unlabelled data cannot weigh labels: α goes back to 0 (what the worker needs without labels).
+    // Unlabelled data cannot weigh labels: α goes back to 0 first (what the worker needs without labels), so no run pairs them.
     if (p.distill?.alpha && !choices.find((c) => c.id === id)?.labelled) setSettings({ alpha: 0 });
+    setTrainData(id);
   };
   const lr = field(`${method ?? 'distill'}.learningRate`);
   const alpha = p.distill?.alpha ?? (field('distill.alpha').default as number);
