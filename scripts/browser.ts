@@ -12,7 +12,8 @@
  *                                            # gradient kernels (scripts/train-bench/, a tiny page of its own, built and served
  *                                            # on TRAIN_BENCH_PORT, default 4303); then the studio's "Deep Compression +
  *                                            # fine-tuning" preset on LeNet-5, clicked in the real UI, until its point shows.
- *                                            # PRESET=0 skips the preset; BATCHES=32,64 and STEPS=5 narrow the grid.
+ *                                            # PRESET=0 skips the preset, SPEED=0 the steps; BATCHES=32,64 and STEPS=5 narrow the grid;
+ *                                            # THREADS=1: the studio's worker is served seeing 1 core, so it starts 1 thread.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -198,6 +199,15 @@ async function trainingSpeed(browser: import('@playwright/test').Browser) {
  * point in the charts (data-points grows), with Playwright then reading the new history row.
  */
 async function presetTime(page: import('@playwright/test').Page) {
+  // THREADS=n: the studio's worker is served with a first line that makes it see n cores, so it
+  // starts tfjs-wasm with n threads (CDP's hardware-concurrency override does not reach workers).
+  if (process.env.THREADS) {
+    await page.route(/studio\.worker[^/]*\.js$/, async (route) => {
+      const response = await route.fetch();
+      const body = `Object.defineProperty(navigator, 'hardwareConcurrency', { value: ${Number(process.env.THREADS)}, configurable: true });\n${await response.text()}`;
+      await route.fulfill({ response, body });
+    });
+  }
   await page.goto(`${URL_BASE}/#model=lenet-5&backend=wasm`);
   await page.reload();
   await page.getByTestId('metric-accuracy').and(page.locator('[data-value]')).waitFor({ timeout: 120_000 });
@@ -241,7 +251,7 @@ async function main() {
       return;
     }
     if (what === 'train') {
-      await trainingSpeed(browser);
+      if (process.env.SPEED !== '0') await trainingSpeed(browser);
       if (process.env.PRESET !== '0') await presetTime(page);
       return;
     }
