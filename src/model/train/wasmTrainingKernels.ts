@@ -147,7 +147,7 @@ const fusedBatchNormGrad: tf.GradConfig = {
 };
 
 const WRAPPERS: [string, (args: KernelArgs, original: Kernel) => Info][] = [
-  ['Conv2DBackpropInput', conv2DBackpropInputAsConv],
+  ['Conv2DBackpropInput', (args) => conv2DBackpropInputAsConv(args)],
   ['BatchMatMul', untransposedBatchMatMul],
   ['MaxPoolGrad', (args) => maxPoolGradScatter(args)],
 ];
