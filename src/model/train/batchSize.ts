@@ -2,27 +2,27 @@
  * The training batch size for a TF.js backend: the one that gave the most samples per second on
  * the bundled models without costing recovery accuracy per epoch (Adam, fixed learning rate).
  *
- * Measured on the 2-core development machine with other jobs running (load 4–7, so ±30 %),
- * current WASM kernels, model.trainOnBatch alone (samples/s):
+ * Measured on the 2-core development machine (other jobs running, load ≈ 1.5–2), current WASM
+ * kernels, 1 thread, model.trainOnBatch alone (samples/s):
  *
  * | model, where                      | batch 32 | batch 64 | batch 128 | batch 256 |
  * |-----------------------------------|----------|----------|-----------|-----------|
- * | LeNet-300-100, Node 1 thread      |     2718 |     3250 |      7933 |      8238 |
- * | LeNet-5, Node 1 thread            |      366 |      346 |       322 |       349 |
- * | fashion-cnn, Node 1 thread        |      329 |      412 |       403 |       402 |
- * | LeNet-300-100, Chromium 1 thread  |     3980 |     5745 |     10729 |     10265 |
- * | LeNet-5, Chromium 1 thread        |      225 |      380 |       311 |       468 |
- * | fashion-cnn, Chromium 1 thread    |      446 |      444 |       421 |       272 |
+ * | LeNet-300-100, Node               |     4424 |     7636 |     10592 |     13089 |
+ * | LeNet-5, Node                     |      634 |      649 |       736 |       714 |
+ * | fashion-cnn, Node                 |      486 |      443 |       413 |       386 |
+ * | LeNet-300-100, Chromium worker    |     4755 |     7025 |     11935 |     13719 |
+ * | LeNet-5, Chromium worker          |      511 |      730 |       695 |       695 |
+ * | fashion-cnn, Chromium worker      |      408 |      485 |       438 |       424 |
  *
  * (`npx tsx scripts/bench-train.ts`, `npx tsx scripts/browser.ts train`.) The convolutional nets
- * — what recovery trains most — run at about the same samples/s from 32 to 256: their time is
- * per sample (convolutions, pooling, batch norm), not per step; the MLP gains up to 2.5× from
+ * — what recovery trains most — run within ±15 % of the same samples/s from 64 to 256: their time
+ * is per sample (convolutions, pooling, batch norm), not per step; the MLP gains up to 3× from
  * bigger batches but trains in seconds anyway. Per epoch, a bigger batch means fewer Adam steps:
  * LeNet-5 pruned to 7 % (81.4 %) and retrained one epoch (8000 samples, lr 1e-3, masks
  * re-applied each step, Node) reached 98.05 / 97.95 / 97.40 / 96.75 % at batch 32 / 64 / 128 / 256,
- * at 548 / 618 / 693 / 703 samples/s (the loop's per-step work makes big batches a little faster).
+ * at 573 / 647 / 740 / 759 samples/s (the loop's per-step work makes big batches a little faster).
  * So on WASM and CPU the batch is 64: 13 % faster than 32 for −0.1 point after an epoch, while
- * 128 and 256 lose 0.65–1.3 points per epoch for 12–14 % more speed. WebGPU pays a dispatch per
+ * 128 and 256 lose 0.55–1.2 points per epoch for 14–17 % more speed. WebGPU pays a dispatch per
  * kernel per step, so its samples/s grows with the batch until the GPU is busy: 256 (not measured
  * here — this machine's only WebGPU adapter is SwiftShader).
  */
