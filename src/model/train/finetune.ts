@@ -142,7 +142,8 @@ export async function fineTune(model: tf.LayersModel, data: Dataset, constraints
     const variable = (w as unknown as { val: tf.Variable }).val;
     const maskBits = constraint?.kind === 'mask' ? constraint.mask : constraint?.kind === 'grid' ? constraint.mask : undefined;
     const mask = maskBits ? tf.tensor(Float32Array.from(maskBits), variable.shape) : undefined;
-    const latent = constraint?.kind === 'grid' ? tf.variable(variable.clone(), true, `latent/${variable.name}/${variable.id}`) : undefined;
+    // tf.variable keeps its own copy: the clone is a temporary of the tidy
+    const latent = constraint?.kind === 'grid' ? tf.tidy(() => tf.variable(variable.clone(), true, `latent/${variable.name}/${variable.id}`)) : undefined;
     return { variable, constraint, mask, latent };
   });
   const vars = bound.map((b) => b.variable);

@@ -117,6 +117,15 @@ describe('compressWithRecovery: fine-tuning', () => {
     const before = tf.memory().numTensors;
     await compressWithRecovery(parts, plan, train);
     expect(tf.memory().numTensors).toBe(before);
+    // Distillation with a hint loss, Taylor scores and quantization-aware training, cancelled half-way too.
+    const distil: CompressionPlan = { version: 1, prune: { ratio: 0.9, score: 'taylor' }, quantize: { bits: 4 }, distill: { epochs: 1, limit: 256 }, layers: { fc2: { hint: true } } };
+    await compressWithRecovery(parts, distil, { ...train, labels: undefined });
+    const start = tf.memory().numTensors;
+    await compressWithRecovery(parts, distil, { ...train, labels: undefined });
+    expect(tf.memory().numTensors).toBe(start);
+    let steps = 0;
+    await compressWithRecovery(parts, distil, { ...train, labels: undefined }, { isCancelled: () => steps > 2, onProgress: (_d, _t, _m, m) => { if (m) steps++; } });
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('says what it needs, and stops when cancelled', async () => {

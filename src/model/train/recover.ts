@@ -27,6 +27,7 @@ import { formatFields, modelFromParts, type CompressedModel, type ModelParts } f
 import { teacherLogits, withLogitHead } from './distill';
 import { argmaxRows, fineTune, type FineTuneOptions, type StepMetrics, type TrainLoss, type WeightConstraint } from './finetune';
 import { accumulateTaylorScores } from './taylor';
+import { trainingBatchSize } from './batchSize';
 import { imagesAtToTensor } from '../datasetTensor';
 import { fitSampleShape } from '../classifier';
 import { createRng } from '../../core';
@@ -35,9 +36,7 @@ import { createRng } from '../../core';
 export const FINETUNE_LEARNING_RATE = 5e-4;
 /** Default Adam learning rate of distillation. */
 export const DISTILL_LEARNING_RATE = 1e-3;
-/** Samples per training step. */
-export const TRAIN_BATCH = 64;
-/** Batches of TRAIN_BATCH samples whose gradients make Taylor scores. */
+/** Batches of (the backend's training batch of) samples whose gradients make Taylor scores. */
 export const TAYLOR_BATCHES = 32;
 
 const pick = (o: LayerOverride, keys: (keyof LayerOverride)[]): LayerOverride =>
@@ -162,7 +161,8 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
   }
   if (!recovery) return compressModel(parts, plan, scores);
 
-  const stepsPerEpoch = Math.ceil(count / TRAIN_BATCH);
+  const batch = trainingBatchSize(tf.getBackend());
+  const stepsPerEpoch = Math.ceil(count / batch);
   const pruning = hasPruningStage(plan);
   const gridEpochs = pruning ? Math.max(1, Math.round(recovery.epochs / 3)) : recovery.epochs;
   const clustered = Boolean(plan.cluster) || Object.values(plan.layers ?? {}).some((o) => o.clusters !== undefined);
@@ -173,7 +173,7 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
   let total = stepsPerEpoch * firstEpochs;
   const ctx: RunContext = { data, plan, original: parts };
   const base: Omit<FineTuneOptions, 'epochs' | 'learningRate' | 'seed'> = {
-    batchSize: TRAIN_BATCH, limit: count, loss: recovery.loss, teacher, probabilities: false, isCancelled: hooks.isCancelled,
+    batchSize: batch, limit: count, loss: recovery.loss, teacher, probabilities: false, isCancelled: hooks.isCancelled,
   };
 
   let shaped: CompressOutput;
@@ -239,12 +239,13 @@ async function taylorScoresOf(parts: ModelParts, data: Dataset, count: number, t
     const j = Math.floor(rng.next() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const n = Math.min(TAYLOR_BATCHES, Math.ceil(count / TRAIN_BATCH));
+  const batch = trainingBatchSize(tf.getBackend());
+  const n = Math.min(TAYLOR_BATCHES, Math.ceil(count / batch));
   const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
   const live: tf.Tensor[] = [];
   function* batches() {
     for (let b = 0; b < n; b++) {
-      const idx = order.slice(b * TRAIN_BATCH, (b + 1) * TRAIN_BATCH);
+      const idx = order.slice(b * batch, (b + 1) * batch);
       const x = tf.tidy(() => fitSampleShape(imagesAtToTensor(data, idx), inputShape));
       const classOf = (i: number) => (top ? top[i] : (data.labels as Uint8Array)[i]);
       const target = tf.tidy(() => tf.oneHot(tf.tensor1d(idx.map(classOf), 'int32'), classes).toFloat());
