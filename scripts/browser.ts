@@ -13,7 +13,8 @@
  *                                            # on TRAIN_BENCH_PORT, default 4303); then the studio's "Deep Compression +
  *                                            # fine-tuning" preset on LeNet-5, clicked in the real UI, until its point shows.
  *                                            # PRESET=0 skips the preset, SPEED=0 the steps; BATCHES=32,64 and STEPS=5 narrow the grid;
- *                                            # THREADS=1: the studio's worker is served seeing 1 core, so it starts 1 thread.
+ *                                            # THREADS=1: the studio's worker is served seeing 1 core, so it starts 1 thread;
+ *                                            # THREAD_COUNTS=2,1 sets the thread counts (and order) of the steps table.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -169,7 +170,9 @@ async function trainingSpeed(browser: import('@playwright/test').Browser) {
     const steps = process.env.STEPS ?? '5';
     type Result = import('./train-bench/protocol').TrainBenchResult;
     const results: Result[] = [];
-    for (const threads of [...new Set([1, cores])]) {
+    // THREAD_COUNTS=2,1 changes the order (or adds counts); each count is one page load.
+    const counts = process.env.THREAD_COUNTS ? process.env.THREAD_COUNTS.split(',').map(Number) : [...new Set([1, cores])];
+    for (const threads of counts) {
       const page = await browser.newPage();
       page.on('console', (m) => { if (m.type() === 'log') console.error(`  [${threads} thread${threads > 1 ? 's' : ''}] ${m.text()}`); });
       await page.goto(`${url}/?threads=${threads}&batches=${batches}&steps=${steps}`);
