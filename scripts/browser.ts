@@ -182,6 +182,7 @@ async function trainingSpeed(browser: import('@playwright/test').Browser) {
     const cell = (r: Result, model: string, batch: number, kernels: string) => r.rows.find((x) => x.model === model && x.batch === batch && x.kernels === kernels)?.msPerStep ?? NaN;
     const head = results.flatMap((r) => [`${r.threads} thr, previous kernels`, `${r.threads} thr, current`]);
     console.log(`\n### Training steps in Chromium's worker (tfjs-wasm ${results[0].simd ? 'SIMD' : 'no SIMD'}, cross-origin isolated: ${results[0].crossOriginIsolated}; ${cores} cores; median of ${steps} steps; samples/s in brackets)\n`);
+    console.log(`XNNPACK ops alone (LeNet-5 conv2 forward at batch 256; MatMul 512×800·800×500), median ms: ${results.map((r) => `${r.threads} thr ${r.opsMs.conv.toFixed(1)} / ${r.opsMs.matMul.toFixed(1)}`).join(', ')}\n`);
     const base = Math.max(0, results.findIndex((r) => r.threads === 1));
     console.log(`| model | batch | ${head.join(' | ')} | best vs ${results[base].threads} thr previous |`);
     console.log(`|---|---|${head.map(() => '---').join('|')}|---|`);

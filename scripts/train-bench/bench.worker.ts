@@ -40,6 +40,15 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const mt = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
     post({ type: 'progress', text: `WASM ${simd ? 'SIMD' : 'no SIMD'}, ${mt ? 'threaded build' : 'single-threaded build'}, asked ${req.threads} thread(s), got ${getThreadsCount()}; crossOriginIsolated ${self.crossOriginIsolated}` });
+    const opMs = (f: () => tf.Tensor) => {
+      const times: number[] = [];
+      for (let i = 0; i < 12; i++) { const t0 = performance.now(); const r = f(); r.dataSync(); r.dispose(); if (i >= 2) times.push(performance.now() - t0); }
+      return median(times);
+    };
+    const [cx, cw, ma, mb] = [tf.randomUniform([256, 12, 12, 20]), tf.randomUniform([5, 5, 20, 50]), tf.randomUniform([512, 800]), tf.randomUniform([800, 500])];
+    const opsMs = { conv: opMs(() => tf.conv2d(cx as tf.Tensor4D, cw as tf.Tensor4D, 1, 'valid')), matMul: opMs(() => tf.matMul(ma, mb)) };
+    tf.dispose([cx, cw, ma, mb]);
+    post({ type: 'progress', text: `XNNPACK alone: conv ${opsMs.conv.toFixed(1)} ms, matMul ${opsMs.matMul.toFixed(1)} ms` });
     const rows: TrainBenchRow[] = [];
     for (const id of req.models) {
       const model = await tf.loadLayersModel(`/models/${id}/model.json`);
@@ -58,7 +67,7 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
       model.dispose();
     }
     setFastWasmTrainingKernels(true);
-    post({ type: 'done', result: { threads: getThreadsCount(), simd, crossOriginIsolated: self.crossOriginIsolated, rows } });
+    post({ type: 'done', result: { threads: getThreadsCount(), simd, crossOriginIsolated: self.crossOriginIsolated, rows, opsMs } });
   } catch (err) {
     post({ type: 'error', message: (err as Error).message });
   }
