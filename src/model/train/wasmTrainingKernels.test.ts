@@ -106,7 +106,7 @@ describe('wasm training kernels', () => {
     expect(await run('wasm')).toEqual(ref);
   });
 
-  it('wraps the backend\'s own kernels once, and leaks no tensors', async () => {
+  it('wraps the backend\'s own kernels once, and a conv + batch norm + pool + dense gradient leaks no tensors', async () => {
     const before = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc;
     registerWasmTrainingKernels();
     expect(tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc).toBe(before);
@@ -115,7 +115,12 @@ describe('wasm training kernels', () => {
     const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
     const count = tf.memory().numTensors;
     const bytes = tf.memory().numBytes;
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').reshape([2, -1]), tf.ones([256, 2]), false, false).sum())([x, w]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+      const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same');
+      const { mean, variance } = tf.moments(y, [0, 1, 2]);
+      const n = tf.batchNorm(y, mean, variance, b.reshape([-1]).slice(0, 4), b.reshape([-1]).slice(4, 4), 1e-3);
+      return tf.matMul(tf.maxPool(n as tf.Tensor4D, 2, 2, 'valid').reshape([2, -1]), tf.ones([2, 64]), false, true).sum();
+    })([x, w]);
     tf.dispose(g);
     expect(tf.memory().numTensors).toBe(count);
     expect(tf.memory().numBytes).toBe(bytes);
