@@ -5,11 +5,12 @@
  * Issue 11's parts (each also runs in `all`):
  *   dc-distill  (also in dc) the best studio plans with distillation on the LeNets (bench-dc-distill.ts)
  *   taylor      magnitude / L1 vs Taylor scores at equal sparsity (bench-taylor.ts)
+ *   train       training speed: WASM kernels, steps/s per batch size (bench-train.ts)
  *   recover     label-free recovery: none vs label fine-tuning vs distillation without labels (bench-recover.ts)
  *   hinton      Hinton et al. 2015's small student, labels vs distilled (bench-hinton.ts)
  *   preset-time wall time of the "Deep Compression + fine-tuning" preset on LeNet-5 (bench-recover.ts)
  *
- *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|dc-distill|latency|taylor|recover|hinton|preset-time|keras]
+ *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|dc-distill|latency|taylor|train|recover|hinton|preset-time|keras]
  *
  * Sizes are exact bytes of the compact file the studio writes (header with the topology included),
  * accuracies are top-1 on the bundled validation split with stock TF.js on the WASM backend.
@@ -38,6 +39,7 @@ import { benchDcDistill } from './bench-dc-distill';
 import { benchHinton } from './bench-hinton';
 import { benchPresetTime, benchRecover } from './bench-recover';
 import { benchTaylor } from './bench-taylor';
+import { benchTrain } from './bench-train';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -203,6 +205,7 @@ async function main() {
   if (part === 'all' || part === 'dc' || part === 'dc-distill') await benchDcDistill(quick);
   if (part === 'all' || part === 'latency') await structuralLatency();
   if (part === 'all' || part === 'taylor') await benchTaylor(quick);
+  if (part === 'all' || part === 'train') await benchTrain(quick);
   if (part === 'all' || part === 'recover') await benchRecover(quick);
   if (part === 'all' || part === 'hinton') await benchHinton(quick);
   if (part === 'all' || part === 'preset-time') await benchPresetTime(quick);
