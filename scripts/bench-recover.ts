@@ -11,6 +11,7 @@
  * class equals the original's), both from the compressed weights as exported; compact ratio =
  * float32 TF.js bytes (model.json + weights.bin) ÷ compact file bytes; wall time in seconds.
  */
+import { PRESETS } from '../src/model/presets';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
@@ -99,8 +100,8 @@ export async function benchRecover(quick: boolean) {
   }
 }
 
-/** The studio preset "Deep Compression + fine-tuning" (src/ui/Controls.tsx PRESETS; copied: that module needs the browser store). */
-export const DC_FINETUNE_PRESET: CompressionPlan = { version: 1, prune: { ratio: 0.93, scope: 'global' }, cluster: { k: 32, grid: 'uint8' }, finetune: { epochs: 4, learningRate: 0.001 } };
+/** The studio preset "Deep Compression + fine-tuning" (src/model/presets.ts). */
+export const DC_FINETUNE_PRESET: CompressionPlan = PRESETS['Deep Compression + fine-tuning'];
 
 /** `--part preset-time`: the preset's wall time through compressWithRecovery on LeNet-5 (quick: 1 000 training images). */
 export async function benchPresetTime(quick: boolean) {

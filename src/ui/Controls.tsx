@@ -12,16 +12,8 @@ const Card = ({ of, ...rest }: { of: SectionKey; on: boolean; onToggle: (on: boo
 /** Said under a Taylor score while nothing trains: the scores need the Recover card's data and loss. */
 const TAYLOR_NEEDS_DATA = 'Taylor scores need data and a loss: turn on Recover below (its training data is what they are measured on).';
 
-/** The presets: named plans a workshop can jump between. */
-export const PRESETS: Record<string, CompressionPlan> = {
-  // Deep Compression's pipeline post-training, and with its retraining: one global threshold (big layers lose the
-  // most), 4 epochs of masked fine-tuning, 32 shared values, then a pass that trains them (README: 38–39× on the LeNets).
-  'Deep Compression': { version: 1, prune: { ratio: 0.9, scope: 'layer' }, cluster: { k: 32 } },
-  'Deep Compression + fine-tuning': { version: 1, prune: { ratio: 0.93, scope: 'global' }, cluster: { k: 32, grid: 'uint8' }, finetune: { epochs: 4, learningRate: 0.001 } },
-  'TF.js int8': { version: 1, quantize: { bits: 8, granularity: 'tensor', scheme: 'affine' } },
-  float16: { version: 1, quantize: 'float16' },
-  'Fastest (structured + low-rank)': { version: 1, channels: { ratio: 0.25, norm: 'l1' }, lowRank: { by: 'fraction', value: 0.25 } },
-};
+export { PRESETS } from '../model/presets';
+import { PRESETS } from '../model/presets';
 
 /** Technique cards with sliders and options (ranges, labels and defaults from the plan settings table); every change re-runs compression (debounced). */
 export function Controls() {
