@@ -2,27 +2,27 @@
  * The training batch size for a TF.js backend: the one that gave the most samples per second on
  * the bundled models without costing recovery accuracy per epoch (Adam, fixed learning rate).
  *
- * Measured on the 2-core development machine (other jobs running, load ≈ 1.5–2), current WASM
- * kernels, 1 thread, model.trainOnBatch alone (samples/s):
+ * Measured on the 2-core development machine, current WASM kernels, model.trainOnBatch alone
+ * (samples/s; Node at load ≈ 2, Chromium's worker on the quiet machine, load < 1):
  *
  * | model, where                      | batch 32 | batch 64 | batch 128 | batch 256 |
  * |-----------------------------------|----------|----------|-----------|-----------|
- * | LeNet-300-100, Node               |     4424 |     7636 |     10592 |     13089 |
- * | LeNet-5, Node                     |      634 |      649 |       736 |       714 |
- * | fashion-cnn, Node                 |      486 |      443 |       413 |       386 |
- * | LeNet-300-100, Chromium worker    |     4755 |     7025 |     11935 |     13719 |
- * | LeNet-5, Chromium worker          |      511 |      730 |       695 |       695 |
- * | fashion-cnn, Chromium worker      |      408 |      485 |       438 |       424 |
+ * | LeNet-300-100, Node 1 thread      |     4954 |     7577 |     10528 |     13213 |
+ * | LeNet-5, Node 1 thread            |      634 |      694 |       741 |       758 |
+ * | fashion-cnn, Node 1 thread        |      489 |      498 |       500 |       478 |
+ * | LeNet-300-100, Chromium 2 threads |     3825 |     7014 |     14504 |     17576 |
+ * | LeNet-5, Chromium 2 threads       |      660 |      893 |      1016 |      1008 |
+ * | fashion-cnn, Chromium 2 threads   |      534 |      553 |       528 |       513 |
  *
  * (`npx tsx scripts/bench-train.ts`, `npx tsx scripts/browser.ts train`.) The convolutional nets
- * — what recovery trains most — run within ±15 % of the same samples/s from 64 to 256: their time
- * is per sample (convolutions, pooling, batch norm), not per step; the MLP gains up to 3× from
+ * — what recovery trains most — run within 15 % of the same samples/s from 64 to 256: their time
+ * is per sample (convolutions, pooling, batch norm), not per step; the MLP gains up to 2.5× from
  * bigger batches but trains in seconds anyway. Per epoch, a bigger batch means fewer Adam steps:
  * LeNet-5 pruned to 7 % (81.4 %) and retrained one epoch (8000 samples, lr 1e-3, masks
  * re-applied each step, Node) reached 98.05 / 97.95 / 97.40 / 96.75 % at batch 32 / 64 / 128 / 256,
- * at 573 / 647 / 740 / 759 samples/s (the loop's per-step work makes big batches a little faster).
- * So on WASM and CPU the batch is 64: 13 % faster than 32 for −0.1 point after an epoch, while
- * 128 and 256 lose 0.55–1.2 points per epoch for 14–17 % more speed. WebGPU pays a dispatch per
+ * at 613 / 707 / 768 / 721 samples/s (the loop's per-step work makes big batches a little faster).
+ * So on WASM and CPU the batch is 64: 15 % faster than 32 for −0.1 point after an epoch, while
+ * 128 and 256 lose 0.55–1.2 points per epoch for at most 14 % more speed. WebGPU pays a dispatch per
  * kernel per step, so its samples/s grows with the batch until the GPU is busy: 256 (not measured
  * here — this machine's only WebGPU adapter is SwiftShader).
  */
