@@ -22,7 +22,7 @@
  * re-applied each step, Node) reached 98.05 / 97.95 / 97.40 / 96.75 % at batch 32 / 64 / 128 / 256,
  * at 613 / 707 / 768 / 721 samples/s (the loop's per-step work makes big batches a little faster).
  * So on WASM and CPU the batch is 64: 15 % faster than 32 for −0.1 point after an epoch, while
- * 128 and 256 lose 0.55–1.2 points per epoch for at most 14 % more speed. WebGPU pays a dispatch per
+ * 128 and 256 lose 0.55–1.2 points per epoch for at most 9 % more speed (14 % in Chromium). WebGPU pays a dispatch per
  * kernel per step, so its samples/s grows with the batch until the GPU is busy: 256 (not measured
  * here — this machine's only WebGPU adapter is SwiftShader).
  */
