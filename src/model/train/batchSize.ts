@@ -23,12 +23,14 @@
  * at 613 / 707 / 768 / 721 samples/s (the loop's per-step work makes big batches a little faster).
  * So on WASM and CPU the batch is 64: 15 % faster than 32 for −0.1 point after an epoch, while
  * 128 and 256 lose 0.55–1.2 points per epoch for at most 9 % more speed (14 % in Chromium). WebGPU pays a dispatch per
- * kernel per step, so its samples/s grows with the batch until the GPU is busy: 256 (not measured
- * here — this machine's only WebGPU adapter is SwiftShader).
+ * kernel per step, so on a real GPU samples/s should grow with the batch — but that is not measured
+ * (this machine's only WebGPU adapter is SwiftShader), and a bigger batch changes the result of an
+ * epoch (above): until a GPU measurement says what it buys, WebGPU trains at 64 too, so a plan
+ * recovers to the same accuracy on every backend.
  */
 
 /** Batch sizes by backend name (tf.getBackend()); others get `DEFAULT_BATCH`. */
-const BY_BACKEND = new Map<string, number>([['wasm', 64], ['cpu', 64], ['webgpu', 256], ['webgl', 256]]);
+const BY_BACKEND = new Map<string, number>([['wasm', 64], ['cpu', 64], ['webgpu', 64], ['webgl', 64]]);
 const DEFAULT_BATCH = 64;
 
 /** The training batch size (samples per step) for a TF.js backend name such as 'wasm' or 'webgpu'. */
