@@ -16,12 +16,12 @@ import { PUBLIC, readArtifacts, readDataset, useWasm } from '../src/node/io';
 import { imagesAtToTensor, imagesToTensor } from '../src/model/datasetTensor';
 import { setFastWasmTrainingKernels } from '../src/model/train/wasmTrainingKernels';
 import type { LabelledDataset } from '../src/model/dataset';
+import { median, stepMs } from './train-bench/stepTime';
 
 const MODELS: [id: string, train: string, val: string][] = [
   ['lenet-300-100', 'mnist-train', 'mnist-val'], ['lenet-5', 'mnist-train', 'mnist-val'], ['fashion-cnn', 'fashion-mnist-train', 'fashion-mnist-val'],
 ];
 const BATCHES = [32, 64, 128, 256];
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 async function loadModel(id: string, lr = 1e-4): Promise<tf.LayersModel> {
   const model = await tf.loadLayersModel(tf.io.fromMemory(readArtifacts(join(PUBLIC, 'models', id, 'model.json'))));
@@ -33,18 +33,6 @@ function batch(data: LabelledDataset, start: number, size: number): { x: tf.Tens
   const x = imagesToTensor(data, start, size);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(data.labels.slice(start, start + size)), 'int32'), data.entry.classes.length).toFloat());
   return { x, y };
-}
-
-/** Median wall time of one trainOnBatch (ms) over `steps` steps after 2 warm-up steps. */
-async function stepMs(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number): Promise<number> {
-  for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await model.trainOnBatch(x, y);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
 }
 
 /** Per-kernel time of one step (ms, summed over the step's calls of each kernel). */

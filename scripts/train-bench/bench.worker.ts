@@ -15,21 +15,10 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { registerWasmTrainingKernels, setFastWasmTrainingKernels } from '../../src/model/train/wasmTrainingKernels';
 import { startWasmWithThreads } from '../../src/runtime/backend';
 import type { TrainBenchMessage, TrainBenchRequest, TrainBenchRow } from './protocol';
+import { median, stepMs } from './stepTime';
 
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
 const post = (m: TrainBenchMessage) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-
-async function stepMs(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number): Promise<number> {
-  for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await model.trainOnBatch(x, y);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
   try {

@@ -5,28 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetCatalog, readDataset, ROOT, useWasm } from '../node/io';
 import { servePublic, type PublicServer } from '../node/publicServer';
 import type { DatasetEntry } from '../model/dataset';
 import { createStudio } from '../runtime/studio';
-import { main } from './main';
+import { captureMain } from './captureMain';
 
-/** Runs main() in this process (TF.js started once), capturing what it prints. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
-  try {
-    const code = await main(args);
-    const last = out.filter((l) => l.startsWith('{')).at(-1);
-    return { code, json: last ? JSON.parse(last) : undefined, stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = captureMain;
 
 /** Runs the real CLI entry in a child process, as a user would. */
 function spawnCli(...args: string[]) {

@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { k3, k3Sequential, keras3WeightsH5, keras3Zip, w } from '../model/keras/fixtures';
 import { ROOT, useWasm } from '../node/io';
-import { main } from './main';
+import { captureMain } from './captureMain';
 
 const fixtures = join(ROOT, 'src', 'model', 'keras', 'fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'cs-keras-'));
 
-/** Runs main() in this process, capturing what it prints; `json` is the last JSON line on stdout. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
-  vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
-  const code = await main(args);
-  vi.restoreAllMocks();
-  const lines = out.filter((l) => l.startsWith('{'));
-  return { code, json: lines.length ? JSON.parse(lines[lines.length - 1]) : undefined, stderr: err.join('\n') };
-}
+const run = captureMain;
 
 beforeAll(async () => { await useWasm(); });
 afterEach(() => { vi.restoreAllMocks(); });

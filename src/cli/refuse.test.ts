@@ -7,22 +7,9 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { badModels } from '../node/badModels';
 import { ROOT, useWasm } from '../node/io';
-import { main } from './main';
+import { captureMain } from './captureMain';
 
-/** Runs main() in this process (TF.js started once), capturing what it prints. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out.push(a.join(' ')); });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err.push(a.join(' ')); });
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = captureMain;
 
 /** Runs the real CLI entry in a child process (for inputs that could hang or spin). */
 function spawnCli(timeoutMs: number, ...args: string[]) {
