@@ -40,6 +40,17 @@ export interface QuantSettings {
   bits: number;
   scheme?: 'affine' | 'symmetric';
   granularity?: 'tensor' | 'channel';
+  /**
+   * How each scale's clipping range is chosen: 'minmax' (default) the tensor's / channel's own
+   * range; 'mse' the range that minimises the weights' squared rounding error (values outside it
+   * clip), found by search.
+   */
+  calibrate?: 'minmax' | 'mse';
+  /**
+   * 'cle': cross-layer equalization before quantizing (Nagel et al. 2019): consecutive layers are
+   * rescaled channel by channel so their ranges match, the function the model computes unchanged.
+   */
+  equalize?: 'cle';
 }
 
 export interface ClusterSettings {
