@@ -11,6 +11,38 @@ export interface QuantOptions {
   scheme?: QuantScheme;
   /** Quantize per channel along this axis (−1 = last, the output channel of TF.js kernels); omit for one scale per tensor. */
   axis?: number;
+  /**
+   * Clipping range per channel (length 1 per tensor), e.g. from {@link searchRange}: the grid covers
+   * [min(lo_c, 0), max(hi_c, 0)] (symmetric: ±max(−lo_c, hi_c)) instead of the values' own min/max;
+   * values outside it clip to the end codes. Omit for the min/max range.
+   */
+  range?: { lo: ArrayLike<number>; hi: ArrayLike<number> };
+}
+
+/** The grid of one channel: step s, zero-point z and the code bounds, x̂ = (clamp(round(x/s) + z, qmin, qmax) − z)·s. */
+export interface ChannelGrid {
+  scale: number;
+  zeroPoint: number;
+  qmin: number;
+  qmax: number;
+}
+
+/**
+ * The grid {@link quantizeUniform} uses for a clipping range [lo, hi] (lo ≤ 0 ≤ hi is enforced by
+ * widening to include 0): affine s = exactScale((hi − lo)/(2ᵇ − 1)), z = clamp(round(−lo/s), 0, 2ᵇ − 1);
+ * symmetric s = exactScale(max(−lo, hi)/(2ᵇ⁻¹ − 1)), z = 0. Shared with the range search so it scores
+ * exactly the grid the quantizer then builds.
+ */
+export function channelGrid(lo: number, hi: number, bits: number, scheme: QuantScheme): ChannelGrid {
+  const a = Math.min(lo, 0);
+  const b = Math.max(hi, 0);
+  if (scheme === 'affine') {
+    const qmax = 2 ** bits - 1;
+    const scale = exactScale((b - a) / qmax, bits);
+    return { scale, zeroPoint: Math.min(qmax, Math.max(0, Math.round(-a / scale))), qmin: 0, qmax };
+  }
+  const qmax = 2 ** (bits - 1) - 1;
+  return { scale: exactScale(Math.max(-a, b) / qmax, bits - 1), zeroPoint: 0, qmin: -qmax, qmax };
 }
 
 /** Integer codes plus everything needed to map them back: x̂ = (q − z_c)·s_c. */
@@ -54,8 +86,10 @@ export function exactScale(raw: number, codeBits: number): number {
  * - symmetric: s = max|x| / (2ᵇ⁻¹ − 1), z = 0, q = clamp(round(x/s), −(2ᵇ⁻¹−1), 2ᵇ⁻¹−1);
  * then x̂ = (q − z)·s, with s rounded up per {@link exactScale}. The range always contains 0
  * and 0 ↦ q = z ↦ x̂ = 0 exactly, so pruned weights stay zero. Guarantee, checked per element:
- * |x − x̂| ≤ s/2 for every x (all are in range by construction). A channel of zeros gets s = 1.
- * Throws for bits outside 1–16 (2–16 symmetric), NaN/±Inf values, or a bad axis.
+ * |x − x̂| ≤ s/2 for every x inside the range (all of them with the min/max range); with an explicit
+ * `opts.range` (one [lo, hi] per channel) values outside clip to the end codes. A channel of zeros
+ * gets s = 1. Throws for bits outside 1–16 (2–16 symmetric), NaN/±Inf values or ranges, a range of
+ * the wrong length, or a bad axis.
  */
 export function quantizeUniform(values: Float32Array, shape: Shape, opts: QuantOptions): QuantResult {
   const fn = 'quantizeUniform';
@@ -83,17 +117,23 @@ export function quantizeUniform(values: Float32Array, shape: Shape, opts: QuantO
       hi[c] = b;
     }
   }
+  if (opts.range) {
+    const r = opts.range;
+    if (r.lo.length !== size || r.hi.length !== size) throw new Error(`${fn}: range needs ${size} lo and hi values (one per channel), got ${r.lo.length} and ${r.hi.length}`);
+    for (let c = 0; c < size; c++) {
+      if (!Number.isFinite(r.lo[c]) || !Number.isFinite(r.hi[c])) throw new Error(`${fn}: range of channel ${c} is [${r.lo[c]}, ${r.hi[c]}]; it must be finite`);
+      lo[c] = r.lo[c];
+      hi[c] = r.hi[c];
+    }
+  }
   const qmax = scheme === 'affine' ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
   const qmin = scheme === 'affine' ? 0 : -qmax;
   const scale = new Float32Array(size);
   const zeroPoint = new Int32Array(size);
   for (let c = 0; c < size; c++) {
-    if (scheme === 'affine') {
-      scale[c] = exactScale((hi[c] - lo[c]) / qmax, bits);
-      zeroPoint[c] = Math.min(qmax, Math.max(0, Math.round(-lo[c] / scale[c])));
-    } else {
-      scale[c] = exactScale(Math.max(-lo[c], hi[c]) / qmax, bits - 1);
-    }
+    const g = channelGrid(lo[c], hi[c], bits, scheme);
+    scale[c] = g.scale;
+    zeroPoint[c] = g.zeroPoint;
   }
   const codes = new Int32Array(values.length);
   const out = new Float32Array(values.length);
