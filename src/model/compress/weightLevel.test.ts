@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readArtifacts, ROOT, useWasm } from '../../node/io';
 import { partsFromArtifacts, type ModelParts } from '../weights';
-import { compressWeights, isKernel, splitWeightName } from './weightLevel';
+import { createRng } from '../../core/random';
+import { compressWeights, isKernel, layersKernelTargets, splitWeightName } from './weightLevel';
 
 const load = (id: string): ModelParts => partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
 let lenet: ModelParts;
@@ -83,6 +84,54 @@ describe('compressWeights', () => {
     const { tensors } = compressWeights(lenet, { version: 1, quantize: { bits: 4, granularity: 'channel' } });
     const t = tensors.find((x) => x.name === 'fc2/kernel');
     expect(t?.payload.kind === 'affine' && t.payload.scale.length).toBe(100);
+  });
+
+  it('per-channel axis is the output channel for Dense, Conv2D, DepthwiseConv2D and SeparableConv2D kernels', () => {
+    const rng = createRng(1);
+    // Every dimension distinct, so a wrong axis gives a wrong number of scales. Expected: the index of the output channel.
+    const cases: [string, number[], number][] = [
+      ['dense/kernel', [5, 7], 1], // Dense [in, out]
+      ['conv/kernel', [3, 2, 5, 7], 3], // Conv2D [kh, kw, in, out]
+      ['dw/depthwise_kernel', [3, 2, 5, 1], 2], // DepthwiseConv2D [kh, kw, in, mult]: output channel c·mult + m, = c for mult 1
+      ['sep/depthwise_kernel', [3, 2, 5, 1], 2], // SeparableConv2D depthwise part
+      ['sep/pointwise_kernel', [1, 1, 5, 7], 3], // SeparableConv2D pointwise part [1, 1, in·mult, out]
+    ];
+    const parts: ModelParts = { topology: {}, weights: cases.map(([name, shape]) => ({ name, shape, values: Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng.normal()) })) };
+    const { tensors } = compressWeights(parts, { version: 1, quantize: { bits: 4, scheme: 'symmetric', granularity: 'channel' } }, layersKernelTargets);
+    cases.forEach(([name, shape, axis]) => {
+      const t = tensors.find((x) => x.name === name);
+      if (t?.payload.kind !== 'affine') throw new Error(`${name}: expected a uniform (affine-stored) payload`);
+      expect([name, t.payload.scale.length]).toEqual([name, shape[axis]]);
+      // each scale is its own channel's max|w| / 7 (rounded up to an exact float32 step)
+      const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+      const w = parts.weights.find((x) => x.name === name)?.values as Float32Array;
+      for (let c = 0; c < shape[axis]; c++) {
+        const max = Math.max(...Array.from(w).filter((_, i) => Math.floor(i / inner) % shape[axis] === c).map(Math.abs));
+        expect(t.payload.scale[c]).toBeCloseTo(max / 7, 5);
+      }
+    });
+  });
+
+  it("calibrate 'mse' lowers each kernel's squared error (per tensor and per channel, also with per-layer bits) and the payload decodes to the values", () => {
+    for (const granularity of ['tensor', 'channel'] as const) {
+      const base = { version: 1 as const, quantize: { bits: 3, scheme: 'symmetric' as const, granularity }, layers: { fc3: { bits: 2 } } };
+      const minmax = compressWeights(lenet, base).tensors;
+      const mse = compressWeights(lenet, { ...base, quantize: { ...base.quantize, calibrate: 'mse' } }).tensors;
+      for (const t of kernels(mse)) {
+        const w = lenet.weights.find((x) => x.name === t.name)?.values as Float32Array;
+        const m = minmax.find((x) => x.name === t.name)?.values as Float32Array;
+        const sse = (v: Float32Array) => v.reduce((a, x, i) => a + (x - w[i]) ** 2, 0);
+        expect(sse(t.values)).toBeLessThan(sse(m));
+        const p = t.payload;
+        if (p.kind !== 'affine') throw new Error(`expected a uniform payload, got ${p.kind}`);
+        const cols = t.shape[t.shape.length - 1];
+        const c = (i: number) => (p.scale.length === 1 ? 0 : i % cols);
+        let undecodable = 0;
+        t.values.forEach((v, i) => { if (v !== Math.fround((p.codes[i] - p.zeroPoint[c(i)]) * p.scale[c(i)])) undecodable++; });
+        expect(undecodable).toBe(0);
+        expect(p.bits).toBe(t.name === 'fc3/kernel' ? 2 : 3); // the per-layer override is searched at its own width
+      }
+    }
   });
 
   it('float16 values are float16-representable; clustering leaves at most k values with zero kept', () => {

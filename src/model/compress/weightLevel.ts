@@ -1,7 +1,7 @@
 /**
  * Weight-level compression of a model's kernels by a plan: pruning (global or per layer,
  * unstructured by |w| or Taylor scores |w·∂L/∂w|, or N:M), then weight sharing (k-means), uniform
- * quantization or float16. Every other weight (biases, BatchNormalization, a graph model's int32
+ * quantization (min/max range, or with quantize.calibrate 'mse' the searched range) or float16. Every other weight (biases, BatchNormalization, a graph model's int32
  * constants) is kept as it is. Which weights are kernels, which layer owns each and its output-channel axis come from a
  * {@link KernelTargets}: by weight-name suffix for a layers model, by consuming op for a graph
  * model. Pure data in, pure data out: the returned tensors' `values` are exactly decode(payload),
@@ -11,6 +11,7 @@ import {
   float16ToFloat32Array, float32ToFloat16Array, kmeans1d, pruneByScores, pruneMagnitude, pruneMagnitudeGlobal, pruneNM,
   quantizeUniform, quantPayload, clusterPayload, snapCodebookToGrid, type PruneResult, type TensorPayload,
 } from '../../core';
+import { searchRange } from '../../core/quant/rangeSearch';
 import type { CompressionPlan, LayerOverride } from '../plan';
 import { graphKernels } from '../graphModel';
 import type { CompressedTensor, ModelParts, WeightTensor } from '../weights';
@@ -153,7 +154,9 @@ function encode(t: WeightTensor, axis: number, values: Float32Array, plan: Compr
     return { payload: { kind: 'float16', shape: t.shape, values: v }, values: v, bits: 16 };
   }
   if (q) {
-    const r = quantizeUniform(values, t.shape, { bits: q.bits, scheme: q.scheme ?? 'affine', axis: q.granularity === 'channel' ? axis : undefined });
+    const opts = { bits: q.bits, scheme: q.scheme ?? 'affine', axis: q.granularity === 'channel' ? axis : undefined };
+    // calibrate 'mse': the clipping range per tensor / channel that minimises Σ(w − Q(w))² (searchRange)
+    const r = quantizeUniform(values, t.shape, q.calibrate === 'mse' ? { ...opts, range: searchRange(values, t.shape, opts) } : opts);
     return { payload: quantPayload(r, t.shape), values: r.values, bits: q.bits };
   }
   return { payload: { kind: 'float32', shape: t.shape, values }, values, bits: 32 };
