@@ -8,6 +8,7 @@
 import type { CompressionPlan } from '../plan';
 import { structuralAsked } from '../planFields';
 import { applyStructural, countParams, flops, type StructuralReport } from '../transform';
+import { equalizeCrossLayer, type EqualizeReport } from '../transform/equalize';
 import { formatFields, type CompressedModel, type ModelParts } from '../weights';
 import { compressWeights, type TensorReport } from './weightLevel';
 
@@ -20,6 +21,8 @@ export interface CompressOutput {
   structural: StructuralReport;
   /** Parts of the plan that were not applied, each with why (empty when everything applied). */
   skipped: string[];
+  /** quantize.equalize 'cle': one row per Dense / Conv layer, the pair it equalized or why none (absent when not asked). */
+  equalization?: EqualizeReport[];
 }
 
 /** Why channel pruning / low-rank do not apply to a graph model (shown to the user). */
@@ -50,8 +53,9 @@ export interface PruneScores {
 }
 
 /**
- * Applies `plan` to `parts`: structural transforms (layers models only), then weight-level
- * compression. `scores` rank weights / channels when the plan asks for Taylor scores (weight scores
+ * Applies `plan` to `parts`: structural transforms (layers models only), then cross-layer
+ * equalization when plan.quantize.equalize is 'cle' (layers models only; BNs it folds leave the
+ * topology), then weight-level compression. `scores` rank weights / channels when the plan asks for Taylor scores (weight scores
  * are sliced along with their kernels by channel pruning); without them such a plan throws
  * {@link TAYLOR_NEEDS_DATA}.
  */
@@ -63,11 +67,19 @@ export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?:
   const structural = !graph && asked.length
     ? applyStructural(parts, plan, { scores: scores?.channels, carry: scores?.weights })
     : { parts, report: unchanged(parts), carried: scores?.weights };
-  const shaped = { ...structural.parts, ...formatFields(parts) };
+  let shaped = { ...structural.parts, ...formatFields(parts) };
+  // Cross-layer equalization (transform/equalize.ts): same function, channel ranges balanced for the quantizer.
+  const cle = typeof plan.quantize === 'object' && plan.quantize.equalize === 'cle';
+  if (cle && graph) skipped.push(`cross-layer equalization skipped: it ${GRAPH_STRUCTURAL_REASON}`);
+  const equalized = cle && !graph ? equalizeCrossLayer(shaped) : undefined;
+  if (equalized) shaped = { ...equalized.parts, ...formatFields(parts) };
   const { tensors, report } = compressWeights(shaped, plan, undefined, scores?.weights && structural.carried);
   const fields = formatFields(parts);
   const compressed = { topology: shaped.topology, tensors, ...fields };
-  return { compressed, parts: { topology: shaped.topology, weights: tensors, ...fields }, tensors: report, structural: structural.report, skipped };
+  return {
+    compressed, parts: { topology: shaped.topology, weights: tensors, ...fields }, tensors: report, structural: structural.report, skipped,
+    ...(equalized ? { equalization: equalized.report } : {}),
+  };
 }
 
 export {

@@ -133,3 +133,19 @@ describe('equalizeCrossLayer', () => {
     await expectSameFunction(parts, out, fashion);
   });
 });
+
+describe('compressModel with quantize.equalize "cle"', () => {
+  it('equalizes before quantizing: report rows, BNs gone from the compressed topology; without it nothing changes', async () => {
+    const { compressModel } = await import('../compress');
+    const parts = bundledParts('fashion-cnn');
+    const on = compressModel(parts, { version: 1, quantize: { bits: 16, granularity: 'tensor', equalize: 'cle' } });
+    expect(on.equalization?.filter((r) => r.next).map((r) => r.layer)).toEqual(['conv1', 'dw2', 'pw2', 'fc1']);
+    expect(classes(on.parts)).not.toContain('BatchNormalization');
+    expect(on.skipped).toEqual([]);
+    // 16-bit per-tensor codes after equalization: still the model's function to quantization noise
+    expect(relDiff(await predict(on.parts, fashion), await predict(parts, fashion))).toBeLessThanOrEqual(1e-3);
+    const off = compressModel(parts, { version: 1, quantize: { bits: 16, granularity: 'tensor' } });
+    expect(off.equalization).toBeUndefined();
+    expect(classes(off.parts)).toContain('BatchNormalization');
+  });
+});
