@@ -31,7 +31,12 @@ export function Controls() {
   const toggle = <K extends SectionKey>(key: K) => (on: boolean) => update({ [key]: on ? initialSection(key) : undefined });
   const q = typeof p.quantize === 'object' ? p.quantize : undefined;
   const defaultBits = field('quantize.bits').default as number;
-  const setQ = (changes: Partial<QuantSettings>) => update({ quantize: { bits: defaultBits, ...q, ...changes } });
+  /** Merges `changes` into the quantization settings; a field set to undefined is left out. */
+  const setQ = (changes: Partial<QuantSettings>) => {
+    const next = { bits: defaultBits, ...q, ...changes };
+    for (const key of Object.keys(next) as (keyof QuantSettings)[]) if (next[key] === undefined) delete next[key];
+    update({ quantize: next });
+  };
   const pattern = p.prune?.pattern === 'n:m' ? 'nm' : p.prune?.scope === 'layer' ? 'layer' : 'global';
   const defaultRatio = field('prune.ratio').default as number;
   const [n, m] = [field('prune.n').default as number, field('prune.m').default as number];
@@ -104,6 +109,12 @@ export function Controls() {
               options={optionsOf('quantize.granularity')} onChange={(v) => setQ({ granularity: v as 'tensor' | 'channel' })} />
             <Choice label={field('quantize.scheme').label} testId="quant-scheme" value={q.scheme ?? (field('quantize.scheme').default as string)} options={optionsOf('quantize.scheme')}
               onChange={(v) => setQ({ scheme: v as 'affine' | 'symmetric', bits: Math.max(q.bits, v === 'symmetric' ? 2 : 1) })} />
+            <Choice label={field('quantize.calibrate').label} testId="quant-calibrate" value={q.calibrate ?? (field('quantize.calibrate').default as string)}
+              options={optionsOf('quantize.calibrate')} onChange={(v) => setQ({ calibrate: v === 'minmax' ? undefined : v as 'mse' })} />
+            <label className="option">
+              <input type="checkbox" data-testid="quant-equalize" checked={q.equalize === 'cle'} onChange={(e) => setQ({ equalize: e.target.checked ? 'cle' : undefined })} />
+              {field('quantize.equalize').label}
+            </label>
           </>
         )}
       </Card>

@@ -59,7 +59,7 @@ export class KerasExportError extends Error {
   override name = 'KerasExportError';
 }
 
-const ARCHITECTURE = 'the .keras export keeps the original architecture, but structural pruning / low-rank changed it; use the TF.js or compact export';
+const ARCHITECTURE = 'the .keras export keeps the original architecture, but structural pruning / low-rank (or cross-layer equalization, which folds BatchNorm layers into the layers before them) changed it; use the TF.js or compact export';
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
