@@ -46,7 +46,7 @@ const PLANS: Record<string, [CompressionPlan, (kernels: Kernel[], original: Kern
   'quantize 3-bit per channel, symmetric, MSE range': [{ version: 1, quantize: { bits: 3, granularity: 'channel', scheme: 'symmetric', calibrate: 'mse' } }, (ks, original) => {
     for (const k of ks) for (const c of channels(k)) expect(onSymmetricGrid(c, 3) && distinct(c) <= 7, k.name).toBe(true);
     // the searched range clips: some channel's largest |x̂| is below its largest |w|
-    const maxAbs = (v: ArrayLike<number>) => Array.prototype.reduce.call(v, (a: number, x: number) => Math.max(a, Math.abs(x)), 0) as number;
+    const maxAbs = (v: Float32Array) => v.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
     expect(ks.some((k, i) => maxAbs(k.values) < maxAbs(original[i].values) * 0.99)).toBe(true);
   }],
   float16: [{ version: 1, quantize: 'float16' }, (ks, original) => {
