@@ -148,4 +148,11 @@ describe('compressModel with quantize.equalize "cle"', () => {
     expect(off.equalization).toBeUndefined();
     expect(classes(off.parts)).toContain('BatchNormalization');
   });
+
+  it('a graph model has no layer graph to equalize: skipped, with the reason', async () => {
+    const { compressModel } = await import('../compress');
+    const out = compressModel(bundledParts('lenet-5-graph'), { version: 1, quantize: { bits: 8, equalize: 'cle' } });
+    expect(out.equalization).toBeUndefined();
+    expect(out.skipped.join()).toMatch(/cross-layer equalization skipped: it needs a TF.js layers model/);
+  });
 });
