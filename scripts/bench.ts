@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: reproduces Deep Compression's LeNet table on the bundled models, stage by stage,
  * side by side with the paper, and measures the latency of structural transforms on WASM.
+ * `--part ptq` (issue 12, also in `all`): post-training quantization, min/max range vs MSE range search (bench-ptq.ts).
  * `--part keras` (only when asked): opening the real Keras files and the reader's bundle size (bench-keras.ts).
  * Issue 11's parts (each also runs in `all`):
  *   dc-distill  (also in dc) the best studio plans with distillation on the LeNets (bench-dc-distill.ts)
@@ -10,7 +11,7 @@
  *   hinton      Hinton et al. 2015's small student, labels vs distilled (bench-hinton.ts)
  *   preset-time wall time of the "Deep Compression + fine-tuning" preset on LeNet-5 (bench-recover.ts)
  *
- *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|dc-distill|latency|taylor|train|recover|hinton|preset-time|keras]
+ *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|dc-distill|latency|taylor|train|recover|hinton|preset-time|ptq|keras]
  *
  * Sizes are exact bytes of the compact file the studio writes (header with the topology included),
  * accuracies are top-1 on the bundled validation split with stock TF.js on the WASM backend.
@@ -35,6 +36,7 @@ import { fineTuneSharedValues, partsFromModel } from '../src/model/train/recover
 import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
 import { benchKeras } from './bench-keras';
+import { benchPtq } from './bench-ptq';
 import { benchDcDistill } from './bench-dc-distill';
 import { benchHinton } from './bench-hinton';
 import { benchPresetTime, benchRecover } from './bench-recover';
@@ -209,6 +211,7 @@ async function main() {
   if (part === 'all' || part === 'recover') await benchRecover(quick);
   if (part === 'all' || part === 'hinton') await benchHinton(quick);
   if (part === 'all' || part === 'preset-time') await benchPresetTime(quick);
+  if (part === 'all' || part === 'ptq') await benchPtq(quick);
   if (part === 'keras') await benchKeras({ quick });
 }
 

@@ -12,6 +12,7 @@ export { pruneNM, type NMOptions } from './prune/nm';
 export { channelScores, pruneChannels, type ChannelNorm, type ChannelPruneResult } from './prune/structured';
 export { taylorScores, taylorChannelScores, pruneTaylor, type TensorWithGradient } from './prune/gradient';
 export { quantizeUniform, dequantizeUniform, exactScale, type QuantOptions, type QuantResult, type QuantScheme } from './quant/uniform';
+export { searchRange, gridError, type RangeSearchOptions, type RangeSearchResult } from './quant/rangeSearch';
 export { snapCodebookToGrid, toTfjsQuantization, type TfjsQuantization } from './quant/tfjs';
 export { float32BitsToFloat16Bits, float16BitsToFloat32Bits, toFloat16Bits, fromFloat16Bits, float32ToFloat16Array, float16ToFloat32Array } from './quant/float16';
 export { kmeans1d, MONOTONE_K, type KMeansOptions, type KMeansResult } from './cluster/kmeans1d';
