@@ -134,6 +134,20 @@ describe('equalizeCrossLayer', () => {
   });
 });
 
+describe('equalizeCrossLayer with batchNorm "keep"', () => {
+  it('fashion-cnn: BNs kept (γ, β, μ, σ rescaled), raw kernels equalized, outputs unchanged to 1e-5', async () => {
+    const parts = bundledParts('fashion-cnn');
+    const { parts: out, report } = equalizeCrossLayer(parts, { batchNorm: 'keep' });
+    expect(classes(out)).toEqual(classes(parts));
+    expect(out.weights.map((w) => w.name)).toEqual(parts.weights.map((w) => w.name));
+    expect(report.filter((r) => r.next).map((r) => [r.layer, r.foldedBn])).toEqual([['conv1', undefined], ['dw2', undefined], ['pw2', undefined], ['fc1', undefined]]);
+    expect(expectRangesMatch(out, report, 1e-3)).toBe(4);
+    expect(weight(out, 'bn1/gamma').values).not.toEqual(weight(parts, 'bn1/gamma').values);
+    expect(weight(out, 'bn1/moving_variance').values.every((v) => v >= 0)).toBe(true);
+    await expectSameFunction(parts, out, fashion);
+  });
+});
+
 describe('compressModel with quantize.equalize "cle"', () => {
   it('equalizes before quantizing: report rows, BNs gone from the compressed topology; without it nothing changes', async () => {
     const { compressModel } = await import('../compress');

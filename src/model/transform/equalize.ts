@@ -14,7 +14,8 @@
  * BatchNormalization right after layer1 is folded into it (W·γ/σ, (b − μ)·γ/σ + β with
  * σ = √(var + ε)) and removed from the topology — DFQ's choice (a): quantization then sees the
  * kernel the model really multiplies by, the ranges it equalizes are those of that kernel, and the
- * result is a plain Dense / Conv2D with a bias that stock TF.js loads. Layers (Dense, Conv2D,
+ * result is a plain Dense / Conv2D with a bias that stock TF.js loads (option batchNorm 'keep'
+ * instead keeps the BN in float and rescales it with the raw kernel; measured in the commit). Layers (Dense, Conv2D,
  * DepthwiseConv2D with depth_multiplier 1) that start no pair fitting this pattern are reported
  * with the reason: model outputs, branches, merges, relu6 / other non-homogeneous activations, BN
  * after the activation, channels_first, grouped convs.
@@ -45,6 +46,12 @@ export interface EqualizeOptions {
   iterations?: number;
   /** Stop when every |ln s_i| of a sweep is below this (default 1e-4). */
   tolerance?: number;
+  /**
+   * 'fold' (default): BN folded into layer1 and removed. 'keep': BN kept (float), layer1's own
+   * kernel equalized, the BN rescaled to match: γ, β, μ by 1/s and σ² + ε by 1/s² (exact while
+   * σ/s ≥ √ε, so s is capped there); a BN without gamma is folded all the same.
+   */
+  batchNorm?: 'fold' | 'keep';
 }
 
 interface Pair { l1: GraphNode; l2: GraphNode; bn?: GraphNode; channels: number }
@@ -172,6 +179,18 @@ function foldBn(store: WeightStore, l1: GraphNode, bn: GraphNode, channels: numb
   l1.config.use_bias = true;
 }
 
+/** Divides a kept BN's output channel i by s_i (capping s_i so that the new variance stays ≥ 0, in place). */
+function rescaleBn(store: WeightStore, bn: GraphNode, s: Float64Array): void {
+  const eps = typeof bn.config.epsilon === 'number' ? bn.config.epsilon : 1e-3;
+  const v = store.need(bn.name, 'moving_variance');
+  s.forEach((x, i) => { s[i] = Math.min(x, Math.sqrt((v.values[i] + eps) / eps)); });
+  store.set(bn.name, 'moving_variance', Float32Array.from(v.values, (x, i) => Math.max(0, (x + eps) / (s[i] * s[i]) - eps)), v.shape);
+  for (const role of ['gamma', 'beta', 'moving_mean']) {
+    const w = store.get(bn.name, role);
+    if (w) store.set(bn.name, role, Float32Array.from(w.values, (x, i) => x / s[i]), w.shape);
+  }
+}
+
 /** Removes layer `node` (one input, one consumer) from the topology, wiring its consumer to its input. */
 function removeLayer(graph: LayerGraph, node: GraphNode): void {
   const { view } = graph;
@@ -201,14 +220,17 @@ export function equalizeCrossLayer(parts: ModelParts, opts: EqualizeOptions = {}
     report.push(row);
     const p = findPair(graph, node, store);
     if (typeof p === 'string') row.skipped = p;
-    else { pairs.push(p); Object.assign(row, { next: p.l2.name, ...(p.bn ? { foldedBn: p.bn.name } : {}) }); }
+    else { pairs.push(p); row.next = p.l2.name; }
   }
   const dropped = new Set<string>();
+  const keep = opts.batchNorm === 'keep';
   for (const p of pairs) {
-    if (!p.bn) continue;
+    if (!p.bn || (keep && p.bn.config.scale !== false)) continue;
     foldBn(store, p.l1, p.bn, p.channels);
+    (report.find((r) => r.layer === p.l1.name) as EqualizeReport).foldedBn = p.bn.name;
     for (const role of ['gamma', 'beta', 'moving_mean', 'moving_variance']) { const w = store.get(p.bn.name, role); if (w) dropped.add(w.name); }
     removeLayer(graph, p.bn);
+    p.bn = undefined;
   }
   const ranges1 = (p: Pair) => { const k = store.need(p.l1.name, kernelRole(p.l1)); return channelRanges(k.values, k.shape, outAxis(p.l1, k.shape.length), p.channels); };
   const before = pairs.map((p) => spread(ranges1(p)));
@@ -224,6 +246,7 @@ export function equalizeCrossLayer(parts: ModelParts, opts: EqualizeOptions = {}
       const r2 = channelRanges(k2.values, k2.shape, inAxis(p.l2), p.channels);
       // A dead channel on either side has nothing to balance: leave it (s = 1).
       const s = Float64Array.from(r1, (a, i) => (a > 0 && r2[i] > 0 ? Math.sqrt(a / r2[i]) : 1));
+      if (p.bn) rescaleBn(store, p.bn, s);
       for (const x of s) worst = Math.max(worst, Math.abs(Math.log(x)));
       const inv = s.map((x) => 1 / x);
       const role = kernelRole(p.l1);
