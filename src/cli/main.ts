@@ -157,7 +157,7 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   const out = prepareOutputFolder(String(flags.out), `--out ${flags.out}`);
   const result = await compressWithRecovery(parts, plan, train, { onProgress: progressPrinter() });
   if (!result) throw new Error('cancelled');
-  const { compressed, tensors, skipped } = result;
+  const { compressed, tensors, skipped, equalization } = result;
   let files: { name: string; bytes: number; gzipBytes: number }[];
   if (format === 'tfjs') {
     const exported = exportTfjs(compressed);
@@ -184,6 +184,7 @@ async function compress(positionals: string[], flags: Record<string, string | nu
     format, out, files, bytes, gzipBytes: main.reduce((a, f) => a + f.gzipBytes, 0), originalBytes: original,
     ratio: Number((original / bytes).toFixed(3)), sparsity: Number(sparsity.toFixed(4)), plan,
     modelFormat: parts.format ?? 'layers-model', ...(skipped.length ? { skipped } : {}),
+    ...(equalization ? { equalized: equalization.filter((e) => e.next).map((e) => ({ layer: e.layer, next: e.next, ...(e.foldedBn ? { foldedBn: e.foldedBn } : {}) })) } : {}),
   }));
   for (const why of skipped) console.error(`note: ${why}`);
 }

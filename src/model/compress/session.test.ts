@@ -43,3 +43,15 @@ describe('staged compression', () => {
     expect(on.compact.gzip).toBe(gzipSync(staged.compact, { level: 9 }).length);
   });
 });
+
+describe('the layer table', () => {
+  beforeAll(async () => { await useWasm(); });
+
+  it('says which layers cross-layer equalization paired and which BatchNorm it folded in', () => {
+    const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'fashion-cnn', 'model.json')));
+    const rows = compressUnmeasured(parts, { version: 1, quantize: { bits: 4, equalize: 'cle' } }).summary.layers;
+    expect(rows.find((r) => r.name === 'conv1')?.structure).toBe('equalized with dw2, bn1 folded in');
+    expect(rows.find((r) => r.name === 'fc1')?.structure).toBe('equalized with fc2');
+    expect(rows.some((r) => r.name.startsWith('bn'))).toBe(false);
+  });
+});

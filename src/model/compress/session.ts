@@ -97,6 +97,11 @@ export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, out
     structure.set(r.layer, structure.has(r.layer) ? `${structure.get(r.layer)}, ${text}` : text);
     if (r.factorLayer) structure.set(r.factorLayer, `first factor of ${r.layer}`);
   }
+  for (const e of out.equalization ?? []) {
+    if (!e.next) continue;
+    const text = `equalized with ${e.next}${e.foldedBn ? `, ${e.foldedBn} folded in` : ''}`;
+    structure.set(e.layer, structure.has(e.layer) ? `${structure.get(e.layer)}, ${text}` : text);
+  }
   // A graph model skips structural transforms: say so on every kernel row, where the UI shows structure.
   if (out.skipped.length) for (const t of out.tensors) if (t.kernel && !structure.has(t.layer)) structure.set(t.layer, out.skipped.join('; '));
   const rows = [...layers.values()].map(({ zeros, ...r }) => ({ ...r, sparsity: r.params ? zeros / r.params : 0, structure: structure.get(r.name) }));

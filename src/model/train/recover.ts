@@ -36,6 +36,8 @@ import { createRng } from '../../core';
 export const FINETUNE_LEARNING_RATE = 5e-4;
 /** Default Adam learning rate of distillation. */
 export const DISTILL_LEARNING_RATE = 1e-3;
+/** Why a recovering plan's cross-layer equalization is not applied (CompressOutput.skipped). */
+export const EQUALIZE_WITH_RECOVERY = 'cross-layer equalization skipped: recovery trains the weights on the quantization grid itself (equalizing after it would move them off it); it is for post-training quantization';
 /** Batches of (the backend's training batch of) samples whose gradients make Taylor scores. */
 export const TAYLOR_BATCHES = 32;
 
@@ -160,6 +162,14 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
     cache.scores = { key: sKey, scores };
   }
   if (!recovery) return compressModel(parts, plan, scores);
+  // Equalization is for rounding without training; recovery trains on the export's own grid, which
+  // equalizing afterwards would move the weights off. It is left out, and the output says so.
+  const q = plan.quantize;
+  if (typeof q === 'object' && q.equalize) {
+    const { equalize: _left, ...rest } = q;
+    const out = await compressWithRecovery(parts, { ...plan, quantize: rest }, data, hooks, cache);
+    return out && { ...out, skipped: [...out.skipped, EQUALIZE_WITH_RECOVERY] };
+  }
 
   const batch = trainingBatchSize(tf.getBackend());
   const stepsPerEpoch = Math.ceil(count / batch);
