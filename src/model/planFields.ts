@@ -120,8 +120,8 @@ export const PLAN_FIELDS: readonly PlanField[] = [
     options: { tensor: 'per tensor', channel: 'per output channel' }, url: { key: 'qg' } }),
   f({ section: 'quantize', key: 'scheme', type: { kind: 'enum', values: ['affine', 'symmetric'] }, default: 'affine', label: 'Range',
     options: { affine: 'asymmetric (affine)', symmetric: 'symmetric' }, url: { key: 'qs' } }),
-  f({ section: 'quantize', key: 'calibrate', type: { kind: 'enum', values: ['minmax', 'mse'] }, default: 'minmax', label: 'Calibration',
-    options: { minmax: 'none (min / max range)', mse: 'MSE range search' }, url: { key: 'qc' } }),
+  f({ section: 'quantize', key: 'calibrate', type: { kind: 'enum', values: ['minmax', 'mse', 'bias'] }, default: 'minmax', label: 'Calibration',
+    options: { minmax: 'none (min / max range)', mse: 'MSE range search', bias: 'MSE range + bias correction (BatchNorm statistics)' }, url: { key: 'qc' } }),
   f({ section: 'quantize', key: 'equalize', type: { kind: 'enum', values: ['cle'] }, label: 'cross-layer equalization first', url: { key: 'qe' } }),
 
   f({ section: 'finetune', key: 'epochs', type: { kind: 'int', min: 1, max: 50 }, required: true, default: 1, initial: true, label: 'Epochs',

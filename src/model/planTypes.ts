@@ -43,9 +43,10 @@ export interface QuantSettings {
   /**
    * How each scale's clipping range is chosen: 'minmax' (default) the tensor's / channel's own
    * range; 'mse' the range that minimises the weights' squared rounding error (values outside it
-   * clip), found by search.
+   * clip), found by search; 'bias' the MSE range, then data-free bias correction from BatchNorm
+   * statistics (transform/biasCorrection.ts: b ← b − (Ŵ − W)·E[x]).
    */
-  calibrate?: 'minmax' | 'mse';
+  calibrate?: 'minmax' | 'mse' | 'bias';
   /**
    * 'cle': cross-layer equalization before quantizing (Nagel et al. 2019): consecutive layers are
    * rescaled channel by channel so their ranges match, the function the model computes unchanged.

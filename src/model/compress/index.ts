@@ -9,6 +9,7 @@ import type { CompressionPlan } from '../plan';
 import { structuralAsked } from '../planFields';
 import { applyStructural, countParams, flops, type StructuralReport } from '../transform';
 import { equalizeCrossLayer, type EqualizeReport } from '../transform/equalize';
+import { correctBiases, type BiasCorrectionReport } from '../transform/biasCorrection';
 import { formatFields, type CompressedModel, type ModelParts } from '../weights';
 import { compressWeights, type TensorReport } from './weightLevel';
 
@@ -23,6 +24,8 @@ export interface CompressOutput {
   skipped: string[];
   /** quantize.equalize 'cle': one row per Dense / Conv layer, the pair it equalized or why none (absent when not asked). */
   equalization?: EqualizeReport[];
+  /** quantize.calibrate 'bias': one row per Dense / Conv layer, the tensor corrected or why none (absent when not asked). */
+  biasCorrection?: BiasCorrectionReport[];
 }
 
 /** Why channel pruning / low-rank do not apply to a graph model (shown to the user). */
@@ -73,12 +76,24 @@ export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?:
   if (cle && graph) skipped.push(`cross-layer equalization skipped: it ${GRAPH_STRUCTURAL_REASON}`);
   const equalized = cle && !graph ? equalizeCrossLayer(shaped) : undefined;
   if (equalized) shaped = { ...equalized.parts, ...formatFields(parts) };
-  const { tensors, report } = compressWeights(shaped, plan, undefined, scores?.weights && structural.carried);
+  // calibrate 'bias' = the MSE range search of weightLevel, then data-free bias correction (transform/biasCorrection.ts) below.
+  const bias = typeof plan.quantize === 'object' && plan.quantize.calibrate === 'bias' && !plan.cluster;
+  const weightPlan = bias && typeof plan.quantize === 'object' ? { ...plan, quantize: { ...plan.quantize, calibrate: 'mse' as const } } : plan;
+  const { tensors, report } = compressWeights(shaped, weightPlan, undefined, scores?.weights && structural.carried);
+  // Unfolded case only: with equalization the BNs were folded, so their statistics are gone from `shaped`.
+  if (bias && (graph || equalized)) skipped.push(`bias correction skipped: ${graph ? `it ${GRAPH_STRUCTURAL_REASON}` : 'not yet supported with cross-layer equalization (the BatchNorm statistics it needs are folded away)'}`);
+  const corrected = bias && !graph && !equalized ? correctBiases(shaped, tensors) : undefined;
+  for (const t of tensors) {
+    const v = corrected?.corrected.get(t.name);
+    if (!v) continue;
+    if (t.payload.kind === 'float32') { t.values = v; t.payload = { ...t.payload, values: v }; } else skipped.push(`bias correction of ${t.name} skipped: stored as ${t.payload.kind}, not float32`);
+  }
   const fields = formatFields(parts);
   const compressed = { topology: shaped.topology, tensors, ...fields };
   return {
     compressed, parts: { topology: shaped.topology, weights: tensors, ...fields }, tensors: report, structural: structural.report, skipped,
     ...(equalized ? { equalization: equalized.report } : {}),
+    ...(corrected ? { biasCorrection: corrected.report } : {}),
   };
 }
 

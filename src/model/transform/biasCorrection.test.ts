@@ -3,6 +3,7 @@ import { useWasm } from '../../node/io';
 import type { ModelParts, WeightTensor } from '../weights';
 import { correctBiases, normalCdf, reluMean } from './biasCorrection';
 import { bundledParts } from './fixtures';
+import { compressModel } from '../compress';
 
 const layer = (class_name: string, name: string, extra: Record<string, unknown> = {}) => ({ class_name, config: { name, ...extra } });
 const seq = (layers: object[]): object => ({ class_name: 'Sequential', config: { name: 'toy', layers } });
@@ -86,5 +87,24 @@ describe('correctBiases', () => {
     for (const [b, g] of [[-3, 1], [0, 0], [2, 0.5], [-0.5, 4]]) expect(reluMean(b, g)).toBeGreaterThanOrEqual(Math.max(b, 0) - 1e-12);
     expect(normalCdf(1)).toBeCloseTo(PHI1, 6);
     expect(normalCdf(-1)).toBeCloseTo(1 - PHI1, 6);
+  });
+
+  it("compressModel with calibrate 'bias': MSE-range kernels, corrected float32 biases / moving means (payload = values), skipped with equalization", () => {
+    const parts = bundledParts('fashion-cnn');
+    const q = { bits: 3, granularity: 'channel', scheme: 'symmetric' } as const;
+    const mse = compressModel(parts, { version: 1, quantize: { ...q, calibrate: 'mse' } });
+    const bias = compressModel(parts, { version: 1, quantize: { ...q, calibrate: 'bias' } });
+    const by = (out: typeof mse, name: string) => out.compressed.tensors.find((t) => t.name === name) as (typeof mse.compressed.tensors)[number];
+    expect(Array.from(by(bias, 'fc1/kernel').values)).toEqual(Array.from(by(mse, 'fc1/kernel').values));
+    const expected = correctBiases(parts, mse.compressed.tensors).corrected;
+    for (const name of ['fc1/bias', 'bn2/moving_mean', 'bn3/moving_mean']) {
+      const t = by(bias, name);
+      expect(Array.from(t.values)).toEqual(Array.from(expected.get(name) as Float32Array));
+      expect(Array.from(t.values)).not.toEqual(Array.from(by(mse, name).values));
+      expect(t.payload.kind === 'float32' && t.payload.values).toBe(t.values);
+    }
+    expect(bias.biasCorrection?.filter((r) => r.target).length).toBe(3);
+    const cle = compressModel(parts, { version: 1, quantize: { ...q, calibrate: 'bias', equalize: 'cle' } });
+    expect(cle.skipped.join()).toMatch(/bias correction skipped/);
   });
 });
