@@ -110,7 +110,7 @@ export function Controls() {
             <Choice label={field('quantize.scheme').label} testId="quant-scheme" value={q.scheme ?? (field('quantize.scheme').default as string)} options={optionsOf('quantize.scheme')}
               onChange={(v) => setQ({ scheme: v as 'affine' | 'symmetric', bits: Math.max(q.bits, v === 'symmetric' ? 2 : 1) })} />
             <Choice label={field('quantize.calibrate').label} testId="quant-calibrate" value={q.calibrate ?? (field('quantize.calibrate').default as string)}
-              options={optionsOf('quantize.calibrate')} onChange={(v) => setQ({ calibrate: v === 'minmax' ? undefined : v as 'mse' })} />
+              options={optionsOf('quantize.calibrate')} onChange={(v) => setQ({ calibrate: v === 'minmax' ? undefined : v as NonNullable<QuantSettings['calibrate']> })} />
             <label className="option">
               <input type="checkbox" data-testid="quant-equalize" checked={q.equalize === 'cle'} onChange={(e) => setQ({ equalize: e.target.checked ? 'cle' : undefined })} />
               {field('quantize.equalize').label}
