@@ -156,3 +156,14 @@ test('fine-tuning wins back accuracy lost to pruning, keeps the sparsity, and li
   expect(phases.filter((t) => t.startsWith('Training') && !t.includes('on the quantization grid'))).toEqual([]);
   expect(await numbers.compressedValue('accuracy')).toBeGreaterThan(tuned - 0.01);
 });
+
+test('calibration and equalization: chosen on the Quantization card, named in the point and the link, shown in the layer table', async ({ page }) => {
+  const { controls, layers } = await openCompressed(page, 'model=fashion-cnn&backend=wasm&q=3', 'Fashion CNN (BN + depthwise-separable)', '3-bit');
+  await controls.select('Calibration').selectOption('mse');
+  await waitForCompressed(page, '3-bit (MSE range)');
+  await expect.poll(() => page.url()).toMatch(/qc=mse/);
+  await page.getByRole('checkbox', { name: 'cross-layer equalization first' }).check();
+  await waitForCompressed(page, 'equalized, 3-bit (MSE range)');
+  await expect.poll(() => page.url()).toMatch(/qe=cle/);
+  await expect(layers.row('conv1')).toContainText('equalized with dw2, bn1 folded in');
+});
