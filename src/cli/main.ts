@@ -31,7 +31,8 @@ import { MAX_WEIGHT_BYTES, nonFiniteMessage, nonFiniteWeights } from '../model/v
 import { tfModelFromParts, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { evaluateModel } from '../runtime/evaluate';
 import { parseArgs, UsageError, type FlagSpec } from './args';
-import { needsTrainData, PLAN_FLAGS, planFromFlags, readJsonFlag } from './planFlags';
+import { PLAN_FLAGS, planFromFlags, readJsonFlag } from './planFlags';
+import { needsTrainData } from '../model/planFields';
 import { datasetFrom, trainDataFrom } from './trainData';
 import { useWasm } from '../node/io';
 import { prepareOutputFolder, readModelFolder, readRegularFile } from '../node/files';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { datasetCatalog } from '../node/io';
-import { needsTrainData, planFromFlags } from './planFlags';
+import { needsTrainData } from '../model/planFields';
+import { planFromFlags } from './planFlags';
 import { FOLDER_PREPROCESSING, trainDataFrom } from './trainData';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cs-flags-'));

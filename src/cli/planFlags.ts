@@ -99,7 +99,3 @@ export function planFromFlags(flags: Flags): CompressionPlan {
   if (recovery && flags.limit !== undefined) recovery.limit = Number(flags.limit);
   return parsePlan(plan);
 }
-
-/** Whether `plan` trains or scores on data: a recovery, or Taylor scores. */
-export const needsTrainData = (plan: CompressionPlan): boolean =>
-  Boolean(plan.finetune || plan.distill) || plan.prune?.score === 'taylor' || plan.channels?.norm === 'taylor';

@@ -3,7 +3,7 @@
  * React or DOM, so they run the same in a worker, in Node and in tests.
  */
 export { sizeOf, checkShape, assertFinite, axisLayout, normalizeAxis, matrixView, type Shape, type AxisLayout } from './tensor';
-export { createRng, randomNormal, type Rng } from './random';
+export { createRng, randomNormal, shuffledIndices, type Rng } from './random';
 export { selectMagnitude, maskSmallestMagnitude, type MagnitudeSelection } from './select';
 export { sortFloat32 } from './sort';
 export { pruneCount, applyMask, pruneByScores, type PruneResult } from './prune/mask';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, randomNormal } from './random';
+import { createRng, randomNormal, shuffledIndices } from './random';
 
 describe('createRng (sfc32 seeded by splitmix32)', () => {
   it('matches a reference implementation (Python, pasted)', () => {
@@ -33,5 +33,16 @@ describe('createRng (sfc32 seeded by splitmix32)', () => {
     for (const v of x) v2 += (v - mean) ** 2 / x.length;
     expect(Math.abs(mean)).toBeLessThan(0.02);
     expect(v2).toBeCloseTo(4, 1);
+  });
+});
+
+describe('shuffledIndices', () => {
+  it('is a permutation of 0…n−1, the same for the same seed, and handles 0 and 1', () => {
+    const a = shuffledIndices(1000, createRng(5));
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(shuffledIndices(1000, createRng(5))).toEqual(a);
+    expect(shuffledIndices(1000, createRng(6))).not.toEqual(a);
+    expect(shuffledIndices(0, createRng(1))).toEqual([]);
+    expect(shuffledIndices(1, createRng(1))).toEqual([0]);
   });
 });

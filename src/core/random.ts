@@ -58,6 +58,16 @@ export function createRng(seed: number): Rng {
   return { nextUint32, next, normal };
 }
 
+/** 0 … n−1 in a random order drawn from `rng` (Fisher–Yates, from the last position down). */
+export function shuffledIndices(n: number, rng: Rng): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 /**
  * Fills a new Float32Array of `n` samples from N(0, std²) with `rng`.
  * He-normal initialisation of a layer with fan-in f uses std = √(2 / f).

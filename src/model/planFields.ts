@@ -199,6 +199,12 @@ export function structuralAsked(plan: CompressionPlan): string[] {
   }).map((s) => s.technique);
 }
 
+/** Whether a plan ranks weights or channels by Taylor scores |w·∂L/∂w| (they need data and a loss). */
+export const usesTaylorScores = (plan: CompressionPlan | undefined): boolean => plan?.prune?.score === 'taylor' || plan?.channels?.norm === 'taylor';
+
+/** Whether compressing `plan` needs training data: it recovers (finetune / distill), or it scores by Taylor. */
+export const needsTrainData = (plan: CompressionPlan | undefined): boolean => Boolean(plan?.finetune || plan?.distill) || usesTaylorScores(plan);
+
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** Whether `x` is a valid value of type `t`. */

@@ -19,6 +19,7 @@ import { compressUnmeasured, measureSizesOffThread, runCompression, type Compres
 import type { CompressOutput } from '../model/compress';
 import { compressWithRecovery, type RecoveryCache } from '../model/train/recover';
 import { EMPTY_PLAN, parsePlan } from '../model/plan';
+import { needsTrainData } from '../model/planFields';
 import { loadTfModel, partsFromArtifacts, type ModelParts, type TfModel } from '../model/weights';
 import { supportedLayerClasses } from '../model/modelInfo';
 import { registerWasmTrainingKernels } from '../model/train/wasmTrainingKernels';
@@ -291,7 +292,7 @@ export function createStudio(): StudioApi {
       if (stale()) return { type: 'cancelled', job };
       const checked = parsePlan(plan);
       let out: CompressOutput | undefined;
-      if (checked.finetune || checked.distill || checked.prune?.score === 'taylor' || checked.channels?.norm === 'taylor') {
+      if (needsTrainData(checked)) {
         // Recovery trains on the chosen data, fitted and preprocessed as the model consumes it; fine-tuning needs its labels.
         const source = train ? await prepared(train.entry, train.baseUrl, model) : undefined;
         if (checked.finetune && source) requireLabels(source);

@@ -27,11 +27,7 @@ export type RecoveryMethod = 'distill' | 'finetune';
 /** The recovery a plan asks for (parsePlan refuses both at once; distill wins if both slip in). */
 export const recoveryOf = (plan: CompressionPlan | undefined): RecoveryMethod | undefined => (plan?.distill ? 'distill' : plan?.finetune ? 'finetune' : undefined);
 
-/** Whether a plan ranks weights or channels by Taylor scores |w·∂L/∂w| (they need data and a loss). */
-export const usesTaylor = (plan: CompressionPlan | undefined) => plan?.prune?.score === 'taylor' || plan?.channels?.norm === 'taylor';
-
-/** Whether the worker needs training data for `plan`: it recovers, or it scores by Taylor. */
-export const needsTrainData = (plan: CompressionPlan | undefined) => Boolean(recoveryOf(plan)) || usesTaylor(plan);
+export { needsTrainData, usesTaylorScores as usesTaylor } from '../model/planFields';
 
 type Reads = Pick<StudioState, 'datasets' | 'datasetId' | 'trainSplits' | 'catalog' | 'modelId' | 'model'>;
 

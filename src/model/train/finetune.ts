@@ -13,7 +13,7 @@
  * optional hint losses. Optional L1 / L2 penalties come from the layers' regularisers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../../core';
+import { createRng, shuffledIndices } from '../../core';
 import type { Dataset } from '../dataset';
 import { imagesAtToTensor } from '../datasetTensor';
 import { fitSampleShape } from '../classifier';
@@ -154,11 +154,7 @@ export async function fineTune(model: tf.LayersModel, data: Dataset, constraints
   let done = 0;
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
-      const order = Array.from({ length: count }, (_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rng.next() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = shuffledIndices(count, rng);
       let lossSum = 0;
       let batches = 0;
       for (let start = 0; start < count; start += batchSize) {

@@ -22,7 +22,7 @@ import { snapCodebookToGrid } from '../../core';
 import { compressModel, compressWeights, TAYLOR_NEEDS_DATA, type CompressOutput, type PruneScores } from '../compress';
 import { preprocessingOf, type Dataset } from '../dataset';
 import type { CompressionPlan, LayerOverride } from '../plan';
-import { structuralAsked } from '../planFields';
+import { structuralAsked, usesTaylorScores } from '../planFields';
 import { formatFields, modelFromParts, type CompressedModel, type ModelParts } from '../weights';
 import { teacherLogits, withLogitHead } from './distill';
 import { argmaxRows, fineTune, type FineTuneOptions, type StepMetrics, type TrainLoss, type WeightConstraint } from './finetune';
@@ -30,7 +30,7 @@ import { accumulateTaylorScores } from './taylor';
 import { trainingBatchSize } from './batchSize';
 import { imagesAtToTensor } from '../datasetTensor';
 import { fitSampleShape } from '../classifier';
-import { createRng } from '../../core';
+import { createRng, shuffledIndices } from '../../core';
 
 /** Default Adam learning rate of fine-tuning (the bundled models were trained at 1e-3). */
 export const FINETUNE_LEARNING_RATE = 5e-4;
@@ -86,8 +86,6 @@ export interface RecoveryCache {
   teacher?: { key: string; logits: Float32Array };
   scores?: { key: string; scores: PruneScores };
 }
-/** @deprecated the old name of RecoveryCache */
-export type FineTuneCache = RecoveryCache;
 
 /** Training figures of a step, with the stage they belong to. */
 export interface RecoveryMetrics extends StepMetrics { stage: 'masked' | 'grid' }
@@ -119,7 +117,7 @@ const dataKey = (data: Dataset, count: number) => JSON.stringify([data.entry.id,
  */
 export async function compressWithRecovery(parts: ModelParts, plan: CompressionPlan, data: Dataset | undefined, hooks: RecoveryHooks = {}, cache: RecoveryCache = {}): Promise<CompressOutput | undefined> {
   const recovery = recoveryOf(plan);
-  const taylor = plan.prune?.score === 'taylor' || plan.channels?.norm === 'taylor';
+  const taylor = usesTaylorScores(plan);
   if (!recovery && !taylor) return compressModel(parts, plan);
   const what = recovery?.name ?? 'Taylor scoring';
   if (parts.format === 'graph-model') throw new Error(`${what} needs a TF.js layers model (a graph model has no trainable layers); turn it off`);
@@ -244,11 +242,7 @@ async function taylorScoresOf(parts: ModelParts, data: Dataset, count: number, t
   const classes = out[out.length - 1] as number;
   const top = teacher ? argmaxRows(teacher.subarray(0, count * classes), classes) : undefined;
   const rng = createRng(3);
-  const order = Array.from({ length: count }, (_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = shuffledIndices(count, rng);
   const batch = trainingBatchSize(tf.getBackend());
   const n = Math.min(TAYLOR_BATCHES, Math.ceil(count / batch));
   const inputShape = model.inputs[0].shape.map((d) => d ?? -1);

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { taylorChannelScores, taylorScores } from '../../core';
 import type { PruneScores } from '../compress';
 import { isKernel, splitWeightName } from '../compress/weightLevel';
+import { outputIsSoftmax } from './finetune';
 
 /** Options of {@link accumulateTaylorScores}. */
 export interface TaylorOptions {
@@ -28,13 +29,13 @@ const CHANNEL_LAYERS = new Set(['Dense', 'Conv2D']);
 
 /**
  * Mean categorical cross-entropy of `target` ([N, classes], one-hot or probabilities) against the
- * model's first output: probabilities when the last layer's activation is softmax (clipped to
- * [ε, 1] before the log), logits otherwise (log-softmax inside).
+ * model's first output: probabilities when the output layer ends in softmax (outputIsSoftmax;
+ * clipped to [ε, 1] before the log), logits otherwise (log-softmax inside).
  */
 function lossOf(model: tf.LayersModel, x: tf.Tensor, target: tf.Tensor): tf.Scalar {
   const out = model.apply(x, { training: false });
   const y = (Array.isArray(out) ? out[0] : out) as tf.Tensor;
-  const softmax = model.layers.at(-1)?.getConfig().activation === 'softmax';
+  const softmax = outputIsSoftmax(model);
   if (softmax) return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(tf.clipByValue(y, 1e-7, 1))), -1)));
   return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(y)), -1)));
 }
