@@ -49,11 +49,14 @@ describe('accumulateTaylorScores', () => {
   });
 
   it('invariants on a conv net: zero input → zero score, scores ≥ 0, shapes match, frozen layers scored, no tensor leak', async () => {
+    // Seeded weights and biases of 1 so that no ReLU is dead for the whole batch (an unseeded net
+    // once had every conv unit dead, and the 'some score > 0' check failed in CI).
+    const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: 'ones' as const });
     const m = tf.sequential({ layers: [
-      tf.layers.conv2d({ filters: 3, kernelSize: 2, inputShape: [4, 4, 2], activation: 'relu', name: 'conv' }),
+      tf.layers.conv2d({ filters: 3, kernelSize: 2, inputShape: [4, 4, 2], activation: 'relu', name: 'conv', ...init(1) }),
       tf.layers.flatten({ name: 'flat' }),
-      tf.layers.dense({ units: 5, activation: 'relu', name: 'fc', trainable: false }),
-      tf.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
+      tf.layers.dense({ units: 5, activation: 'relu', name: 'fc', trainable: false, ...init(2) }),
+      tf.layers.dense({ units: 3, activation: 'softmax', name: 'out', ...init(3) }),
     ] });
     // Input channel 1 is always zero, so the conv kernel's weights reading it have zero gradient.
     const x = tf.tidy(() => tf.concat([tf.randomUniform([8, 4, 4, 1], 0.1, 1, 'float32', 3), tf.zeros([8, 4, 4, 1])], -1));
