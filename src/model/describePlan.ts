@@ -19,7 +19,7 @@ const DESCRIBE: { [K in SectionKey]: (value: NonNullable<CompressionPlan[K]>, pl
   cluster: (c) => `${c.k} clusters${c.grid ? ' on a uint8 grid' : ''}`,
   // weight sharing's codebook replaces quantization, so a clustered plan does not name it
   quantize: (q, plan) => (plan.cluster ? undefined : q === 'float16' ? 'float16'
-    : `${q.equalize ? 'equalized, ' : ''}${q.bits}-bit${q.granularity === 'channel' ? ' per channel' : ''}${q.calibrate === 'mse' ? ' (MSE range)' : ''}${q.calibrate === 'bias' ? ' (bias-corrected)' : ''}`),
+    : `${q.equalize ? 'equalized, ' : ''}${q.bits}-bit${q.granularity === 'channel' ? ' per channel' : ''}${q.calibrate === 'mse' ? ' (MSE range)' : ''}${q.calibrate === 'bias' ? ' (bias-corrected)' : ''}${q.calibrate === 'output' ? ' (output-MSE range, bias-corrected)' : ''}${q.calibrate === 'adaround' ? ' (AdaRound)' : ''}`),
   finetune: (f) => `fine-tuned ${plural(f.epochs, 'epoch')}`,
   distill: (d) => `distilled ${plural(d.epochs, 'epoch')}${d.mode === 'hard' ? ' (hard)' : ''}`,
 };

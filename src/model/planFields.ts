@@ -120,8 +120,11 @@ export const PLAN_FIELDS: readonly PlanField[] = [
     options: { tensor: 'per tensor', channel: 'per output channel' }, url: { key: 'qg' } }),
   f({ section: 'quantize', key: 'scheme', type: { kind: 'enum', values: ['affine', 'symmetric'] }, default: 'affine', label: 'Range',
     options: { affine: 'asymmetric (affine)', symmetric: 'symmetric' }, url: { key: 'qs' } }),
-  f({ section: 'quantize', key: 'calibrate', type: { kind: 'enum', values: ['minmax', 'mse', 'bias'] }, default: 'minmax', label: 'Calibration',
-    options: { minmax: 'none (min / max range)', mse: 'MSE range search', bias: 'MSE range + bias correction (BatchNorm statistics)' }, url: { key: 'qc' } }),
+  f({ section: 'quantize', key: 'calibrate', type: { kind: 'enum', values: ['minmax', 'mse', 'bias', 'output', 'adaround'] }, default: 'minmax', label: 'Calibration',
+    options: {
+      minmax: 'none (min / max range)', mse: 'MSE range search', bias: 'MSE range + bias correction (BatchNorm statistics)',
+      output: 'layer-output MSE range + bias correction (calibration data)', adaround: 'AdaRound: learned rounding (calibration data)',
+    }, url: { key: 'qc' } }),
   f({ section: 'quantize', key: 'equalize', type: { kind: 'enum', values: ['cle'] }, label: 'cross-layer equalization first', url: { key: 'qe' } }),
 
   f({ section: 'finetune', key: 'epochs', type: { kind: 'int', min: 1, max: 50 }, required: true, default: 1, initial: true, label: 'Epochs',
@@ -202,8 +205,16 @@ export function structuralAsked(plan: CompressionPlan): string[] {
 /** Whether a plan ranks weights or channels by Taylor scores |w·∂L/∂w| (they need data and a loss). */
 export const usesTaylorScores = (plan: CompressionPlan | undefined): boolean => plan?.prune?.score === 'taylor' || plan?.channels?.norm === 'taylor';
 
-/** Whether compressing `plan` needs training data: it recovers (finetune / distill), or it scores by Taylor. */
-export const needsTrainData = (plan: CompressionPlan | undefined): boolean => Boolean(plan?.finetune || plan?.distill) || usesTaylorScores(plan);
+/** Calibration methods that measure the model on calibration inputs (no labels needed). */
+export const DATA_CALIBRATIONS: readonly string[] = ['output', 'adaround'];
+
+/** Whether `plan` quantizes with a calibration that needs calibration inputs ('output', 'adaround'). */
+export const needsCalibrationData = (plan: CompressionPlan | undefined): boolean =>
+  typeof plan?.quantize === 'object' && DATA_CALIBRATIONS.includes(plan.quantize.calibrate ?? '');
+
+/** Whether compressing `plan` needs data: it recovers (finetune / distill), it scores by Taylor, or it calibrates on data. */
+export const needsTrainData = (plan: CompressionPlan | undefined): boolean =>
+  Boolean(plan?.finetune || plan?.distill) || usesTaylorScores(plan) || needsCalibrationData(plan);
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 

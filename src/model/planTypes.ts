@@ -44,9 +44,13 @@ export interface QuantSettings {
    * How each scale's clipping range is chosen: 'minmax' (default) the tensor's / channel's own
    * range; 'mse' the range that minimises the weights' squared rounding error (values outside it
    * clip), found by search; 'bias' the MSE range, then data-free bias correction from BatchNorm
-   * statistics (transform/biasCorrection.ts: b ← b − (Ŵ − W)·E[x]).
+   * statistics (transform/biasCorrection.ts: b ← b − (Ŵ − W)·E[x]). With calibration data (the
+   * model's inputs, no labels; model/calibrate): 'output' the range that minimises each layer's
+   * OUTPUT squared error ‖(W − Ŵ)x‖² on the calibration inputs, then bias correction with E[x]
+   * measured on them; 'adaround' that, with each weight rounded up or down as AdaRound (Nagel et
+   * al. 2020) learns it on the same inputs instead of to the nearest grid point.
    */
-  calibrate?: 'minmax' | 'mse' | 'bias';
+  calibrate?: 'minmax' | 'mse' | 'bias' | 'output' | 'adaround';
   /**
    * 'cle': cross-layer equalization before quantizing (Nagel et al. 2019): consecutive layers are
    * rescaled channel by channel so their ranges match, the function the model computes unchanged.
