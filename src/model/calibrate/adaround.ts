@@ -224,33 +224,52 @@ function soften(st: State, r: Rounding, i: number): void {
 /**
  * ∂L/∂V_i of L = rec(ΔW) + λ·Σ_free (1 − |2h − 1|^β), given dRec = ∂rec/∂ΔW_i and sig = σ(V_i),
  * through ΔW = residual − s·h and h = clip(σ(V)(ζ − γ) + γ, 0, 1) (zero where the clip is active,
- * as autograd's clipByValue).
+ * as autograd's clipByValue). d/dh (1 − |2h − 1|^β) = −2β·|u|^(β−1)·sign(u), u = 2h − 1.
  */
 export function gradientV(sig: number, step: number, dRec: number, lambda: number, beta: number): number {
   const raw = sig * (ZETA - GAMMA) + GAMMA;
   if (raw <= 0 || raw >= 1) return 0;
   let dh = -step * dRec;
   const u = 2 * raw - 1;
-  // d/dh (1 − |2h − 1|^β) = −2β·|u|^(β−1)·sign(u)
-  if (lambda > 0 && u !== 0) dh -= lambda * 2 * beta * Math.abs(u) ** (beta - 1) * Math.sign(u);
+  // |u|^(β−1) as exp((β−1)·ln|u|): V8's ** with a fractional exponent is twice as slow.
+  if (lambda > 0 && u !== 0) dh -= (u > 0 ? 2 : -2) * lambda * beta * Math.exp((beta - 1) * Math.log(Math.abs(u)));
   return dh * (ZETA - GAMMA) * sig * (1 - sig);
 }
 
 /**
  * One Adam step on every free V (Kingma & Ba; β₁ 0.9, β₂ 0.999, ε 1e-8 as torch.optim.Adam, which
- * AIMET and BRECQ use), then σ(V) and ΔW afresh, in one pass.
+ * AIMET and BRECQ use), then σ(V) and ΔW afresh, in one pass (the loop is the hot spot: 400 000
+ * weights per iteration for LeNet-5's ip1, so everything is local and inlined).
  */
 function step(st: State, r: Rounding, dRec: Float32Array, lambda: number, beta: number): void {
   st.t++;
-  const c1 = 1 - 0.9 ** st.t;
-  const c2 = 1 - 0.999 ** st.t;
-  for (let i = 0; i < st.v.length; i++) {
-    if (!r.free[i]) continue;
-    const g = gradientV(st.sig[i], r.step[i], dRec[i], lambda, beta);
-    st.m[i] = 0.9 * st.m[i] + 0.1 * g;
-    st.s[i] = 0.999 * st.s[i] + 0.001 * g * g;
-    st.v[i] -= (st.lr * st.m[i] / c1) / (Math.sqrt(st.s[i] / c2) + 1e-8);
-    soften(st, r, i);
+  const c1 = st.lr / (1 - 0.9 ** st.t);
+  const c2 = 1 / (1 - 0.999 ** st.t);
+  const { v, sig, dW, m, s } = st;
+  const { free, step: sc, residual } = r;
+  const span = ZETA - GAMMA;
+  const reg = lambda > 0 ? 2 * lambda * beta : 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!free[i]) continue;
+    const sg = sig[i];
+    const raw = sg * span + GAMMA;
+    let g = 0;
+    if (raw > 0 && raw < 1) {
+      let dh = -sc[i] * dRec[i];
+      const u = 2 * raw - 1;
+      if (reg !== 0 && u !== 0) dh -= (u > 0 ? reg : -reg) * Math.exp((beta - 1) * Math.log(u > 0 ? u : -u));
+      g = dh * span * sg * (1 - sg);
+    }
+    const mi = 0.9 * m[i] + 0.1 * g;
+    const si = 0.999 * s[i] + 0.001 * g * g;
+    m[i] = mi;
+    s[i] = si;
+    const vi = v[i] - (c1 * mi) / (Math.sqrt(si * c2) + 1e-8);
+    v[i] = vi;
+    const sn = 1 / (1 + Math.exp(-vi));
+    sig[i] = sn;
+    const h = sn * span + GAMMA;
+    dW[i] = residual[i] - sc[i] * (h < 0 ? 0 : h > 1 ? 1 : h);
   }
 }
 
