@@ -238,8 +238,8 @@ export function gradientV(sig: number, step: number, dRec: number, lambda: numbe
 
 /**
  * One Adam step on every free V (Kingma & Ba; β₁ 0.9, β₂ 0.999, ε 1e-8 as torch.optim.Adam, which
- * AIMET and BRECQ use), then σ(V) and ΔW afresh, in one pass (the loop is the hot spot: 400 000
- * weights per iteration for LeNet-5's ip1, so everything is local and inlined).
+ * AIMET and BRECQ use) with the gradient of {@link gradientV}, then σ(V) and ΔW afresh, in one pass
+ * (the hot spot: 400 000 weights per iteration for LeNet-5's ip1).
  */
 function step(st: State, r: Rounding, dRec: Float32Array, lambda: number, beta: number): void {
   st.t++;
@@ -248,18 +248,9 @@ function step(st: State, r: Rounding, dRec: Float32Array, lambda: number, beta: 
   const { v, sig, dW, m, s } = st;
   const { free, step: sc, residual } = r;
   const span = ZETA - GAMMA;
-  const reg = lambda > 0 ? 2 * lambda * beta : 0;
   for (let i = 0; i < v.length; i++) {
     if (!free[i]) continue;
-    const sg = sig[i];
-    const raw = sg * span + GAMMA;
-    let g = 0;
-    if (raw > 0 && raw < 1) {
-      let dh = -sc[i] * dRec[i];
-      const u = 2 * raw - 1;
-      if (reg !== 0 && u !== 0) dh -= (u > 0 ? reg : -reg) * Math.exp((beta - 1) * Math.log(u > 0 ? u : -u));
-      g = dh * span * sg * (1 - sg);
-    }
+    const g = gradientV(sig[i], sc[i], dRec[i], lambda, beta);
     const mi = 0.9 * m[i] + 0.1 * g;
     const si = 0.999 * s[i] + 0.001 * g * g;
     m[i] = mi;
