@@ -32,7 +32,8 @@ import { tfModelFromParts, partsFromArtifacts, type ModelParts, type TfModel } f
 import { evaluateModel } from '../runtime/evaluate';
 import { parseArgs, UsageError, type FlagSpec } from './args';
 import { PLAN_FLAGS, planFromFlags, readJsonFlag } from './planFlags';
-import { needsTrainData } from '../model/planFields';
+import { needsCalibrationData, usesTaylorScores } from '../model/planFields';
+import { CALIBRATION_SAMPLES } from '../model/calibrate';
 import { datasetFrom, trainDataFrom } from './trainData';
 import { useWasm } from '../node/io';
 import { prepareOutputFolder, readModelFolder, readRegularFile } from '../node/files';
@@ -40,7 +41,9 @@ import { prepareOutputFolder, readModelFolder, readRegularFile } from '../node/f
 const USAGE = `usage:
   compression-studio compress <model.json | model.keras | model.h5>
                      [--prune <ratio> [--score magnitude|taylor]] [--channels <ratio> [--channel-score l1|l2|taylor]]
-                     [--bits <n>] [--rank <r>] [--clusters <k>]
+                     [--bits <n> [--granularity tensor|channel] [--scheme affine|symmetric] [--equalize]
+                      [--calibration minmax|mse|bias|output|adaround] [--calibrate <catalog id | entry.json | image folder>]]
+                     [--rank <r>] [--clusters <k>]
                      [--finetune <epochs> | --distill <epochs> [--alpha <0–1>] [--temperature <T ≥ 1>] [--hard]]
                      [--lr <rate>] [--limit <samples>]
                      [--train <catalog id | entry.json | image folder> [--dataset <catalog id | entry.json>]]
@@ -51,11 +54,14 @@ const USAGE = `usage:
   --train: the data a recovery or Taylor score trains on. An image folder holds PNG / JPEG files,
   one subfolder per class (labelled, classes in sorted order) or none (unlabelled: --distill only);
   its images are stretched to the model's input and scaled by 1/255, or preprocessed as --dataset's
-  entry when given. A catalog split is preprocessed as its data set's validation split.`;
+  entry when given. A catalog split is preprocessed as its data set's validation split.
+  --calibrate: the data post-training calibration measures the model on (no labels needed; the
+  first ${CALIBRATION_SAMPLES} of a seeded shuffle), read as --train is; alone it means --calibration adaround.`;
 
 const COMPRESS_FLAGS: Record<string, FlagSpec> = {
   ...PLAN_FLAGS,
   train: { type: 'string', help: 'training data for --finetune, --distill or Taylor scores: a catalog id such as mnist-train, an entry JSON file, or an image folder' },
+  calibrate: { type: 'string', help: 'calibration data for --calibration output | adaround (no labels needed): a catalog id, an entry JSON file, or an image folder' },
   dataset: { type: 'string', help: 'preprocess the --train data as this data set (catalog id or entry JSON), e.g. the model\'s validation data' },
   format: { type: 'string', help: 'tfjs or compact' },
   out: { type: 'string', help: 'output directory' },
@@ -134,31 +140,36 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   if (format !== 'tfjs' && format !== 'compact') throw new UsageError(`--format must be tfjs or compact, got "${format}"`);
   if (!flags.out) throw new UsageError('compress needs --out <dir>');
   const plan = planFromFlags(flags);
-  const trains = needsTrainData(plan);
+  const recovers = Boolean(plan.finetune || plan.distill) || usesTaylorScores(plan);
+  const calibrates = needsCalibrationData(plan) && !recovers;
+  if (calibrates && !flags.calibrate) throw new UsageError(`--calibration ${typeof plan.quantize === 'object' ? plan.quantize.calibrate : ''} measures the model on calibration data: give --calibrate <catalog id | entry.json | image folder>, e.g. --calibrate mnist-train, or a data-free --calibration (mse, bias)`);
+  if (flags.calibrate && !calibrates) throw new UsageError(recovers ? '--calibrate is post-training calibration data; a recovery trains on --train instead (and fits the grid itself): leave --calibrate out' : '--calibrate is the data of --calibration output | adaround');
+  if (flags.calibrate && flags.train) throw new UsageError('--train and --calibrate both name data: give one');
+  const trains = recovers;
   if (trains && !flags.train) {
     const what = plan.finetune ? 'fine-tuning (--finetune or "finetune" in the plan)' : plan.distill ? 'distillation (--distill or "distill" in the plan)' : 'Taylor scores (--score / --channel-score taylor)';
     throw new UsageError(`${what} needs --train <catalog id | entry.json${plan.finetune ? '' : ' | image folder'}>, e.g. --train mnist-train`);
   }
   if (!trains && flags.train) throw new UsageError('--train is the data of --finetune, --distill or Taylor scores; give one of them, or leave --train out');
-  if (flags.dataset && !flags.train) throw new UsageError('--dataset sets how the --train data is preprocessed; give --train too, or leave --dataset out');
+  if (flags.dataset && !flags.train && !flags.calibrate) throw new UsageError('--dataset sets how the --train / --calibrate data is preprocessed; give one of them, or leave --dataset out');
   // Everything is read, validated and built before anything is written.
   const { parts, nonFinite, jsonBytes } = await readModel(modelPath);
   if (nonFinite.length) throw new Error(`${basename(modelPath)}: ${nonFiniteMessage(nonFinite)} Nothing was written: compressing them would only store NaN.`);
   // float32 weights plus the model.json (for a Keras file, the converted one: its own bytes also hold optimizer state)
   const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + jsonBytes;
   let train;
-  if (trains) {
+  if (trains || calibrates) {
     const model = await tfModelFromParts(parts);
     const { inputShape, classes } = toClassifier(model);
     model.dispose();
-    const prepared = trainDataFrom(String(flags.train), plan, { inputShape, classes }, flags.dataset === undefined ? undefined : String(flags.dataset));
+    const prepared = trainDataFrom(String(flags.train ?? flags.calibrate), plan, { inputShape, classes }, flags.dataset === undefined ? undefined : String(flags.dataset), flags.calibrate ? 'calibrate' : 'train');
     for (const note of prepared.notes) console.error(`note: ${note}`);
     train = prepared.data;
   }
   const out = prepareOutputFolder(String(flags.out), `--out ${flags.out}`);
   const result = await compressWithRecovery(parts, plan, train, { onProgress: progressPrinter() });
   if (!result) throw new Error('cancelled');
-  const { compressed, tensors, skipped, equalization } = result;
+  const { compressed, tensors, skipped, equalization, calibration } = result;
   let files: { name: string; bytes: number; gzipBytes: number }[];
   if (format === 'tfjs') {
     const exported = exportTfjs(compressed);
@@ -185,6 +196,7 @@ async function compress(positionals: string[], flags: Record<string, string | nu
     format, out, files, bytes, gzipBytes: main.reduce((a, f) => a + f.gzipBytes, 0), originalBytes: original,
     ratio: Number((original / bytes).toFixed(3)), sparsity: Number(sparsity.toFixed(4)), plan,
     modelFormat: parts.format ?? 'layers-model', ...(skipped.length ? { skipped } : {}),
+    ...(calibration ? { calibrated: calibration.map((c) => ({ layer: c.layer, method: c.method, ...(c.reason ? { reason: c.reason } : {}), ...(c.error ? { outputMse: { minmax: Number(c.error.minmax.toPrecision(4)), final: Number(c.error.final.toPrecision(4)) } } : {}), ms: c.ms })) } : {}),
     ...(equalization ? { equalized: equalization.filter((e) => e.next).map((e) => ({ layer: e.layer, next: e.next, ...(e.foldedBn ? { foldedBn: e.foldedBn } : {}) })) } : {}),
   }));
   for (const why of skipped) console.error(`note: ${why}`);

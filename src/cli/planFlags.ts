@@ -18,6 +18,10 @@ export const PLAN_FLAGS: Record<string, FlagSpec> = {
   channels: { type: 'number', help: 'structured pruning: share of output units / filters removed per layer, 0–0.9' },
   'channel-score': { type: 'string', help: 'how --channels ranks units: l1 (default), l2 or taylor (on the --train data)' },
   bits: { type: 'number', help: 'uniform quantization bits, 1–16', integer: true },
+  granularity: { type: 'string', help: 'quantization scales: tensor (default) or channel (one per output channel)' },
+  scheme: { type: 'string', help: 'quantization range: affine (default) or symmetric' },
+  calibration: { type: 'string', help: 'how quantization ranges and rounding are chosen: minmax (default), mse, bias (data-free), output or adaround (on the --calibrate data)' },
+  equalize: { type: 'boolean', help: 'cross-layer equalization before quantizing' },
   rank: { type: 'number', help: 'low-rank: a whole rank, or a fraction of full rank in (0, 1)', above: 0 },
   clusters: { type: 'number', help: 'weight-sharing clusters per tensor, 2–65536', integer: true },
   finetune: { type: 'number', help: 'fine-tune on labels for this many epochs (needs a labelled --train)', integer: true, min: 1 },
@@ -68,6 +72,16 @@ export function planFromFlags(flags: Flags): CompressionPlan {
     plan.channels = { ...plan.channels, norm: oneOf('channel-score', flags['channel-score'], ['l1', 'l2', 'taylor'] as const) };
   }
   if (flags.bits !== undefined) plan.quantize = { ...(typeof plan.quantize === 'object' ? plan.quantize : {}), bits: Number(flags.bits) };
+  const quantFlags = ['granularity', 'scheme', 'calibration', 'equalize', 'calibrate'].filter((f) => flags[f] !== undefined && flags[f] !== false);
+  if (quantFlags.length && typeof plan.quantize !== 'object') throw new UsageError(`--${quantFlags[0]} is a quantization setting: give --bits <n> (or "quantize" in the plan)`);
+  if (typeof plan.quantize === 'object') {
+    const q = plan.quantize;
+    if (flags.granularity !== undefined) q.granularity = oneOf('granularity', flags.granularity, ['tensor', 'channel'] as const);
+    if (flags.scheme !== undefined) q.scheme = oneOf('scheme', flags.scheme, ['affine', 'symmetric'] as const);
+    if (flags.calibration !== undefined) q.calibrate = oneOf('calibration', flags.calibration, ['minmax', 'mse', 'bias', 'output', 'adaround'] as const);
+    else if (flags.calibrate !== undefined && q.calibrate !== 'output') q.calibrate = 'adaround'; // calibration data alone: the best calibration on it
+    if (flags.equalize) q.equalize = 'cle';
+  }
   if (flags.clusters !== undefined) plan.cluster = { ...plan.cluster, k: Number(flags.clusters) };
   if (flags.rank !== undefined) {
     const r = Number(flags.rank);

@@ -58,9 +58,9 @@ export interface TrainTarget {
 /**
  * `--train spec` prepared for `plan` on a model of `target` (file comment); `preprocessAs` is
  * `--dataset`. Returns the data and notes for stderr. Throws naming the flag: an unknown spec, a
- * fine-tuning (or α > 0) on data without labels, labels whose class count is not the model's.
+ * fine-tuning (or α > 0) on data without labels (`flag`: the flag named in errors, --train or --calibrate), labels whose class count is not the model's.
  */
-export function trainDataFrom(spec: string, plan: CompressionPlan, target: TrainTarget, preprocessAs?: string): { data: Dataset; notes: string[] } {
+export function trainDataFrom(spec: string, plan: CompressionPlan, target: TrainTarget, preprocessAs?: string, flag: 'train' | 'calibrate' = 'train'): { data: Dataset; notes: string[] } {
   let shape: [number, number, number];
   let flat = false;
   try {
@@ -69,7 +69,7 @@ export function trainDataFrom(spec: string, plan: CompressionPlan, target: Train
     // A flat input ([N, 784]) takes a catalog split of as many values per sample as it is (the trainer reshapes it); images cannot be fitted to it.
     flat = true;
     shape = [1, 1, 1];
-    if (existsSync(spec) && statSync(spec).isDirectory()) throw new Error(`--train ${spec}: ${(e as Error).message}`, { cause: e });
+    if (existsSync(spec) && statSync(spec).isDirectory()) throw new Error(`--${flag} ${spec}: ${(e as Error).message}`, { cause: e });
   }
   const given = preprocessAs ? preprocessingOf(entryOf(preprocessAs, 'dataset')) : undefined;
   const isFolder = existsSync(spec) && statSync(spec).isDirectory();
@@ -78,10 +78,10 @@ export function trainDataFrom(spec: string, plan: CompressionPlan, target: Train
   let preprocessing: Preprocessing;
   if (isFolder) {
     preprocessing = given ?? FOLDER_PREPROCESSING;
-    ({ dataset: source, notes } = readImageFolder(spec, { shape, classes: target.classes, preprocessing }, `--train ${spec}`));
+    ({ dataset: source, notes } = readImageFolder(spec, { shape, classes: target.classes, preprocessing }, `--${flag} ${spec}`));
   } else {
     if (!spec.endsWith('.json') && !datasetCatalog().some((e) => e.id === spec)) {
-      throw new UsageError(`--train ${spec}: not in the catalog (${datasetCatalog().map((e) => e.id).join(', ')}), not a .json entry file and not a folder`);
+      throw new UsageError(`--${flag} ${spec}: not in the catalog (${datasetCatalog().map((e) => e.id).join(', ')}), not a .json entry file and not a folder`);
     }
     source = datasetFrom(spec, 'train', false);
     const val = spec.endsWith('.json') ? undefined : datasetCatalog().find((e) => e.dataset === source.entry.dataset && e.split === 'val');
@@ -89,11 +89,11 @@ export function trainDataFrom(spec: string, plan: CompressionPlan, target: Train
     if (flat) {
       const size = source.entry.shape.reduce((a, b) => a * b, 1);
       const wants = target.inputShape.slice(1).reduce((a, b) => a * b, 1);
-      if (size !== wants) throw new Error(`--train ${spec}: its samples hold ${size} values (${source.entry.shape.join('×')}) but the model's input [${target.inputShape.join(', ')}] takes ${wants}; use data of the model's input size`);
+      if (size !== wants) throw new Error(`--${flag} ${spec}: its samples hold ${size} values (${source.entry.shape.join('×')}) but the model's input [${target.inputShape.join(', ')}] takes ${wants}; use data of the model's input size`);
       shape = source.entry.shape;
     }
     const bytes = source.entry.count * shape[0] * shape[1] * shape[2];
-    if (bytes > MAX_IMAGE_BYTES) throw new Error(`--train ${spec}: ${source.entry.count} samples at the model's ${shape.join('×')} input would take ${Math.round(bytes / 2 ** 20)} MiB; use a smaller data set`);
+    if (bytes > MAX_IMAGE_BYTES) throw new Error(`--${flag} ${spec}: ${source.entry.count} samples at the model's ${shape.join('×')} input would take ${Math.round(bytes / 2 ** 20)} MiB; use a smaller data set`);
     source = fitDataset(source, shape);
   }
   checkPreprocessing(preprocessing, shape[2]);
@@ -101,11 +101,11 @@ export function trainDataFrom(spec: string, plan: CompressionPlan, target: Train
   const usesLabels = Boolean(plan.finetune) || (plan.distill?.alpha ?? 0) > 0;
   if (usesLabels && !data.labels) {
     throw new UsageError(plan.finetune
-      ? `--train ${spec}: has no labels${isFolder ? ' (no class subfolders)' : ''}, and fine-tuning needs them; use --distill <epochs> instead (it learns from the original model's outputs)`
-      : `--train ${spec}: has no labels${isFolder ? ' (no class subfolders)' : ''}, and --alpha > 0 weighs a label loss; use --alpha 0`);
+      ? `--${flag} ${spec}: has no labels${isFolder ? ' (no class subfolders)' : ''}, and fine-tuning needs them; use --distill <epochs> instead (it learns from the original model's outputs)`
+      : `--${flag} ${spec}: has no labels${isFolder ? ' (no class subfolders)' : ''}, and --alpha > 0 weighs a label loss; use --alpha 0`);
   }
   if (usesLabels && data.entry.classes.length !== target.classes) {
-    throw new Error(`--train ${spec}: its labels name ${data.entry.classes.length} classes but the model outputs ${target.classes}; use data with the model's classes`);
+    throw new Error(`--${flag} ${spec}: its labels name ${data.entry.classes.length} classes but the model outputs ${target.classes}; use data with the model's classes`);
   }
   if (plan.distill && data.labels && !usesLabels) notes.push(`the labels of --train ${spec} are ignored: distillation with α = 0 learns from the original's outputs only (--alpha > 0 weighs them in)`);
   return { data, notes };

@@ -205,6 +205,9 @@ export function structuralAsked(plan: CompressionPlan): string[] {
 /** Whether a plan ranks weights or channels by Taylor scores |w·∂L/∂w| (they need data and a loss). */
 export const usesTaylorScores = (plan: CompressionPlan | undefined): boolean => plan?.prune?.score === 'taylor' || plan?.channels?.norm === 'taylor';
 
+/** Inputs a calibration on data measures the model on: the first of a seeded shuffle of the data. */
+export const CALIBRATION_SAMPLES = 512;
+
 /** Calibration methods that measure the model on calibration inputs (no labels needed). */
 export const DATA_CALIBRATIONS: readonly string[] = ['output', 'adaround'];
 

@@ -3,6 +3,7 @@ import type { CompressionPlan, QuantSettings } from '../model/plan';
 import { field, initialSection, section, type ControlRange, type PlanSection, type SectionKey } from '../model/planFields';
 import { recoveryOf, useStudio } from '../state/store';
 import { Card as TitledCard, Choice, fromSlider, optionsOf, percentOf, Slider, toSlider } from './cardParts';
+import { CalibrationData } from './CalibrationData';
 import { RecoverCard } from './RecoverCard';
 import { SweepPanel } from './SweepPanel';
 
@@ -111,6 +112,7 @@ export function Controls() {
               onChange={(v) => setQ({ scheme: v as 'affine' | 'symmetric', bits: Math.max(q.bits, v === 'symmetric' ? 2 : 1) })} />
             <Choice label={field('quantize.calibrate').label} testId="quant-calibrate" value={q.calibrate ?? (field('quantize.calibrate').default as string)}
               options={optionsOf('quantize.calibrate')} onChange={(v) => setQ({ calibrate: v === 'minmax' ? undefined : v as NonNullable<QuantSettings['calibrate']> })} />
+            <CalibrationData q={q} />
             <label className="option">
               <input type="checkbox" data-testid="quant-equalize" checked={q.equalize === 'cle'} onChange={(e) => setQ({ equalize: e.target.checked ? 'cle' : undefined })} />
               {field('quantize.equalize').label}

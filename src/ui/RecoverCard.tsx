@@ -8,7 +8,7 @@ import { TrainingCurve } from './TrainingCurve';
 const METHODS: [RecoveryMethod, string][] = [['finetune', 'Fine-tune with labels'], ['distill', 'Distill from the original']];
 
 /** The training data the card offers (store reads, recomputed only when they change). */
-function useChoices(): { choices: TrainChoice[]; chosenId?: string; evaluatedId?: string } {
+export function useChoices(): { choices: TrainChoice[]; chosenId?: string; evaluatedId?: string } {
   const datasets = useStudio((s) => s.datasets);
   const datasetId = useStudio((s) => s.datasetId);
   const trainSplits = useStudio((s) => s.trainSplits);
@@ -25,13 +25,13 @@ const unavailableText = (graph: boolean, choices: TrainChoice[]) => (graph ? 'Re
   : !choices.length ? 'Recovery needs some images to train on, and this data has no bundled training split: add a folder of images (labels are not needed to distill).' : undefined);
 
 /** A button that picks a folder of images to train on (imported as the user's data, chosen as the training data; what is measured stays). */
-function AddFolder() {
+export function AddFolder({ text = 'Add a folder to train on…' }: { text?: string }) {
   const loadData = useStudio((s) => s.loadData);
   const disabled = useStudio((s) => s.phase !== 'ready' || Boolean(s.busy) || !s.model);
   const ref = useRef<HTMLInputElement>(null);
   return (
     <div className="recover-add">
-      <button type="button" disabled={disabled} onClick={() => ref.current?.click()}>Add a folder to train on…</button>
+      <button type="button" disabled={disabled} onClick={() => ref.current?.click()}>{text}</button>
       <input ref={ref} type="file" hidden aria-label="Folder of images to train on" {...{ webkitdirectory: '', directory: '' }}
         onChange={(e) => {
           const input = e.currentTarget;

@@ -11,7 +11,7 @@ import { applyStructural, countParams, flops, type StructuralReport } from '../t
 import { equalizeCrossLayer, type EqualizeReport } from '../transform/equalize';
 import { correctBiases, type BiasCorrectionReport } from '../transform/biasCorrection';
 import { formatFields, type CompressedModel, type ModelParts } from '../weights';
-import { compressWeights, type TensorReport } from './weightLevel';
+import { compressWeights, type EncodedTensor, type TensorReport } from './weightLevel';
 
 export interface CompressOutput {
   compressed: CompressedModel;
@@ -24,8 +24,10 @@ export interface CompressOutput {
   skipped: string[];
   /** quantize.equalize 'cle': one row per Dense / Conv layer, the pair it equalized or why none (absent when not asked). */
   equalization?: EqualizeReport[];
-  /** quantize.calibrate 'bias': one row per Dense / Conv layer, the tensor corrected or why none (absent when not asked). */
+  /** quantize.calibrate 'bias' / 'output' / 'adaround': one row per Dense / Conv layer, the tensor corrected or why none (absent when not asked). */
   biasCorrection?: BiasCorrectionReport[];
+  /** quantize.calibrate 'output' / 'adaround': how each kernel was calibrated on data. */
+  calibration?: CalibrationReport[];
 }
 
 /** Why channel pruning / low-rank do not apply to a graph model (shown to the user). */
@@ -55,14 +57,21 @@ export interface PruneScores {
   channels?: Map<string, Float64Array>;
 }
 
+/** A model after the plan's structural transforms and equalization, before weight-level compression. */
+export interface ShapedModel {
+  parts: ModelParts;
+  structural: StructuralReport;
+  /** Taylor weight scores carried through channel pruning (sliced with their kernels). */
+  carried?: Map<string, Float32Array>;
+  equalization?: EqualizeReport[];
+  skipped: string[];
+}
+
 /**
- * Applies `plan` to `parts`: structural transforms (layers models only), then cross-layer
- * equalization when plan.quantize.equalize is 'cle' (layers models only; BNs it folds leave the
- * topology), then weight-level compression. `scores` rank weights / channels when the plan asks for Taylor scores (weight scores
- * are sliced along with their kernels by channel pruning); without them such a plan throws
- * {@link TAYLOR_NEEDS_DATA}.
+ * The plan's structural transforms (layers models only), then cross-layer equalization when
+ * plan.quantize.equalize is 'cle' (layers models only; BNs it folds leave the topology).
  */
-export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?: PruneScores): CompressOutput {
+export function shapeModel(parts: ModelParts, plan: CompressionPlan, scores?: PruneScores): ShapedModel {
   const graph = parts.format === 'graph-model';
   // Global settings and per-layer overrides alike (the settings table says which are structural).
   const asked = structuralAsked(plan);
@@ -76,13 +85,64 @@ export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?:
   if (cle && graph) skipped.push(`cross-layer equalization skipped: it ${GRAPH_STRUCTURAL_REASON}`);
   const equalized = cle && !graph ? equalizeCrossLayer(shaped) : undefined;
   if (equalized) shaped = { ...equalized.parts, ...formatFields(parts) };
-  // calibrate 'bias' = the MSE range search of weightLevel, then data-free bias correction (transform/biasCorrection.ts) below.
-  const bias = typeof plan.quantize === 'object' && plan.quantize.calibrate === 'bias' && !plan.cluster;
-  const weightPlan = bias && typeof plan.quantize === 'object' ? { ...plan, quantize: { ...plan.quantize, calibrate: 'mse' as const } } : plan;
-  const { tensors, report } = compressWeights(shaped, weightPlan, undefined, scores?.weights && structural.carried);
-  // Unfolded case only: with equalization the BNs were folded, so their statistics are gone from `shaped`.
-  if (bias && (graph || equalized)) skipped.push(`bias correction skipped: ${graph ? `it ${GRAPH_STRUCTURAL_REASON}` : 'not yet supported with cross-layer equalization (the BatchNorm statistics it needs are folded away)'}`);
-  const corrected = bias && !graph && !equalized ? correctBiases(shaped, tensors) : undefined;
+  return { parts: shaped, structural: structural.report, carried: structural.carried, skipped, ...(equalized ? { equalization: equalized.report } : {}) };
+}
+
+/** What calibration on data (model/calibrate) hands to compressModel: kernels already encoded, measured input means, its report. */
+export interface CalibratedKernels {
+  /** The shapeModel result the calibration measured (compressModel continues from it). */
+  shaped: ShapedModel;
+  /** Kernels encoded on their calibrated grids, by manifest name. */
+  encoded: Map<string, EncodedTensor>;
+  /** E[x] per kernel row by layer, for empirical bias correction. */
+  rowMeans: Map<string, Float64Array>;
+  /** One row per quantized kernel: how it was calibrated and the output error it reached. */
+  report: CalibrationReport[];
+}
+
+/** How one kernel was calibrated on data, with its layer-output error (mean squared, per calibration row). */
+export interface CalibrationReport {
+  layer: string;
+  tensor: string;
+  /** 'output' range, 'adaround', or 'weight-mse' when the layer could not be measured (see `reason`). */
+  method: 'output' | 'adaround' | 'weight-mse';
+  reason?: string;
+  /** Output MSE of nearest rounding on the min/max grid, on the searched grid, and of the final rounding. */
+  error?: { minmax: number; range: number; final: number };
+  ms: number;
+}
+
+/** The error when a plan calibrates on data and none was given (shown to the user as is). */
+export const CALIBRATION_NEEDS_DATA = 'This calibration measures the model on calibration inputs: choose data in the Recover card (the bundled training split or images you drop; no labels needed) — on the command line, --calibrate <split | folder> — or choose a data-free calibration (MSE range, bias correction)';
+
+/**
+ * Applies `plan` to `parts`: {@link shapeModel}, then weight-level compression. `scores` rank
+ * weights / channels when the plan asks for Taylor scores (weight scores are sliced along with
+ * their kernels by channel pruning); without them such a plan throws {@link TAYLOR_NEEDS_DATA}.
+ * quantize.calibrate 'bias' adds data-free bias correction from BatchNorm statistics; 'output' /
+ * 'adaround' need `calibrated` (model/calibrate: calibrateKernels) — kernels encoded on data and
+ * the measured means for empirical bias correction — and throw {@link CALIBRATION_NEEDS_DATA}
+ * without it.
+ */
+export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?: PruneScores, calibrated?: CalibratedKernels): CompressOutput {
+  const graph = parts.format === 'graph-model';
+  const shape = calibrated?.shaped ?? shapeModel(parts, plan, scores);
+  const shaped = shape.parts;
+  const skipped = [...shape.skipped];
+  const equalized = shape.equalization;
+  const q = typeof plan.quantize === 'object' && !plan.cluster ? plan.quantize : undefined;
+  const onData = q !== undefined && (q.calibrate === 'output' || q.calibrate === 'adaround');
+  if (onData && !calibrated) throw new Error(CALIBRATION_NEEDS_DATA);
+  if (onData && graph) skipped.push(`calibration on data skipped: it ${GRAPH_STRUCTURAL_REASON}; the weight-MSE range is used`);
+  const { tensors, report } = compressWeights(shaped, plan, undefined, scores?.weights && shape.carried, calibrated?.encoded);
+  // Bias correction: from calibration data (any layers model), or data-free from BN statistics — unfolded models only:
+  // with equalization the BNs were folded, so their statistics are gone from `shaped`.
+  const bias = q?.calibrate === 'bias';
+  if ((bias || onData) && graph) skipped.push(`bias correction skipped: it ${GRAPH_STRUCTURAL_REASON}`);
+  if (bias && equalized) skipped.push('bias correction skipped: without calibration data it needs the BatchNorm statistics that equalization folds away; choose a calibration on data (layer-output MSE) to correct an equalized model');
+  const corrected = graph ? undefined
+    : onData ? correctBiases(shaped, tensors, { rowMeans: calibrated?.rowMeans })
+      : bias && !equalized ? correctBiases(shaped, tensors) : undefined;
   for (const t of tensors) {
     const v = corrected?.corrected.get(t.name);
     if (!v) continue;
@@ -91,13 +151,14 @@ export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?:
   const fields = formatFields(parts);
   const compressed = { topology: shaped.topology, tensors, ...fields };
   return {
-    compressed, parts: { topology: shaped.topology, weights: tensors, ...fields }, tensors: report, structural: structural.report, skipped,
-    ...(equalized ? { equalization: equalized.report } : {}),
+    compressed, parts: { topology: shaped.topology, weights: tensors, ...fields }, tensors: report, structural: shape.structural, skipped,
+    ...(equalized ? { equalization: equalized } : {}),
     ...(corrected ? { biasCorrection: corrected.report } : {}),
+    ...(calibrated ? { calibration: calibrated.report } : {}),
   };
 }
 
 export {
-  compressWeights, isKernel, TAYLOR_NEEDS_DATA, splitWeightName, graphKernelTargets, layersKernelTargets, kernelTargetsOf,
-  type KernelTargets, type TensorReport, type WeightRole,
+  compressWeights, isKernel, TAYLOR_NEEDS_DATA, splitWeightName, graphKernelTargets, layersKernelTargets, kernelTargetsOf, uniformSettingsOf,
+  type EncodedTensor, type KernelTargets, type TensorReport, type WeightRole,
 } from './weightLevel';

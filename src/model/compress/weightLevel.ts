@@ -12,7 +12,7 @@ import {
   quantizeUniform, quantPayload, clusterPayload, snapCodebookToGrid, type PruneResult, type TensorPayload,
 } from '../../core';
 import { searchRange } from '../../core/quant/rangeSearch';
-import type { CompressionPlan, LayerOverride } from '../plan';
+import type { CompressionPlan, LayerOverride, QuantSettings } from '../plan';
 import { graphKernels } from '../graphModel';
 import type { CompressedTensor, ModelParts, WeightTensor } from '../weights';
 
@@ -135,7 +135,22 @@ function prune(tensors: WeightTensor[], plan: CompressionPlan, override: (t: Wei
   return out;
 }
 
-function encode(t: WeightTensor, axis: number, values: Float32Array, plan: CompressionPlan, o: LayerOverride): { payload: TensorPayload; values: Float32Array; bits: number } {
+/** A kernel's encoding: what is stored, the exact values it decodes to, bits per stored code. */
+export interface EncodedTensor { payload: TensorPayload; values: Float32Array; bits: number }
+
+/**
+ * The uniform grid a kernel gets under `plan` with its layer override `o` (bits, scheme, the
+ * channel axis when per channel, the calibration), or undefined when it is clustered, float16 or
+ * not quantized.
+ */
+export function uniformSettingsOf(plan: CompressionPlan, o: LayerOverride, axis: number): { bits: number; scheme: 'affine' | 'symmetric'; axis?: number; calibrate: NonNullable<QuantSettings['calibrate']> } | undefined {
+  if ((o.clusters ?? plan.cluster?.k) !== undefined) return undefined;
+  const q = o.bits !== undefined ? { ...(typeof plan.quantize === 'object' ? plan.quantize : {}), bits: o.bits } : plan.quantize;
+  if (!q || q === 'float16') return undefined;
+  return { bits: q.bits, scheme: q.scheme ?? 'affine', axis: q.granularity === 'channel' ? axis : undefined, calibrate: q.calibrate ?? 'minmax' };
+}
+
+function encode(t: WeightTensor, axis: number, values: Float32Array, plan: CompressionPlan, o: LayerOverride): EncodedTensor {
   const k = o.clusters ?? plan.cluster?.k;
   if (k !== undefined) {
     const r = kmeans1d(values, t.shape, { k, init: plan.cluster?.init ?? 'linear' });
@@ -153,11 +168,12 @@ function encode(t: WeightTensor, axis: number, values: Float32Array, plan: Compr
     const v = float16ToFloat32Array(float32ToFloat16Array(values));
     return { payload: { kind: 'float16', shape: t.shape, values: v }, values: v, bits: 16 };
   }
-  if (q) {
-    const opts = { bits: q.bits, scheme: q.scheme ?? 'affine', axis: q.granularity === 'channel' ? axis : undefined };
-    // calibrate 'mse': the clipping range per tensor / channel that minimises Σ(w − Q(w))² (searchRange)
-    const r = quantizeUniform(values, t.shape, q.calibrate === 'mse' ? { ...opts, range: searchRange(values, t.shape, opts) } : opts);
-    return { payload: quantPayload(r, t.shape), values: r.values, bits: q.bits };
+  const u = uniformSettingsOf(plan, o, axis);
+  if (u) {
+    const opts = { bits: u.bits, scheme: u.scheme, axis: u.axis };
+    // Every calibration but min/max starts from (here: falls back to) the clipping range per tensor / channel that minimises Σ(w − Q(w))² (searchRange).
+    const r = quantizeUniform(values, t.shape, u.calibrate !== 'minmax' ? { ...opts, range: searchRange(values, t.shape, opts) } : opts);
+    return { payload: quantPayload(r, t.shape), values: r.values, bits: u.bits };
   }
   return { payload: { kind: 'float32', shape: t.shape, values }, values, bits: 32 };
 }
@@ -167,9 +183,10 @@ function encode(t: WeightTensor, axis: number, values: Float32Array, plan: Compr
  * Layers named in plan.layers with `exclude` are left untouched and reported as excluded.
  * `targets` says which weights are kernels (default: kernelTargetsOf(parts)). With plan.prune.score
  * 'taylor', pruning ranks kernels by `scores` (weight name → |w·∂L/∂w| per element, same length
- * as the tensor) instead of |w|, and throws {@link TAYLOR_NEEDS_DATA} without them.
+ * as the tensor) instead of |w|, and throws {@link TAYLOR_NEEDS_DATA} without them. `encoded`
+ * gives kernels already encoded (calibration on data, model/calibrate) by name: used as they are.
  */
-export function compressWeights(parts: ModelParts, plan: CompressionPlan, targets: KernelTargets = kernelTargetsOf(parts), scores?: ReadonlyMap<string, Float32Array>): { tensors: CompressedTensor[]; report: TensorReport[] } {
+export function compressWeights(parts: ModelParts, plan: CompressionPlan, targets: KernelTargets = kernelTargetsOf(parts), scores?: ReadonlyMap<string, Float32Array>, encoded?: ReadonlyMap<string, EncodedTensor>): { tensors: CompressedTensor[]; report: TensorReport[] } {
   const roles = new Map(parts.weights.map((t) => [t.name, targets(t)]));
   const role = (t: WeightTensor) => roles.get(t.name) as WeightRole;
   const override = (t: WeightTensor): LayerOverride => plan.layers?.[role(t).layer] ?? {};
@@ -181,7 +198,8 @@ export function compressWeights(parts: ModelParts, plan: CompressionPlan, target
   for (const t of parts.weights) {
     const { layer, axis } = role(t);
     const values = prunedByName.get(t.name);
-    const enc = values ? encode(t, axis ?? -1, values, plan, override(t)) : { payload: { kind: 'float32' as const, shape: t.shape, values: t.values }, values: t.values, bits: 32 };
+    const pre = values ? encoded?.get(t.name) : undefined;
+    const enc = pre ?? (values ? encode(t, axis ?? -1, values, plan, override(t)) : { payload: { kind: 'float32' as const, shape: t.shape, values: t.values }, values: t.values, bits: 32 });
     tensors.push({ name: t.name, shape: t.shape, layer, values: enc.values, payload: enc.payload, ...(t.dtype ? { dtype: t.dtype } : {}) });
     report.push({
       name: t.name, layer, params: t.values.length, sparsity: t.values.length ? zeros(enc.values) / t.values.length : 0,

@@ -19,10 +19,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { snapCodebookToGrid } from '../../core';
-import { compressModel, compressWeights, TAYLOR_NEEDS_DATA, type CompressOutput, type PruneScores } from '../compress';
+import { CALIBRATION_NEEDS_DATA, compressModel, compressWeights, TAYLOR_NEEDS_DATA, type CompressOutput, type PruneScores } from '../compress';
 import { preprocessingOf, type Dataset } from '../dataset';
 import type { CompressionPlan, LayerOverride } from '../plan';
-import { structuralAsked, usesTaylorScores } from '../planFields';
+import { needsCalibrationData, structuralAsked, usesTaylorScores } from '../planFields';
+import { compressCalibrated } from '../calibrate';
 import { formatFields, modelFromParts, type CompressedModel, type ModelParts } from '../weights';
 import { teacherLogits, withLogitHead } from './distill';
 import { argmaxRows, fineTune, type FineTuneOptions, type StepMetrics, type TrainLoss, type WeightConstraint } from './finetune';
@@ -38,6 +39,8 @@ export const FINETUNE_LEARNING_RATE = 5e-4;
 export const DISTILL_LEARNING_RATE = 1e-3;
 /** Why a recovering plan's cross-layer equalization is not applied (CompressOutput.skipped). */
 export const EQUALIZE_WITH_RECOVERY = 'cross-layer equalization skipped: recovery trains the weights on the quantization grid itself (equalizing after it would move them off it); it is for post-training quantization';
+/** Why a recovering plan's calibration on data is not applied (CompressOutput.skipped). */
+export const CALIBRATE_WITH_RECOVERY = 'calibration on data skipped: recovery trains the weights on the quantization grid itself; it starts from the weight-MSE range';
 /** Batches of (the backend's training batch of) samples whose gradients make Taylor scores. */
 export const TAYLOR_BATCHES = 32;
 
@@ -118,7 +121,14 @@ const dataKey = (data: Dataset, count: number) => JSON.stringify([data.entry.id,
 export async function compressWithRecovery(parts: ModelParts, plan: CompressionPlan, data: Dataset | undefined, hooks: RecoveryHooks = {}, cache: RecoveryCache = {}): Promise<CompressOutput | undefined> {
   const recovery = recoveryOf(plan);
   const taylor = usesTaylorScores(plan);
-  if (!recovery && !taylor) return compressModel(parts, plan);
+  const calibrating = needsCalibrationData(plan);
+  if (calibrating && recovery && typeof plan.quantize === 'object') {
+    // Recovery's quantization-aware training fits the grid itself: it starts from the weight-MSE range instead.
+    const out = await compressWithRecovery(parts, { ...plan, quantize: { ...plan.quantize, calibrate: 'mse' } }, data, hooks, cache);
+    return out && { ...out, skipped: [...out.skipped, CALIBRATE_WITH_RECOVERY] };
+  }
+  if (calibrating && !data) throw new Error(CALIBRATION_NEEDS_DATA);
+  if (!recovery && !taylor) return calibrating && data ? compressCalibrated(parts, plan, data, hooks) : compressModel(parts, plan);
   const what = recovery?.name ?? 'Taylor scoring';
   if (parts.format === 'graph-model') throw new Error(`${what} needs a TF.js layers model (a graph model has no trainable layers); turn it off`);
   if (!data) {
@@ -159,7 +169,7 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
     if (!scores) return undefined;
     cache.scores = { key: sKey, scores };
   }
-  if (!recovery) return compressModel(parts, plan, scores);
+  if (!recovery) return calibrating ? compressCalibrated(parts, plan, data, hooks, scores) : compressModel(parts, plan, scores);
   // Equalization is for rounding without training; recovery trains on the export's own grid, which
   // equalizing afterwards would move the weights off. It is left out, and the output says so.
   const q = plan.quantize;

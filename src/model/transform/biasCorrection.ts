@@ -28,7 +28,7 @@ export interface BiasCorrectionReport {
   className: string;
   /** Manifest name of the tensor adjusted (the layer's bias, or the next BN's moving_mean). */
   target?: string;
-  /** The BatchNormalization whose statistics gave E[x]. */
+  /** The BatchNormalization whose statistics gave E[x], or 'calibration data' when measured. */
   statsFrom?: string;
   /** max_o |ε·E[x]|_o, the largest per-channel shift removed (in the layer's output units). */
   maxShift?: number;
@@ -121,12 +121,43 @@ export function kernelShift(className: string, w: Float32Array, wq: Float32Array
 }
 
 /**
- * Corrected values for the tensors bias correction changes, by manifest name, given the model
- * before weight quantization (`original`, BN layers present) and the quantized kernels
- * (`quantized`, matched by name; kernels not listed are taken as unquantized). Returns new arrays;
- * nothing is mutated.
+ * Per-output shift (Ŵ − W)·E[x] from measured means of the kernel's rows (empirical bias
+ * correction): `rowMean` has one entry per kernel row — Dense [in], Conv2D [kh·kw·in] (the im2col
+ * patch, padding zeros counted), DepthwiseConv2D [kh·kw·C] (tap-major, as the kernel's first three
+ * axes) — so every tap gets its own mean, borders included.
  */
-export function correctBiases(original: ModelParts, quantized: readonly Pick<WeightTensor, 'name' | 'values'>[]): { corrected: Map<string, Float32Array>; report: BiasCorrectionReport[] } {
+export function kernelShiftFromRows(className: string, w: Float32Array, wq: Float32Array, shape: number[], rowMean: Float64Array): Float64Array {
+  const cols = shape[shape.length - 1];
+  const rows = w.length / cols;
+  if (rowMean.length !== rows) throw new Error(`bias correction: ${rowMean.length} measured input means for ${rows} kernel rows`);
+  if (className === 'DepthwiseConv2D') {
+    const ch = shape[2];
+    const out = new Float64Array(ch * cols);
+    for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) out[(r % ch) * cols + k] += (wq[r * cols + k] - w[r * cols + k]) * rowMean[r];
+    return out;
+  }
+  const out = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let o = 0; o < cols; o++) out[o] += (wq[r * cols + o] - w[r * cols + o]) * rowMean[r];
+  return out;
+}
+
+/** Options of {@link correctBiases}. */
+export interface BiasCorrectionOptions {
+  /**
+   * Measured E[x] per kernel row by layer name (calibration data, {@link kernelShiftFromRows}):
+   * when given, only these are used (BN statistics are not needed, so folded and BN-free models are
+   * corrected too); a layer without an entry is left alone.
+   */
+  rowMeans?: ReadonlyMap<string, Float64Array>;
+}
+
+/**
+ * Corrected values for the tensors bias correction changes, by manifest name, given the model
+ * before weight quantization (`original`, BN layers present for the data-free variant) and the
+ * quantized kernels (`quantized`, matched by name; kernels not listed are taken as unquantized).
+ * Returns new arrays; nothing is mutated.
+ */
+export function correctBiases(original: ModelParts, quantized: readonly Pick<WeightTensor, 'name' | 'values'>[], opts: BiasCorrectionOptions = {}): { corrected: Map<string, Float32Array>; report: BiasCorrectionReport[] } {
   const corrected = new Map<string, Float32Array>();
   const report: BiasCorrectionReport[] = [];
   if (original.format === 'graph-model') return { corrected, report };
@@ -140,12 +171,16 @@ export function correctBiases(original: ModelParts, quantized: readonly Pick<Wei
     const kernel = store.get(node.name, node.className === 'DepthwiseConv2D' ? 'depthwise_kernel' : 'kernel');
     if (!kernel) { row.skipped = 'no kernel in the manifest'; continue; }
     if (node.config.data_format === 'channels_first') { row.skipped = 'channels_first'; continue; }
-    const m = inputMean(g, store, node);
+    const measured = opts.rowMeans?.get(node.name);
+    if (opts.rowMeans && !measured) { row.skipped = 'no calibration inputs captured for it'; continue; }
+    const m = measured ? { mean: measured, bn: 'calibration data' } : inputMean(g, store, node);
     if ('reason' in m) { row.skipped = m.reason; continue; }
     const wq = q.get(kernel.name) ?? kernel.values;
     if (wq.length !== kernel.values.length) { row.skipped = 'quantized kernel has another shape'; continue; }
     let shift: Float64Array;
-    try { shift = kernelShift(node.className, kernel.values, wq, kernel.shape, m.mean); } catch (e) { row.skipped = (e as Error).message; continue; }
+    try {
+      shift = measured ? kernelShiftFromRows(node.className, kernel.values, wq, kernel.shape, measured) : kernelShift(node.className, kernel.values, wq, kernel.shape, m.mean);
+    } catch (e) { row.skipped = (e as Error).message; continue; }
     const bias = store.get(node.name, 'bias');
     const next = node.consumers.length === 1 ? g.get(node.consumers[0]) : undefined;
     const mu = !bias && (node.config.activation ?? 'linear') === 'linear' && next?.className === 'BatchNormalization' ? store.get(next.name, 'moving_mean') : undefined;

@@ -1,0 +1,181 @@
+/**
+ * Post-training calibration on data (quantize.calibrate 'output' / 'adaround'): the model after
+ * the plan's structural transforms, equalization and pruning is run once on CALIBRATION_SAMPLES
+ * seeded inputs (no labels), every Dense / Conv2D / DepthwiseConv2D layer's input is captured as
+ * rows of linear maps (patches.ts: at most MAX_ROWS per group, plus the exact mean of each kernel
+ * row over all positions), and each uniformly quantized kernel gets
+ *   'output':   the clipping range that minimises its layer-output MSE on those rows (outputRange.ts),
+ *   'adaround': that range, then up/down rounding learned by AdaRound (adaround.ts);
+ * compressModel then adds empirical bias correction b ← b − (Ŵ − W)·E[x] with the measured means.
+ * Inputs are the float (pruned) model's, captured once and reused for every layer. Kernels of
+ * layers that cannot be measured (other classes, shared layers, channels_first) keep the
+ * weight-MSE range and say why.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRng, dequantizeUniform, quantizeUniform, quantPayload, shuffledIndices } from '../../core';
+import { compressModel, compressWeights, shapeModel, splitWeightName, uniformSettingsOf, type CalibratedKernels, type CalibrationReport, type CompressOutput, type EncodedTensor, type PruneScores } from '../compress';
+import { fitSampleShape } from '../classifier';
+import type { Dataset } from '../dataset';
+import { imagesAtToTensor } from '../datasetTensor';
+import type { CompressionPlan } from '../plan';
+import { CALIBRATION_SAMPLES } from '../planFields';
+import { modelFromParts, type ModelParts } from '../weights';
+import { adaround } from './adaround';
+import { searchOutputRange } from './outputRange';
+import { channelOfColumn, fromGrouped, patchCollector, toGrouped, type KernelGeometry, type LayerRows, type PatchCollector } from './patches';
+
+export { CALIBRATION_SAMPLES };
+/** Rows kept per layer group (sampled output positions; a Dense layer has one per input). */
+export const MAX_ROWS = 2048;
+const BATCH = 64;
+
+export interface CalibrationHooks {
+  isCancelled?: () => boolean;
+  onProgress?: (done: number, total: number, message: string) => Promise<void> | void;
+}
+
+const num = (v: unknown, d = 1): number => (Array.isArray(v) ? Number(v[0] ?? d) : typeof v === 'number' ? v : d);
+const pair = (v: unknown, d = 1): [number, number] => (Array.isArray(v) ? [Number(v[0] ?? d), Number(v[1] ?? v[0] ?? d)] : [num(v, d), num(v, d)]);
+
+/** The geometry of a layer the calibration can measure, or why not. */
+function geometryOf(layer: tf.layers.Layer, kernelShape: number[]): KernelGeometry | { reason: string } {
+  const c = layer.getConfig() as Record<string, unknown>;
+  if (layer.inboundNodes.length !== 1) return { reason: 'a layer used more than once' };
+  if (c.data_format === 'channels_first') return { reason: 'channels_first' };
+  const cls = layer.getClassName();
+  if (cls === 'Dense') return { kind: 'dense', k: kernelShape[0], o: kernelShape[1] };
+  if (cls !== 'Conv2D' && cls !== 'DepthwiseConv2D') return { reason: `${cls} layers are not measured` };
+  if (c.padding !== 'same' && c.padding !== 'valid') return { reason: `padding ${String(c.padding)}` };
+  if (cls === 'Conv2D' && num(c.groups, 1) !== 1) return { reason: 'grouped convolution' };
+  const [kh, kw, cin, m] = kernelShape;
+  const [sh, sw] = pair(c.strides);
+  const [dh, dw] = pair(c.dilation_rate);
+  return { kind: cls === 'Conv2D' ? 'conv' : 'depthwise', kh, kw, sh, sw, dh, dw, same: c.padding === 'same', c: cin, o: cls === 'Conv2D' ? m : cin * m };
+}
+
+/** The plan without calibration on data: pruning only (what calibration measures the model after). */
+const pruningOnly = (plan: CompressionPlan): CompressionPlan => ({
+  version: 1, prune: plan.prune,
+  layers: plan.layers && Object.fromEntries(Object.entries(plan.layers).map(([n, o]) => [n, { ...(o.exclude ? { exclude: true } : {}), ...(o.prune !== undefined ? { prune: o.prune } : {}) }])),
+});
+
+/**
+ * Measures `parts` under `plan` on `data` and encodes its uniformly quantized kernels by the plan's
+ * calibration (file comment). Undefined when cancelled. For a graph model, nothing is measured.
+ */
+export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan, data: Dataset, hooks: CalibrationHooks = {}, scores?: PruneScores): Promise<CalibratedKernels | undefined> {
+  const shaped = shapeModel(parts, plan, scores);
+  const encoded = new Map<string, EncodedTensor>();
+  const rowMeans = new Map<string, Float64Array>();
+  const report: CalibrationReport[] = [];
+  const q = typeof plan.quantize === 'object' ? plan.quantize : undefined;
+  const method = q?.calibrate === 'adaround' ? 'adaround' : 'output';
+  if (parts.format === 'graph-model' || !q) return { shaped, encoded, rowMeans, report };
+
+  // The model as calibration sees it: shaped, pruned, float.
+  const pruned = compressWeights(shaped.parts, pruningOnly(plan), undefined, scores?.weights && shaped.carried).tensors;
+  const model = await modelFromParts({ ...shaped.parts, weights: pruned });
+  const byName = new Map(pruned.map((t) => [t.name, t]));
+  type Target = { layer: tf.layers.Layer; kernel: string; shape: number[]; geometry: KernelGeometry; collector: PatchCollector };
+  const targets: Target[] = [];
+  const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
+  const rng = createRng(12);
+  const measured = new Set<string>();
+  try {
+    for (const layer of model.layers) {
+      const name = [...byName.keys()].find((n) => splitWeightName(n).layer === layer.name && ['kernel', 'depthwise_kernel'].includes(splitWeightName(n).role));
+      if (!name) continue;
+      const t = byName.get(name);
+      if (!t) continue;
+      const g = geometryOf(layer, t.shape);
+      if ('reason' in g) { report.push({ layer: layer.name, tensor: name, method: 'weight-mse', reason: g.reason, ms: 0 }); continue; }
+      const perSample = Math.max(1, Math.ceil(MAX_ROWS / count));
+      targets.push({ layer, kernel: name, shape: t.shape, geometry: g, collector: patchCollector(g, perSample, rng) });
+      measured.add(name);
+    }
+    // One pass over the calibration inputs, every measured layer's input captured.
+    const inputs = new Set(model.inputs);
+    const outputs = targets.map((t) => t.layer.input as tf.SymbolicTensor);
+    const probe = tf.model({ inputs: model.inputs, outputs: outputs.filter((o) => !inputs.has(o)) });
+    const order = shuffledIndices(data.entry.count, createRng(11)).slice(0, count);
+    const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
+    const batches = Math.ceil(count / BATCH);
+    for (let b = 0; b < batches; b++) {
+      if (hooks.isCancelled?.()) return undefined;
+      const idx = order.slice(b * BATCH, (b + 1) * BATCH);
+      const x = tf.tidy(() => fitSampleShape(imagesAtToTensor(data, idx), inputShape));
+      const got = probe.outputs.length ? probe.predict(x) : [];
+      const list = Array.isArray(got) ? got : [got];
+      let j = 0;
+      for (let i = 0; i < targets.length; i++) {
+        const tensor = inputs.has(outputs[i]) ? x : list[j++];
+        targets[i].collector.add(tensor.dataSync() as Float32Array, tensor.shape, idx.length);
+      }
+      tf.dispose([x, ...list]);
+      await hooks.onProgress?.(b + 1, batches, `calibration: the model's inputs, batch ${b + 1}/${batches}`);
+    }
+
+    // Each kernel on its calibrated grid.
+    for (let i = 0; i < targets.length; i++) {
+      const { layer, kernel, shape, geometry } = targets[i];
+      const t = byName.get(kernel);
+      const override = plan.layers?.[layer.name] ?? {};
+      const u = t && !override.exclude ? uniformSettingsOf(plan, override, geometry.kind === 'depthwise' ? 2 : -1) : undefined;
+      const { layer: rows, rowMean } = targets[i].collector.finish();
+      rowMeans.set(layer.name, rowMean);
+      if (!t || !u) continue;
+      const t0 = performance.now();
+      const opts = { bits: u.bits, scheme: u.scheme, axis: u.axis };
+      const range = searchOutputRange(t.values, shape, opts, geometry, rows);
+      const r = quantizeUniform(t.values, shape, { ...opts, range });
+      const at = (e: Float64Array) => e.reduce((a, v) => a + v, 0);
+      const row: CalibrationReport = { layer: layer.name, tensor: kernel, method, error: { minmax: at(range.minmaxError), range: at(range.error), final: at(range.error) }, ms: 0 };
+      let result = r;
+      if (method === 'adaround') {
+        const learned = await roundAdaptively(t.values, shape, r, geometry, rows, hooks, `calibration: AdaRound ${layer.name} (${i + 1}/${targets.length})`);
+        if (!learned) return undefined;
+        result = learned.result;
+        row.error = { ...(row.error as NonNullable<CalibrationReport['error']>), final: learned.loss };
+      }
+      row.ms = Math.round(performance.now() - t0);
+      report.push(row);
+      encoded.set(kernel, { payload: quantPayload(result, shape), values: result.values, bits: u.bits });
+      await hooks.onProgress?.(i + 1, targets.length, `calibration: ${layer.name} (${i + 1}/${targets.length})`);
+    }
+  } finally {
+    model.dispose();
+  }
+  return { shaped, encoded, rowMeans, report };
+}
+
+/** AdaRound on the grid of `r` (its scales and zero points), codes back in the kernel's layout. */
+async function roundAdaptively(values: Float32Array, shape: number[], r: ReturnType<typeof quantizeUniform>, g: KernelGeometry, rows: LayerRows, hooks: CalibrationHooks, message: string) {
+  const col = channelOfColumn(g, r.axis >= 0);
+  const cols = rows.groups * rows.o;
+  const scale = new Float32Array(values.length);
+  const zero = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const c = col[(Math.floor(i / (rows.k * rows.o)) * rows.o + (i % rows.o)) % cols];
+    scale[i] = r.scale[c];
+    zero[i] = r.zeroPoint[c];
+  }
+  const qmax = r.scheme === 'symmetric' ? 2 ** (r.bits - 1) - 1 : 2 ** r.bits - 1;
+  const qmin = r.scheme === 'symmetric' ? -qmax : 0;
+  const out = await adaround(toGrouped(values, g), { scale, zero, qmin, qmax }, rows, {
+    isCancelled: hooks.isCancelled,
+    onProgress: (done, total) => hooks.onProgress?.(done, total, message),
+  });
+  if (!out) return undefined;
+  const codes = fromGrouped(out.codes, g);
+  const exact = dequantizeUniform(codes, shape, { axis: r.axis, scale: r.scale, zeroPoint: r.zeroPoint });
+  return { result: { ...r, codes, values: exact }, loss: out.loss.learned };
+}
+
+/**
+ * compressModel with the plan's calibration on data: {@link calibrateKernels} then compressModel
+ * (empirical bias correction included). Undefined when cancelled.
+ */
+export async function compressCalibrated(parts: ModelParts, plan: CompressionPlan, data: Dataset, hooks: CalibrationHooks = {}, scores?: PruneScores): Promise<CompressOutput | undefined> {
+  const calibrated = await calibrateKernels(parts, plan, data, hooks, scores);
+  return calibrated && compressModel(parts, plan, scores, calibrated);
+}
