@@ -65,19 +65,20 @@ describe('adaround', () => {
     expect(res?.loss.keptNearest).toBe(0);
   });
 
-  it('stays on the grid, keeps pruned weights at the zero point, clamps outliers, reports honest losses', async () => {
+  it('stays on the grid, keeps pruned weights and empty (scale 0) columns at the zero point, clamps outliers, reports honest losses', async () => {
     const { w, grid, layer } = randomLayer(1, 48, 12, 256, 1, 3, 4); // asymmetric codes 0 … 7, zero point 4
     for (let i = 0; i < w.length; i += 5) w[i] = 0;
     w[1] = 50; w[2] = -50;
+    for (let i = 3; i < w.length; i += 12) grid.scale[i] = 0; // column 3 is empty on the grid: it stays at the zero point
     const res = await adaround(w, grid, layer, { iterations: 200 });
     if (!res) throw new Error('not cancelled, so a result');
-    res.codes.forEach((q, i) => {
+    for (const [i, q] of res.codes.entries()) {
       expect(Number.isInteger(q) && q >= 0 && q <= 7).toBe(true);
       expect(res.values[i]).toBe(Math.fround(grid.scale[i] * (q - grid.zero[i])));
-      if (w[i] === 0) { expect(q).toBe(4); expect(res.values[i]).toBe(0); }
+      if (w[i] === 0 || grid.scale[i] === 0) { expect(q).toBe(4); expect(res.values[i]).toBe(0); continue; }
       const p = w[i] / grid.scale[i] + 4; // every code is ⌊p⌋ or ⌈p⌉, clamped
-      if (w[i] !== 0) expect([Math.floor(p), Math.ceil(p)].map((c) => Math.min(7, Math.max(0, c)))).toContain(q);
-    });
+      expect([Math.floor(p), Math.ceil(p)].map((c) => Math.min(7, Math.max(0, c)))).toContain(q);
+    }
     expect([res.codes[1], res.codes[2]]).toEqual([7, 0]);
     expect(Math.abs(res.loss.learned / outputLoss(w, res.values, layer) - 1)).toBeLessThan(1e-5);
     expect(res.loss.learned).toBeLessThanOrEqual(res.loss.nearest);

@@ -67,7 +67,9 @@ export interface AdaRoundResult {
 
 const ZETA = 1.1;
 const GAMMA = -0.1;
+/** Yield to the event loop (progress, cancellation) after this many iterations or this many ms, whichever first. */
 const YIELD_EVERY = 8;
+const YIELD_MS = 50;
 
 /** Each weight's place on its grid: nearest code, floor code and what the soft forward pass needs. */
 export interface Rounding {
@@ -178,10 +180,12 @@ export async function adaround(w: Float32Array, grid: RoundingGrid, layer: Group
     m: new Float32Array(size), s: new Float32Array(size), lr: opts.learningRate ?? 1e-2, t: 0 };
   for (let i = 0; i < size; i++) if (r.free[i]) soften(st, r, i);
   const pool = Int32Array.from({ length: n }, (_, i) => i);
+  let yielded = -Infinity;
   try {
     for (let it = 0; it < iterations; it++) {
-      if (it % YIELD_EVERY === 0) {
+      if (it % YIELD_EVERY === 0 || performance.now() - yielded > YIELD_MS) {
         await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
         if (opts.isCancelled?.()) return undefined;
         if (it > 0) await opts.onProgress?.(it, iterations);
       }
