@@ -1,0 +1,136 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { createRng, decodeTensor, encodeTensor } from '../../core';
+import { useWasm } from '../../node/io';
+import { CALIBRATION_NEEDS_DATA, compressModel } from '../compress';
+import { makeDataset, type Dataset } from '../dataset';
+import type { CompressionPlan } from '../plan';
+import { compressWithRecovery } from '../train/recover';
+import { partsOfModel } from '../transform/fixtures';
+import { artifactsFromParts, type ModelParts } from '../weights';
+import { calibrateKernels, compressCalibrated } from '.';
+import { searchOutputRange } from './outputRange';
+import type { KernelGeometry } from './patches';
+
+beforeAll(async () => { await useWasm(); });
+
+/** conv (linear) → relu → depthwise → relu → flatten → dense, seeded weights, on 6×6×2 images. */
+async function toyParts(): Promise<ModelParts> {
+  const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: seed + 100 }) });
+  const m = tf.sequential({ layers: [
+    tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2], name: 'conv', ...init(1) }),
+    tf.layers.activation({ activation: 'relu', name: 'relu1' }),
+    tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, name: 'dw', activation: 'relu', ...init(2), depthwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    tf.layers.flatten({ name: 'flat' }),
+    tf.layers.dense({ units: 5, name: 'fc', ...init(3) }),
+  ] });
+  const parts = await partsOfModel(m);
+  m.dispose();
+  return parts;
+}
+
+/** `count` seeded 6×6×2 images, no labels. */
+function images(count: number): Dataset {
+  const rng = createRng(9);
+  const bytes = Uint8Array.from({ length: count * 72 }, () => Math.floor(rng.next() * 256));
+  return makeDataset({ id: 'toy', name: 'toy', dataset: 'toy', split: 'train', count, shape: [6, 6, 2], classes: [], images: 'x', scale: 1 / 255 }, bytes);
+}
+
+const plan = (calibrate: 'output' | 'adaround', granularity: 'tensor' | 'channel' = 'channel'): CompressionPlan => ({ version: 1, quantize: { bits: 3, scheme: 'affine', granularity, calibrate } });
+
+/** The conv layer's output (before its ReLU) on all of `data`, from a model of `parts`. */
+async function convOutputMean(parts: ModelParts, data: Dataset): Promise<Float32Array> {
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifactsFromParts(parts)));
+  const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer('conv').output as tf.SymbolicTensor });
+  const x = tf.tensor4d(Float32Array.from(data.images, (v) => v / 255), [data.entry.count, 6, 6, 2]);
+  const y = probe.predict(x) as tf.Tensor;
+  const mean = y.mean([0, 1, 2]).dataSync() as Float32Array;
+  tf.dispose([x, y]);
+  model.dispose();
+  return mean;
+}
+
+describe('calibration on data', () => {
+  it("'output': searched ranges never worse than min/max on the layer-output error, kernels on their grids, empirical bias correction restores the mean output", async () => {
+    const parts = await toyParts();
+    const data = images(64); // fewer than CALIBRATION_SAMPLES: all of them are the calibration set
+    const before = tf.memory().numTensors;
+    const out = await compressCalibrated(parts, plan('output'), data);
+    expect(tf.memory().numTensors).toBe(before);
+    if (!out) throw new Error('cancelled');
+    expect(out.calibration?.map((c) => [c.layer, c.method])).toEqual([['conv', 'output'], ['dw', 'output'], ['fc', 'output']]);
+    for (const c of out.calibration ?? []) {
+      expect(c.error?.range).toBeLessThanOrEqual((c.error?.minmax ?? 0) + 1e-12);
+      expect(c.error?.final).toBe(c.error?.range);
+    }
+    for (const t of out.compressed.tensors.filter((x) => x.name.endsWith('kernel'))) {
+      expect(t.payload.kind).toBe('affine');
+      // what is written decodes to exactly the values the model computes with
+      expect(Array.from(decodeTensor(encodeTensor(t.payload)).values)).toEqual(Array.from(t.values));
+    }
+    expect(out.biasCorrection?.map((r) => [r.layer, r.statsFrom, r.target])).toEqual([
+      ['conv', 'calibration data', 'conv/bias'], ['dw', 'calibration data', 'dw/bias'], ['fc', 'calibration data', 'fc/bias']]);
+    // The first layer sees the same inputs in both models: after correction its mean output is the original's.
+    const want = await convOutputMean(parts, data);
+    const got = await convOutputMean(out.parts, data);
+    const uncorrected = compressModel(parts, { version: 1, quantize: { bits: 3, scheme: 'affine', granularity: 'channel', calibrate: 'mse' } });
+    const off = await convOutputMean(uncorrected.parts, data);
+    for (let c = 0; c < 4; c++) expect(Math.abs(got[c] - want[c])).toBeLessThan(1e-5);
+    expect(Math.max(...Array.from(off, (v, c) => Math.abs(v - want[c])))).toBeGreaterThan(1e-4);
+  });
+
+  it("'adaround': final output error ≤ the searched range's, codes within the grid, seeded (same bytes twice), pruned zeros kept", async () => {
+    const parts = await toyParts();
+    const data = images(64);
+    const p: CompressionPlan = { ...plan('adaround', 'tensor'), prune: { ratio: 0.3, scope: 'layer' } };
+    const a = await compressCalibrated(parts, p, data);
+    const b = await compressCalibrated(parts, p, data);
+    if (!a || !b) throw new Error('cancelled');
+    for (const c of a.calibration ?? []) {
+      expect(c.method).toBe('adaround');
+      expect(c.error?.final).toBeLessThanOrEqual((c.error?.range ?? 0) + 1e-9);
+    }
+    expect(a.calibration?.some((c) => (c.error?.final ?? 0) < (c.error?.range ?? 0))).toBe(true);
+    const pruned = compressModel(parts, { version: 1, prune: { ratio: 0.3, scope: 'layer' } }).compressed.tensors;
+    a.compressed.tensors.forEach((t, i) => {
+      expect(Array.from(t.values)).toEqual(Array.from(b.compressed.tensors[i].values));
+      if (t.payload.kind !== 'affine') return;
+      const top = 2 ** t.payload.bits - 1;
+      expect(Array.from(t.payload.codes).every((q) => q >= 0 && q <= top)).toBe(true);
+      pruned[i].values.forEach((v, j) => { if (v === 0) expect(t.values[j]).toBe(0); });
+    });
+  });
+
+  it('cancelled → undefined, no tensor left; without data the plan is refused with what to do', async () => {
+    const parts = await toyParts();
+    const before = tf.memory().numTensors;
+    expect(await calibrateKernels(parts, plan('adaround'), images(64), { isCancelled: () => true })).toBeUndefined();
+    let calls = 0;
+    expect(await calibrateKernels(parts, plan('adaround'), images(64), { isCancelled: () => calls > 3, onProgress: () => { calls++; } })).toBeUndefined();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => compressModel(parts, plan('output'))).toThrow(CALIBRATION_NEEDS_DATA);
+    await expect(compressWithRecovery(parts, plan('output'), undefined)).rejects.toThrow(CALIBRATION_NEEDS_DATA);
+  });
+
+  it('searchOutputRange: per channel, error ≤ min/max error and equal to ‖X(W − Ŵ)‖²/n recomputed', () => {
+    const rng = createRng(3);
+    const k = 6;
+    const o = 3;
+    const n = 40;
+    // correlated inputs: x = z·A with a random mixing matrix
+    const a = Float32Array.from({ length: k * k }, () => rng.normal());
+    const rows = new Float32Array(n * k);
+    for (let r = 0; r < n; r++) {
+      const z = Array.from({ length: k }, () => rng.normal());
+      for (let j = 0; j < k; j++) rows[r * k + j] = z.reduce((s, zi, i) => s + zi * a[i * k + j], 0);
+    }
+    const w = Float32Array.from({ length: k * o }, () => rng.normal() * (rng.next() < 0.1 ? 4 : 1));
+    const g: KernelGeometry = { kind: 'dense', k, o };
+    const layer = { groups: 1, k, o, rows, n };
+    for (const axis of [undefined, -1]) {
+      const r = searchOutputRange(w, [k, o], { bits: 3, scheme: 'symmetric', axis }, g, layer);
+      for (let c = 0; c < r.error.length; c++) expect(r.error[c]).toBeLessThanOrEqual(r.minmaxError[c]);
+      expect(r.error.length).toBe(axis === undefined ? 1 : o);
+    }
+  });
+});
