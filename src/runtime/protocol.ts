@@ -136,14 +136,49 @@ export type EvalTarget = 'original' | 'compressed';
 /** 'keras': the compressed model written back into the original Keras file's config (only for a model opened from a Keras file, and a plan that keeps its architecture). */
 export type ExportFormat = 'tfjs-zip' | 'compact' | 'keras';
 
-/** A sensitivity analysis: which technique, at which levels (prune ratios, or bits), on how many samples. */
+/**
+ * A sensitivity analysis: which technique, at which levels (prune ratios, or bits), on how many
+ * samples. 'joint' measures each layer at every (prune ratio, bits) pair of `joint` instead
+ * (`levels` unused), quantized with the grid's scheme, granularity and calibration.
+ */
 export interface SensitivityRequest {
-  technique: 'prune' | 'quantize';
+  technique: 'prune' | 'quantize' | 'joint';
   levels: number[];
+  joint?: JointGrid;
   limit?: number;
 }
 
-/** accuracy[i][j] = top-1 with only layers[i] compressed at levels[j], on `count` validation samples. */
+/** One level of the joint grid: a layer pruned to `prune` (share of zeros, 0–1) and quantized to `bits`. */
+export interface JointLevel {
+  prune: number;
+  bits: number;
+}
+
+/** Data-free calibration methods the joint search may choose among (plan quantize.calibrate). */
+export type JointCalibration = 'minmax' | 'mse' | 'bias';
+
+/**
+ * The joint grid: every prune ratio × every bit width. Cells are measured from the mildest
+ * (most bits, least pruning) on; a cell is skipped, never measured, when a milder cell (no more
+ * pruning, at least as many bits) is already no larger (dominated), or already lost more than
+ * `maxDrop` (hopeless: accuracy assumed to fall further with more compression).
+ */
+export interface JointGrid {
+  prune: number[];
+  bits: number[];
+  scheme?: 'affine' | 'symmetric';
+  granularity?: 'tensor' | 'channel';
+  /** the calibration the grid is measured with (default 'mse'); Auto tries the others on the combined plan */
+  calibrate?: JointCalibration;
+  /** fraction of accuracy (default 0.05 = 5 points) past which milder cells make stronger ones hopeless */
+  maxDrop?: number;
+}
+
+/**
+ * accuracy[i][j] = top-1 with only layers[i] compressed at levels[j], on `count` validation
+ * samples. For 'joint', levels[j] = j indexes `joint.cells`, and a skipped cell's accuracy and
+ * bytes are NaN (see JointGrid).
+ */
 export interface SensitivityResult {
   technique: SensitivityRequest['technique'];
   /** what `accuracy` and `baseline` hold: top-1 accuracy, or (unlabelled data) top-1 agreement with the original */
@@ -160,6 +195,8 @@ export interface SensitivityResult {
   /** top-1 of the uncompressed model on the same samples (1 for agreement) */
   baseline: number;
   count: number;
+  /** 'joint' only: the grid's cells, its quantizer settings, and the calibrations that apply to this model ('bias' needs BatchNorm) */
+  joint?: { cells: JointLevel[]; grid: JointGrid; calibrations: JointCalibration[]; skipped: number };
 }
 
 /** A dropped data file: its path (folder/…/name, as picked or dropped) and contents. */

@@ -62,4 +62,32 @@ describe('measureSensitivity', () => {
     expect(progress).toEqual([1, 2]);
     expect(vi.mocked(evaluateModel)).toHaveBeenCalledTimes(2);
   });
+
+  it('joint: one column per (prune, bits) cell; skipped cells are NaN and each has a milder cell that justifies it', async () => {
+    const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
+    const progress: [number, number][] = [];
+    // maxDrop 1 point: 1-bit codes lose far more on fc3 alone, so its harsher cells are not measured.
+    const r = await measureSensitivity(parts, readDataset('mnist', 'val'), { technique: 'joint', levels: [], joint: { prune: [0, 0.9], bits: [8, 1], maxDrop: 0.01 }, limit: 200 },
+      { isCancelled: () => false, onProgress: (done, total) => progress.push([done, total]) });
+    if (!r?.joint) throw new Error('cancelled');
+    const { cells, skipped, calibrations } = r.joint;
+    expect(cells).toEqual([{ prune: 0, bits: 8 }, { prune: 0.9, bits: 8 }, { prune: 0, bits: 1 }, { prune: 0.9, bits: 1 }]);
+    expect(r.levels).toEqual([0, 1, 2, 3]);
+    expect(r.accuracy.map((row) => row.length)).toEqual([4, 4, 4]);
+    expect(calibrations).toEqual(['minmax', 'mse']); // no BatchNorm: bias correction has nothing to use
+    // Progress counts skipped cells too: 1 + 3 × 4 steps, in order, ending at the total.
+    expect(progress.map(([d]) => d)).toEqual(Array.from({ length: 13 }, (_, k) => k + 1));
+    expect(progress.every(([, t]) => t === 13)).toBe(true);
+    const nan = r.accuracy.flat().filter((a) => Number.isNaN(a)).length;
+    expect(nan).toBe(skipped);
+    expect(skipped).toBeGreaterThan(0);
+    r.accuracy.forEach((row, i) => row.forEach((a, j) => {
+      expect(Number.isNaN(r.bytes[i][j])).toBe(Number.isNaN(a));
+      if (!Number.isNaN(a)) return;
+      const why = cells.some((c, m) => m < j && c.prune <= cells[j].prune && c.bits >= cells[j].bits && (r.baseline - row[m] > 0.01 || Number.isFinite(r.bytes[i][m])));
+      expect(why).toBe(true);
+    }));
+    // The mildest cell (8 bits, no pruning) is always measured and nearly lossless.
+    for (const row of r.accuracy) expect(r.baseline - row[0]).toBeLessThan(0.02);
+  });
 });

@@ -8,10 +8,12 @@
  * Estimates add up single-layer figures: size = whole model − Σ layer bytes + Σ chosen layer bytes
  * (exact record sizes, so this part is exact up to the header), drop = Σ single-layer drops (an
  * approximation: drops of separately compressed layers roughly add up). The plan is then measured
- * like any other, so the drop and size it really gives are shown, not assumed.
+ * like any other, so the drop and size it really gives are shown, not assumed. For a joint grid
+ * (prune ratio × bits per layer) autoRefine.ts measures the combined plan and backs off.
  */
 import type { CompressionPlan, LayerOverride } from '../model/plan';
-import type { SensitivityResult } from '../runtime/protocol';
+import { jointPlan, jointText } from '../runtime/jointGrid';
+import type { JointCalibration, JointLevel, SensitivityResult } from '../runtime/protocol';
 
 /** What auto aims for: at most `drop` accuracy lost (fraction), or at most `bytes` of compact file. */
 export type AutoTarget = { drop: number } | { bytes: number };
@@ -24,11 +26,19 @@ export interface AutoChoice {
   estimate: { bytes: number; drop: number };
 }
 
-const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} KB` : `${n} B`);
-const points = (fraction: number) => `${(fraction * 100).toFixed(2)} points`;
+/** Bytes in words: "1.2 MB", "45.3 KB", "120 B". */
+export const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} KB` : `${n} B`);
+/** A fraction of accuracy in points: 0.0042 → "0.42 points". */
+export const points = (fraction: number) => `${(fraction * 100).toFixed(2)} points`;
 
-/** @param target allowed loss (fraction of accuracy, against r.baseline on the same samples) or size in bytes. */
-export function autoPlan(r: SensitivityResult, target: AutoTarget): AutoChoice {
+/** Whether cell (i, j) was measured (a joint grid leaves skipped cells NaN). */
+const measured = (r: SensitivityResult, i: number, j: number) => Number.isFinite(r.accuracy[i][j]) && Number.isFinite(r.bytes[i][j]);
+
+/**
+ * The greedy pick (file comment): level[i] = chosen index into r.levels for layer i, or −1 (left
+ * as it is), with the estimated size (bytes) and drop (fraction), and whether a size target is met.
+ */
+export function pickLevels(r: SensitivityResult, target: AutoTarget): { level: number[]; estimate: { bytes: number; drop: number }; reached: boolean } {
   const L = r.layers.length;
   const level = new Array<number>(L).fill(-1); // −1 = left as it is
   const bytesAt = (i: number, j: number) => (j < 0 ? r.baseBytes[i] : r.bytes[i][j]);
@@ -43,6 +53,7 @@ export function autoPlan(r: SensitivityResult, target: AutoTarget): AutoChoice {
     const budget = 'drop' in target ? target.drop - drop() : Infinity;
     for (let i = 0; i < L; i++) {
       for (let j = 0; j < r.levels.length; j++) {
+        if (!measured(r, i, j)) continue;
         const saved = bytesAt(i, level[i]) - bytesAt(i, j);
         if (saved <= 0) continue;
         const cost = dropAt(i, j) - dropAt(i, level[i]);
@@ -55,20 +66,47 @@ export function autoPlan(r: SensitivityResult, target: AutoTarget): AutoChoice {
     if (!best) break;
     level[best.i] = best.j;
   }
+  return { level, estimate: { bytes: size(), drop: drop() }, reached: done() || 'drop' in target };
+}
 
-  const text = (j: number) => (r.technique === 'prune' ? `prune ${Math.round(r.levels[j] * 100)} %` : `${r.levels[j]} bits`);
-  const metric = r.metric === 'agreement' ? 'agreement' : 'accuracy';
+/** What level j of r is, in words: "prune 80 %", "4 bits", or for a joint grid "prune 80 % + 4 bits". */
+export function levelText(r: SensitivityResult, j: number): string {
+  if (r.joint) return jointText(r.joint.cells[j]);
+  return r.technique === 'prune' ? `prune ${Math.round(r.levels[j] * 100)} %` : `${r.levels[j]} bits`;
+}
+
+/** The plan of `level` (pickLevels): per-layer overrides; for a joint grid, jointPlan with `calibrate` (default: the grid's). */
+export function planOfLevels(r: SensitivityResult, level: number[], calibrate?: JointCalibration): CompressionPlan {
+  if (r.joint) {
+    const { cells, grid } = r.joint;
+    const choice: Record<string, JointLevel> = {};
+    level.forEach((j, i) => { if (j >= 0) choice[r.layers[i]] = cells[j]; });
+    return jointPlan(choice, r.layers, grid, calibrate);
+  }
   const layers: Record<string, LayerOverride> = {};
-  const lines = r.layers.map((name, i) => {
+  level.forEach((j, i) => { if (j >= 0) layers[r.layers[i]] = r.technique === 'prune' ? { prune: r.levels[j] } : { bits: r.levels[j] }; });
+  return { version: 1, layers };
+}
+
+/** One line per layer: what `level` chose for it, its bytes, and its single-layer drop. */
+export function layerLines(r: SensitivityResult, level: number[], leftReason: string): string[] {
+  const metric = r.metric === 'agreement' ? 'agreement' : 'accuracy';
+  return r.layers.map((name, i) => {
     const j = level[i];
-    if (j < 0) return `${name}: left as it is (${kb(r.baseBytes[i])}) — ${'bytes' in target && done() ? 'not needed for the target' : 'every level costs more than the budget left'}`;
-    layers[name] = r.technique === 'prune' ? { prune: r.levels[j] } : { bits: r.levels[j] };
-    const d = dropAt(i, j);
-    return `${name}: ${text(j)} — ${kb(r.baseBytes[i])} → ${kb(r.bytes[i][j])}, alone ${d <= 0 ? `no ${metric} loss` : `−${points(d)}`}`;
+    if (j < 0) return `${name}: left as it is (${kb(r.baseBytes[i])}) — ${leftReason}`;
+    const d = Math.max(0, r.baseline - r.accuracy[i][j]);
+    return `${name}: ${levelText(r, j)} — ${kb(r.baseBytes[i])} → ${kb(r.bytes[i][j])}, alone ${d <= 0 ? `no ${metric} loss` : `−${points(d)}`}`;
   });
-  const estimate = { bytes: size(), drop: drop() };
+}
+
+/** @param target allowed loss (fraction of accuracy, against r.baseline on the same samples) or size in bytes. */
+export function autoPlan(r: SensitivityResult, target: AutoTarget): AutoChoice {
+  const { level, estimate, reached } = pickLevels(r, target);
+  const metric = r.metric === 'agreement' ? 'agreement' : 'accuracy';
+  const lines = layerLines(r, level, 'bytes' in target && reached ? 'not needed for the target' : 'every level costs more than the budget left');
   const goal = 'drop' in target ? `at most ${points(target.drop)} of ${metric} lost` : `a compact file of at most ${kb(target.bytes)}`;
-  const reached = 'bytes' in target && !done() ? ` — not reachable with these levels; the smallest is ${kb(estimate.bytes)}` : '';
-  const summary = `Target ${goal}${reached}: estimated ${kb(estimate.bytes)} (from ${kb(r.totalBytes)}), −${points(estimate.drop)} (single-layer drops added up); the measured figures follow.`;
-  return { plan: { version: 1, layers }, explanation: [summary, ...lines], estimate };
+  const unreached = reached ? '' : ` — not reachable with these levels; the smallest is ${kb(estimate.bytes)}`;
+  const summary = `Target ${goal}${unreached}: estimated ${kb(estimate.bytes)} (from ${kb(r.totalBytes)}), −${points(estimate.drop)} (single-layer drops added up); the measured figures follow.`;
+  const plan = planOfLevels(r, level);
+  return { plan: r.joint ? plan : { version: 1, layers: plan.layers ?? {} }, explanation: [summary, ...lines], estimate };
 }

@@ -1,0 +1,215 @@
+/**
+ * Joint Auto with measured combined levels. The greedy pick (auto.ts) adds single-layer drops,
+ * which mislead when several layers are compressed together (their errors compound, or cancel).
+ * So the whole plan is MEASURED (compressed at the chosen levels, evaluated on the sensitivity's
+ * own samples) and the pick is redone for a scaled budget T·s:
+ *   - measured drop over the target T: back off (s halves: fewer, milder moves);
+ *   - within T: push further (s doubles) until a plan goes over or the pick stops changing;
+ *   - then bisect s between the largest scale within T and the smallest over it.
+ * Among every measured plan within T, the smallest (measured bytes) wins. Then the other data-free
+ * calibrations (minmax, mse, bias where there is BatchNorm) are measured on the winner's levels; if
+ * one loses less, it is kept and the search pushes further with it. Deterministic (a pure function
+ * of the table and the measurements), cancellable (measure answers undefined), with progress.
+ */
+import type { CompressionPlan } from '../model/plan';
+import type { JointCalibration, SensitivityResult } from '../runtime/protocol';
+import { kb, layerLines, pickLevels, planOfLevels, points, type AutoChoice } from './auto';
+
+/** A whole plan measured on the sensitivity's samples: its score (accuracy or agreement) and exact compact bytes. */
+export interface Measured { score: number; bytes: number }
+
+/** One measured plan of the search. */
+export interface AutoStep {
+  /** 'scale': a pick for budget T·s; 'calibration': the winner's levels with another calibration; 'push': one layer moved further */
+  kind: 'scale' | 'calibration' | 'push';
+  /** budget scale s (the pick was made for a drop of T·s) */
+  scale: number;
+  calibrate: JointCalibration;
+  level: number[];
+  estimate: { bytes: number; drop: number };
+  measured: { bytes: number; drop: number };
+}
+
+/** A refined choice: the plan, its explanation, the estimate and what was measured, and every step. */
+export interface RefinedChoice extends AutoChoice {
+  measured: { bytes: number; drop: number };
+  steps: AutoStep[];
+  /** whether the measured drop is within the target */
+  met: boolean;
+}
+
+export interface RefineOptions {
+  /** most measurements of the scale search (default 8), before the calibration comparison */
+  maxMeasures?: number;
+  /** most measurements of the final layer-by-layer push (default 12) */
+  maxPush?: number;
+  /** called before each measurement: measurements done, planned, and what is measured */
+  onStep?: (done: number, total: number, message: string) => void;
+}
+
+/**
+ * Joint Auto for an allowed drop `target.drop` (fraction), refined by measuring (file comment).
+ * `measure(plan)` compresses and evaluates a whole plan; undefined = cancelled (then so is this).
+ */
+export async function refineAuto(r: SensitivityResult, target: { drop: number }, measure: (plan: CompressionPlan) => Promise<Measured | undefined>,
+  options: RefineOptions = {}): Promise<RefinedChoice | undefined> {
+  if (!r.joint) throw new Error('refineAuto needs a joint (prune × bits) sensitivity table');
+  const T = target.drop;
+  const maxMeasures = options.maxMeasures ?? 8;
+  const calibrations = r.joint.calibrations;
+  const total = maxMeasures + calibrations.length - 1 + 3 + (options.maxPush ?? 12);
+  const steps: AutoStep[] = [];
+  const cache = new Map<string, AutoStep>();
+  let done = 0;
+  /** Measures the pick at scale s with `cal` (a pick already measured with `cal` is not measured again). */
+  const at = async (s: number, cal: JointCalibration, given?: number[], kind: AutoStep['kind'] = 'scale'): Promise<AutoStep | undefined> => {
+    const picked = given ? { level: given, estimate: estimateOf(r, given) } : pickLevels(r, { drop: T * s });
+    const key = `${cal}:${picked.level.join(',')}`;
+    const known = cache.get(key);
+    if (known) return known;
+    options.onStep?.(done++, total, `measuring the combined plan (budget ×${round(s)}, ${cal})`);
+    const m = await measure(planOfLevels(r, picked.level, cal));
+    if (!m) return undefined;
+    const step: AutoStep = { kind, scale: s, calibrate: cal, level: picked.level, estimate: picked.estimate, measured: { bytes: m.bytes, drop: r.baseline - m.score } };
+    cache.set(key, step);
+    steps.push(step);
+    return step;
+  };
+  const within = (st: AutoStep) => st.measured.drop <= T + 1e-12;
+  const pickKey = (s: number) => pickLevels(r, { drop: T * s }).level.join(',');
+
+  /**
+   * The scale search with `cal` from lo (a scale known within T) and hi (one known over), either
+   * unknown, for at most `budget` measurements; false when cancelled.
+   */
+  const search = async (cal: JointCalibration, lo: number | undefined, hi: number | undefined, budget: number): Promise<boolean> => {
+    const start = done;
+    while (done - start < budget) {
+      let s: number;
+      if (lo === undefined && hi === undefined) s = 1;
+      else if (lo === undefined) {
+        if (hi === 0) break; // even the free moves alone are over: nothing milder to pick
+        s = (hi as number) <= 1 / 16 ? 0 : (hi as number) / 2;
+      } else if (hi === undefined) {
+        // Push: the next doubling whose pick differs (an equal pick would measure the same plan).
+        const base = pickKey(lo);
+        s = Math.max(lo * 2, 1 / 16);
+        while (s <= MAX_SCALE && pickKey(s) === base) s *= 2;
+        if (s > MAX_SCALE) break; // every useful move is taken
+      } else {
+        if (hi - lo <= hi / 32) break;
+        s = (lo + hi) / 2;
+      }
+      const st = await at(s, cal);
+      if (!st) return false;
+      if (within(st)) lo = s; else hi = s;
+    }
+    return true;
+  };
+
+  const first = r.joint.grid.calibrate ?? 'mse';
+  if (!(await search(first, undefined, undefined, maxMeasures))) return undefined;
+  const best = () => {
+    const ok = steps.filter(within);
+    if (!ok.length) return [...steps].sort((a, b) => a.measured.drop - b.measured.drop)[0];
+    return ok.sort((a, b) => a.measured.bytes - b.measured.bytes || a.measured.drop - b.measured.drop)[0];
+  };
+  // The other calibrations on the winner's levels; the one that loses least is kept, and pushed further.
+  const winner = best();
+  const compared: string[] = [];
+  let better: AutoStep | undefined;
+  for (const c of calibrations) {
+    if (c === winner.calibrate) continue;
+    const st = await at(winner.scale, c, winner.level, 'calibration');
+    if (!st) return undefined;
+    compared.push(`${c} ${lossText(st.measured.drop)}`);
+    if (st.measured.drop < (better ?? winner).measured.drop - 1e-12) better = st;
+  }
+  if (better) {
+    const overScales = steps.filter((st) => st.calibrate === first && !within(st) && st.scale > winner.scale).map((st) => st.scale);
+    const ok = within(better);
+    if (!(await search(better.calibrate, ok ? winner.scale : undefined, ok ? (overScales.length ? Math.min(...overScales) : undefined) : winner.scale, 3))) return undefined;
+  }
+  // Budget left: push layer by layer, each candidate move measured in the combined plan.
+  let current = best();
+  const pushBudget = options.maxPush ?? 12;
+  const pushStart = done;
+  let taken = 0;
+  while (within(current) && done - pushStart < pushBudget) {
+    let accepted: { step: AutoStep; rate: number } | undefined;
+    for (const level of candidateMoves(r, current.level)) {
+      if (done - pushStart >= pushBudget) break;
+      const st = await at(current.scale, current.calibrate, level, 'push');
+      if (!st) return undefined;
+      const saved = current.measured.bytes - st.measured.bytes;
+      if (!within(st) || saved <= 0) continue;
+      const rate = saved / Math.max(1e-9, st.measured.drop - current.measured.drop);
+      if (!accepted || rate > accepted.rate) accepted = { step: st, rate };
+    }
+    if (!accepted) break;
+    current = accepted.step;
+    taken++;
+  }
+  const chosen = best();
+  options.onStep?.(total, total, 'done');
+  return explain(r, T, chosen, steps, compared, taken);
+}
+
+/**
+ * From `level`, one candidate per layer: that layer moved to the level with the best estimated
+ * bytes saved per point lost (free moves by bytes saved), the other layers kept.
+ */
+export function candidateMoves(r: SensitivityResult, level: number[]): number[][] {
+  const out: number[][] = [];
+  level.forEach((cur, i) => {
+    const bytesAt = (j: number) => (j < 0 ? r.baseBytes[i] : r.bytes[i][j]);
+    const dropAt = (j: number) => (j < 0 ? 0 : Math.max(0, r.baseline - r.accuracy[i][j]));
+    let best: { j: number; rate: number; saved: number } | undefined;
+    for (let j = 0; j < r.levels.length; j++) {
+      if (!Number.isFinite(r.accuracy[i][j]) || !Number.isFinite(r.bytes[i][j])) continue;
+      const saved = bytesAt(cur) - bytesAt(j);
+      if (saved <= 0) continue;
+      const cost = dropAt(j) - dropAt(cur);
+      const rate = cost <= 0 ? Infinity : saved / cost;
+      if (!best || rate > best.rate || (rate === best.rate && saved > best.saved)) best = { j, rate, saved };
+    }
+    if (best) out.push(level.map((j, k) => (k === i ? best.j : j)));
+  });
+  return out;
+}
+
+const round = (s: number) => Number(s.toPrecision(3));
+/** Largest budget scale the push tries (64 × the target). */
+const MAX_SCALE = 64;
+const lossText = (d: number) => (d <= 0 ? 'no loss' : `−${points(d)}`);
+
+/** Estimate (bytes, summed drop) of a given level vector, as pickLevels computes it. */
+function estimateOf(r: SensitivityResult, level: number[]): { bytes: number; drop: number } {
+  let bytes = r.totalBytes;
+  let drop = 0;
+  level.forEach((j, i) => {
+    if (j < 0) return;
+    bytes += r.bytes[i][j] - r.baseBytes[i];
+    drop += Math.max(0, r.baseline - r.accuracy[i][j]);
+  });
+  return { bytes, drop };
+}
+
+function explain(r: SensitivityResult, T: number, chosen: AutoStep, steps: AutoStep[], compared: string[], taken: number): RefinedChoice {
+  const metric = r.metric === 'agreement' ? 'agreement' : 'accuracy';
+  const met = chosen.measured.drop <= T + 1e-12;
+  const drop = lossText;
+  const summary = `Target at most ${points(T)} of ${metric} lost${met ? '' : ' — not met by any measured plan; the one losing least is applied'}: `
+    + `measured ${kb(chosen.measured.bytes)} (from ${kb(r.totalBytes)}), ${drop(chosen.measured.drop)} on the same ${r.count.toLocaleString('en-US')} images; `
+    + `estimated ${kb(chosen.estimate.bytes)}, ${drop(chosen.estimate.drop)} (single-layer drops added up); calibration ${chosen.calibrate}`
+    + (compared.length ? ` (same levels: ${compared.join(', ')})` : '')
+    + (r.joint?.calibrations.includes('bias') ? '' : '; bias correction not tried: no BatchNorm layers') + '.';
+  const scales = steps.filter((st) => st.kind === 'scale');
+  const pushes = steps.filter((st) => st.kind === 'push');
+  const search = `Search, ${steps.length} combined plans measured: budget ` + scales.map((st) =>
+    `×${round(st.scale)} (${st.calibrate}) estimated ${drop(st.estimate.drop)} → measured ${drop(st.measured.drop)}, ${kb(st.measured.bytes)}${st.measured.drop <= T + 1e-12 ? '' : ' (over)'}`).join('; ')
+    + (pushes.length ? `; then ${pushes.length} single-layer moves measured in the combined plan, ${taken} kept` : '') + '.';
+  const plan = planOfLevels(r, chosen.level, chosen.calibrate);
+  const lines = layerLines(r, chosen.level, 'every level costs more than the budget left');
+  return { plan, explanation: [summary, search, ...lines], estimate: chosen.estimate, measured: chosen.measured, steps, met };
+}
