@@ -11,7 +11,7 @@
  *   hinton      Hinton et al. 2015's small student, labels vs distilled (bench-hinton.ts)
  *   preset-time wall time of the "Deep Compression + fine-tuning" preset on LeNet-5 (bench-recover.ts)
  *
- *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|dc-distill|latency|taylor|train|recover|hinton|preset-time|ptq|keras]
+ *   npx tsx scripts/bench.ts [--no-retrain] [--quick] [--part dc|dc-distill|latency|taylor|train|recover|hinton|preset-time|ptq|mixed|keras]
  *
  * Sizes are exact bytes of the compact file the studio writes (header with the topology included),
  * accuracies are top-1 on the bundled validation split with stock TF.js on the WASM backend.
@@ -37,6 +37,7 @@ import { modelFromParts, partsFromArtifacts, type CompressedModel, type ModelPar
 import { evaluateModel } from '../src/runtime/evaluate';
 import { benchKeras } from './bench-keras';
 import { benchPtq } from './bench-ptq';
+import { benchMixed } from './bench-mixed';
 import { benchDcDistill } from './bench-dc-distill';
 import { benchHinton } from './bench-hinton';
 import { benchPresetTime, benchRecover } from './bench-recover';
@@ -212,6 +213,7 @@ async function main() {
   if (part === 'all' || part === 'hinton') await benchHinton(quick);
   if (part === 'all' || part === 'preset-time') await benchPresetTime(quick);
   if (part === 'all' || part === 'ptq') await benchPtq(quick);
+  if (part === 'all' || part === 'mixed') await benchMixed(quick);
   if (part === 'keras') await benchKeras({ quick });
 }
 

@@ -75,13 +75,16 @@ export function levelText(r: SensitivityResult, j: number): string {
   return r.technique === 'prune' ? `prune ${Math.round(r.levels[j] * 100)} %` : `${r.levels[j]} bits`;
 }
 
-/** The plan of `level` (pickLevels): per-layer overrides; for a joint grid, jointPlan with `calibrate` (default: the grid's). */
-export function planOfLevels(r: SensitivityResult, level: number[], calibrate?: JointCalibration): CompressionPlan {
+/** A joint plan's quantizer: calibration and granularity (each defaults to the grid's). */
+export interface JointQuant { calibrate?: JointCalibration; granularity?: 'tensor' | 'channel' }
+
+/** The plan of `level` (pickLevels): per-layer overrides; for a joint grid, jointPlan with the grid's quantizer or `quant`. */
+export function planOfLevels(r: SensitivityResult, level: number[], quant: JointQuant = {}): CompressionPlan {
   if (r.joint) {
     const { cells, grid } = r.joint;
     const choice: Record<string, JointLevel> = {};
     level.forEach((j, i) => { if (j >= 0) choice[r.layers[i]] = cells[j]; });
-    return jointPlan(choice, r.layers, grid, calibrate);
+    return jointPlan(choice, r.layers, { ...grid, granularity: quant.granularity ?? grid.granularity }, quant.calibrate);
   }
   const layers: Record<string, LayerOverride> = {};
   level.forEach((j, i) => { if (j >= 0) layers[r.layers[i]] = r.technique === 'prune' ? { prune: r.levels[j] } : { bits: r.levels[j] }; });

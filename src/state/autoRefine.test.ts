@@ -16,9 +16,10 @@ const r: SensitivityResult = {
 
 /**
  * A stand-in for compressing and evaluating a whole plan: the measured drop is `factor[calibrate]`
- * × the single-layer drops added up (+ `offset`), the bytes exactly the per-layer bytes added up.
+ * × the single-layer drops added up (+ `offset`), the bytes exactly the per-layer bytes added up
+ * (less `tensorSaves` per tensor: fewer scales).
  */
-function fakeMeasure(factor: Partial<Record<JointCalibration, number>>, offset = 0) {
+function fakeMeasure(factor: Partial<Record<JointCalibration, number>>, offset = 0, tensorSaves = 0) {
   const plans: CompressionPlan[] = [];
   const measure = async (plan: CompressionPlan) => {
     plans.push(plan);
@@ -33,7 +34,8 @@ function fakeMeasure(factor: Partial<Record<JointCalibration, number>>, offset =
     });
     const q = plan.quantize;
     const f = typeof q === 'object' ? factor[q.calibrate as JointCalibration] ?? 1 : 1;
-    return { score: r.baseline - f * drop, bytes };
+    const perTensor = typeof q === 'object' && q.granularity === 'tensor';
+    return { score: r.baseline - f * drop, bytes: bytes - (perTensor ? tensorSaves : 0) };
   };
   return { measure, plans };
 }
@@ -62,8 +64,8 @@ describe('refineAuto', () => {
     expect(choice.measured.drop).toBeLessThanOrEqual(0.003);
     expect(choice.plan.layers).toEqual({ a: { prune: 0.5, bits: 8 }, b: { prune: 0.5, bits: 8 } });
     expect(choice.measured.bytes).toBe(50 + 150 + 15);
-    expect(choice.explanation[0]).toMatch(/^Target at most 0.30 points of accuracy lost: measured 215 B .* −0.20 points on the same 1,000 images; estimated 215 B, −0.10 points .* calibration mse \(same levels: minmax −0.30 points\)/);
-    expect(choice.explanation[1]).toMatch(/×1 \(mse\) estimated −0.20 points → measured −0.40 points, 190 B \(over\)/);
+    expect(choice.explanation[0]).toMatch(/^Target at most 0.30 points of accuracy lost: measured 215 B .* −0.20 points on the same 1,000 images; estimated 215 B, −0.10 points .* quantizer mse range per channel \(same levels: minmax range per channel −0.30 points, 215 B, minmax range per tensor −0.30 points, 215 B, mse range per tensor −0.20 points, 215 B\)/);
+    expect(choice.explanation[1]).toMatch(/×1 \(mse range per channel\) estimated −0.20 points → measured −0.40 points, 190 B \(over\); ×0.5 \(mse range per channel\) estimated −0.10 points → measured −0.20 points, 215 B; then 1 single-layer moves measured in the combined plan, 0 kept\./);
   });
 
   it('pushes further when the measured drop leaves budget, past the estimate\'s limit', async () => {
@@ -84,6 +86,13 @@ describe('refineAuto', () => {
     expect(choice.plan.quantize).toMatchObject({ calibrate: 'minmax' });
     expect(choice.measured.bytes).toBeLessThan(50 + 150 + 15);
     expect(choice.measured.drop).toBeLessThanOrEqual(0.003);
+  });
+
+  it('per tensor when it is smaller at the same loss', async () => {
+    const choice = await refineAuto(r, { drop: 0.003 }, fakeMeasure({ mse: 2, minmax: 3 }, 0, 5).measure);
+    expect(choice?.plan.quantize).toMatchObject({ calibrate: 'mse', granularity: 'tensor' });
+    expect(choice?.measured.bytes).toBe(50 + 150 + 15 - 5);
+    expect(choice?.explanation[0]).toMatch(/quantizer mse range per tensor/);
   });
 
   it('says so when no measured plan meets the target, and applies the one losing least', async () => {

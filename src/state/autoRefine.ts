@@ -6,9 +6,10 @@
  *   - measured drop over the target T: back off (s halves: fewer, milder moves);
  *   - within T: push further (s doubles) until a plan goes over or the pick stops changing;
  *   - then bisect s between the largest scale within T and the smallest over it.
- * Among every measured plan within T, the smallest (measured bytes) wins. Then the other data-free
- * calibrations (minmax, mse, bias where there is BatchNorm) are measured on the winner's levels; if
- * one loses less, it is kept and the search pushes further with it. Deterministic (a pure function
+ * Among every measured plan within T, the smallest (measured bytes) wins. Then the other quantizers
+ * — data-free calibrations (minmax, mse, bias where there is BatchNorm) × per channel / per tensor —
+ * are measured on the winner's levels; the best (within T and smaller, or losing less) is kept and
+ * the search pushes further with it; then single layers are pushed one move at a time, measured. Deterministic (a pure function
  * of the table and the measurements), cancellable (measure answers undefined), with progress.
  */
 import type { CompressionPlan } from '../model/plan';
@@ -20,11 +21,12 @@ export interface Measured { score: number; bytes: number }
 
 /** One measured plan of the search. */
 export interface AutoStep {
-  /** 'scale': a pick for budget T·s; 'calibration': the winner's levels with another calibration; 'push': one layer moved further */
-  kind: 'scale' | 'calibration' | 'push';
+  /** 'scale': a pick for budget T·s; 'quantizer': the winner's levels with another calibration or granularity; 'push': one layer moved further */
+  kind: 'scale' | 'quantizer' | 'push';
   /** budget scale s (the pick was made for a drop of T·s) */
   scale: number;
   calibrate: JointCalibration;
+  granularity: 'tensor' | 'channel';
   level: number[];
   estimate: { bytes: number; drop: number };
   measured: { bytes: number; drop: number };
@@ -57,20 +59,20 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
   const T = target.drop;
   const maxMeasures = options.maxMeasures ?? 8;
   const calibrations = r.joint.calibrations;
-  const total = maxMeasures + calibrations.length - 1 + 3 + (options.maxPush ?? 12);
+  const total = maxMeasures + 2 * calibrations.length - 1 + 3 + (options.maxPush ?? 12);
   const steps: AutoStep[] = [];
   const cache = new Map<string, AutoStep>();
   let done = 0;
-  /** Measures the pick at scale s with `cal` (a pick already measured with `cal` is not measured again). */
-  const at = async (s: number, cal: JointCalibration, given?: number[], kind: AutoStep['kind'] = 'scale'): Promise<AutoStep | undefined> => {
+  /** Measures the pick at scale s with quantizer `q` (a pick already measured with `q` is not measured again). */
+  const at = async (s: number, q: Quant, given?: number[], kind: AutoStep['kind'] = 'scale'): Promise<AutoStep | undefined> => {
     const picked = given ? { level: given, estimate: estimateOf(r, given) } : pickLevels(r, { drop: T * s });
-    const key = `${cal}:${picked.level.join(',')}`;
+    const key = `${quantText(q)}:${picked.level.join(',')}`;
     const known = cache.get(key);
     if (known) return known;
-    options.onStep?.(done++, total, `measuring the combined plan (budget ×${round(s)}, ${cal})`);
-    const m = await measure(planOfLevels(r, picked.level, cal));
+    options.onStep?.(done++, total, `measuring the combined plan (budget ×${round(s)}, ${quantText(q)})`);
+    const m = await measure(planOfLevels(r, picked.level, q));
     if (!m) return undefined;
-    const step: AutoStep = { kind, scale: s, calibrate: cal, level: picked.level, estimate: picked.estimate, measured: { bytes: m.bytes, drop: r.baseline - m.score } };
+    const step: AutoStep = { kind, scale: s, calibrate: q.calibrate, granularity: q.granularity, level: picked.level, estimate: picked.estimate, measured: { bytes: m.bytes, drop: r.baseline - m.score } };
     cache.set(key, step);
     steps.push(step);
     return step;
@@ -82,7 +84,7 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
    * The scale search with `cal` from lo (a scale known within T) and hi (one known over), either
    * unknown, for at most `budget` measurements; false when cancelled.
    */
-  const search = async (cal: JointCalibration, lo: number | undefined, hi: number | undefined, budget: number): Promise<boolean> => {
+  const search = async (q: Quant, lo: number | undefined, hi: number | undefined, budget: number): Promise<boolean> => {
     const start = done;
     while (done - start < budget) {
       let s: number;
@@ -100,35 +102,38 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
         if (hi - lo <= hi / 32) break;
         s = (lo + hi) / 2;
       }
-      const st = await at(s, cal);
+      const st = await at(s, q);
       if (!st) return false;
       if (within(st)) lo = s; else hi = s;
     }
     return true;
   };
 
-  const first = r.joint.grid.calibrate ?? 'mse';
+  const first: Quant = { calibrate: r.joint.grid.calibrate ?? 'mse', granularity: r.joint.grid.granularity ?? 'channel' };
   if (!(await search(first, undefined, undefined, maxMeasures))) return undefined;
-  const best = () => {
-    const ok = steps.filter(within);
-    if (!ok.length) return [...steps].sort((a, b) => a.measured.drop - b.measured.drop)[0];
-    return ok.sort((a, b) => a.measured.bytes - b.measured.bytes || a.measured.drop - b.measured.drop)[0];
-  };
-  // The other calibrations on the winner's levels; the one that loses least is kept, and pushed further.
+  /** Whether measured plan a beats b: within the target before over it; then fewer bytes (within) or less loss (over). */
+  const beats = (a: AutoStep, b: AutoStep) => (within(a) !== within(b) ? within(a)
+    : within(a) ? a.measured.bytes < b.measured.bytes || (a.measured.bytes === b.measured.bytes && a.measured.drop < b.measured.drop) : a.measured.drop < b.measured.drop - 1e-12);
+  const best = () => steps.reduce((a, b) => (beats(b, a) ? b : a));
+  // The other quantizers (calibration × granularity) on the winner's levels; the best is kept, and pushed further.
   const winner = best();
   const compared: string[] = [];
   let better: AutoStep | undefined;
-  for (const c of calibrations) {
-    if (c === winner.calibrate) continue;
-    const st = await at(winner.scale, c, winner.level, 'calibration');
-    if (!st) return undefined;
-    compared.push(`${c} ${lossText(st.measured.drop)}`);
-    if (st.measured.drop < (better ?? winner).measured.drop - 1e-12) better = st;
+  for (const calibrate of calibrations) {
+    for (const granularity of ['channel', 'tensor'] as const) {
+      const q = { calibrate, granularity };
+      if (quantText(q) === quantText(winner)) continue;
+      const st = await at(winner.scale, q, winner.level, 'quantizer');
+      if (!st) return undefined;
+      compared.push(`${quantText(q)} ${lossText(st.measured.drop)}, ${kb(st.measured.bytes)}`);
+      if (beats(st, better ?? winner)) better = st;
+    }
   }
   if (better) {
-    const overScales = steps.filter((st) => st.calibrate === first && !within(st) && st.scale > winner.scale).map((st) => st.scale);
+    const overScales = steps.filter((st) => st.kind === 'scale' && !within(st) && st.scale > winner.scale).map((st) => st.scale);
     const ok = within(better);
-    if (!(await search(better.calibrate, ok ? winner.scale : undefined, ok ? (overScales.length ? Math.min(...overScales) : undefined) : winner.scale, 3))) return undefined;
+    const q = { calibrate: better.calibrate, granularity: better.granularity };
+    if (!(await search(q, ok ? winner.scale : undefined, ok ? (overScales.length ? Math.min(...overScales) : undefined) : winner.scale, 3))) return undefined;
   }
   // Budget left: push layer by layer, each candidate move measured in the combined plan.
   let current = best();
@@ -139,7 +144,7 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
     let accepted: { step: AutoStep; rate: number } | undefined;
     for (const level of candidateMoves(r, current.level)) {
       if (done - pushStart >= pushBudget) break;
-      const st = await at(current.scale, current.calibrate, level, 'push');
+      const st = await at(current.scale, current, level, 'push');
       if (!st) return undefined;
       const saved = current.measured.bytes - st.measured.bytes;
       if (!within(st) || saved <= 0) continue;
@@ -178,6 +183,10 @@ export function candidateMoves(r: SensitivityResult, level: number[]): number[][
   return out;
 }
 
+/** A joint plan's quantizer, fully given. */
+type Quant = { calibrate: JointCalibration; granularity: 'tensor' | 'channel' };
+/** "mse range per channel" */
+const quantText = (q: Quant) => `${q.calibrate} range per ${q.granularity}`;
 const round = (s: number) => Number(s.toPrecision(3));
 /** Largest budget scale the push tries (64 × the target). */
 const MAX_SCALE = 64;
@@ -201,15 +210,15 @@ function explain(r: SensitivityResult, T: number, chosen: AutoStep, steps: AutoS
   const drop = lossText;
   const summary = `Target at most ${points(T)} of ${metric} lost${met ? '' : ' — not met by any measured plan; the one losing least is applied'}: `
     + `measured ${kb(chosen.measured.bytes)} (from ${kb(r.totalBytes)}), ${drop(chosen.measured.drop)} on the same ${r.count.toLocaleString('en-US')} images; `
-    + `estimated ${kb(chosen.estimate.bytes)}, ${drop(chosen.estimate.drop)} (single-layer drops added up); calibration ${chosen.calibrate}`
+    + `estimated ${kb(chosen.estimate.bytes)}, ${drop(chosen.estimate.drop)} (single-layer drops added up); quantizer ${quantText(chosen)}`
     + (compared.length ? ` (same levels: ${compared.join(', ')})` : '')
     + (r.joint?.calibrations.includes('bias') ? '' : '; bias correction not tried: no BatchNorm layers') + '.';
   const scales = steps.filter((st) => st.kind === 'scale');
   const pushes = steps.filter((st) => st.kind === 'push');
   const search = `Search, ${steps.length} combined plans measured: budget ` + scales.map((st) =>
-    `×${round(st.scale)} (${st.calibrate}) estimated ${drop(st.estimate.drop)} → measured ${drop(st.measured.drop)}, ${kb(st.measured.bytes)}${st.measured.drop <= T + 1e-12 ? '' : ' (over)'}`).join('; ')
+    `×${round(st.scale)} (${quantText(st)}) estimated ${drop(st.estimate.drop)} → measured ${drop(st.measured.drop)}, ${kb(st.measured.bytes)}${st.measured.drop <= T + 1e-12 ? '' : ' (over)'}`).join('; ')
     + (pushes.length ? `; then ${pushes.length} single-layer moves measured in the combined plan, ${taken} kept` : '') + '.';
-  const plan = planOfLevels(r, chosen.level, chosen.calibrate);
+  const plan = planOfLevels(r, chosen.level, chosen);
   const lines = layerLines(r, chosen.level, 'every level costs more than the budget left');
   return { plan, explanation: [summary, search, ...lines], estimate: chosen.estimate, measured: chosen.measured, steps, met };
 }

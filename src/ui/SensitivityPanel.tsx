@@ -1,7 +1,20 @@
 import { useState } from 'react';
+import type { SensitivityResult } from '../runtime/protocol';
 import { useStudio } from '../state/store';
 
-const LEVELS = { prune: [0.5, 0.7, 0.8, 0.9, 0.95], quantize: [8, 6, 4, 3, 2] };
+const LEVELS = { prune: [0.5, 0.7, 0.8, 0.9, 0.95], quantize: [8, 6, 4, 3, 2], joint: [] };
+type Technique = keyof typeof LEVELS;
+
+/** A joint table's rows: one per layer and prune ratio, a cell per bit width (NaN = skipped, "–"). */
+function jointRows(result: SensitivityResult) {
+  const cells = result.joint?.cells ?? [];
+  const bits = [...new Set(cells.map((c) => c.bits))];
+  const ratios = [...new Set(cells.map((c) => c.prune))];
+  const rows = result.layers.flatMap((layer, i) => ratios.map((prune) => ({
+    layer, i, prune, js: bits.map((b) => cells.findIndex((c) => c.bits === b && c.prune === prune)),
+  })));
+  return { bits, rows };
+}
 
 /** Per-layer sensitivity (accuracy drop of each layer compressed alone), and "auto" per-layer settings for a target drop or size. */
 export function SensitivityPanel() {
@@ -10,7 +23,7 @@ export function SensitivityPanel() {
   const runSensitivity = useStudio((s) => s.runSensitivity);
   const applyAuto = useStudio((s) => s.applyAuto);
   const busy = useStudio((s) => Boolean(s.progress) || Boolean(s.sweep?.running) || !s.evaluation);
-  const [technique, setTechnique] = useState<'prune' | 'quantize'>('prune');
+  const [technique, setTechnique] = useState<Technique>('prune');
   const [target, setTarget] = useState(0.5);
   const [goal, setGoal] = useState<'drop' | 'size'>('drop');
   const [sizeKb, setSizeKb] = useState('');
@@ -22,9 +35,10 @@ export function SensitivityPanel() {
     <section className="sensitivity" data-testid="sensitivity" aria-label="Sensitivity analysis">
       <div className="sensitivity-bar">
         <label><strong>Sensitivity</strong> of each layer alone,
-          <select value={technique} data-testid="sensitivity-technique" onChange={(e) => setTechnique(e.target.value as 'prune' | 'quantize')}>
+          <select value={technique} data-testid="sensitivity-technique" onChange={(e) => setTechnique(e.target.value as Technique)}>
             <option value="prune">pruned</option>
             <option value="quantize">quantized</option>
+            <option value="joint">prune + bits per layer</option>
           </select>
         </label>
         <button type="button" data-testid="sensitivity-run" disabled={busy} onClick={() => void runSensitivity({ technique, levels: LEVELS[technique] })}>Analyse</button>
@@ -46,7 +60,7 @@ export function SensitivityPanel() {
           </>
         )}
       </div>
-      {result && (
+      {result && !result.joint && (
         <table className="sensitivity-table" data-testid="sensitivity-table">
           <caption>{metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'} drop (points) with only that layer {result.technique === 'prune' ? 'pruned' : 'quantized'}, on the first {result.count.toLocaleString('en-US')} images (baseline {(result.baseline * 100).toFixed(2)} %); hover a cell for that layer&apos;s compact bytes</caption>
           <thead><tr><th scope="col">layer</th>{result.levels.map((l) => <th key={l} scope="col">{label(l)}</th>)}</tr></thead>
@@ -58,6 +72,29 @@ export function SensitivityPanel() {
                   const drop = (result.baseline - a) * 100;
                   return (
                     <td key={j} data-drop={drop.toFixed(3)} title={`${layer} at ${label(result.levels[j])}: ${result.bytes[i][j].toLocaleString('en-US')} bytes (from ${result.baseBytes[i].toLocaleString('en-US')})`} style={{ background: `color-mix(in srgb, var(--bad) calc(var(--heat) * ${Math.min(1, Math.max(0, drop) / 10).toFixed(3)}), transparent)` }}>
+                      {drop <= 0 ? '0' : `−${drop.toFixed(2)}`}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {result?.joint && (
+        <table className="sensitivity-table" data-testid="sensitivity-table">
+          <caption>{metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'} drop (points) with only that layer pruned and quantized, on the first {result.count.toLocaleString('en-US')} images (baseline {(result.baseline * 100).toFixed(2)} %; {result.joint.grid.calibrate ?? 'mse'} range); – = not measured: a milder cell was already as small or lost too much</caption>
+          <thead><tr><th scope="col">layer · pruned</th>{jointRows(result).bits.map((b) => <th key={b} scope="col">{b} bit</th>)}</tr></thead>
+          <tbody>
+            {jointRows(result).rows.map(({ layer, i, prune, js }) => (
+              <tr key={`${layer}-${prune}`}>
+                <th scope="row">{layer} · {Math.round(prune * 100)} %</th>
+                {js.map((j, k) => {
+                  const a = result.accuracy[i][j];
+                  if (j < 0 || !Number.isFinite(a)) return <td key={k} title="not measured">–</td>;
+                  const drop = (result.baseline - a) * 100;
+                  return (
+                    <td key={k} data-drop={drop.toFixed(3)} title={`${layer} pruned ${Math.round(prune * 100)} % at ${result.joint?.cells[j].bits} bits: ${result.bytes[i][j].toLocaleString('en-US')} bytes (from ${result.baseBytes[i].toLocaleString('en-US')})`} style={{ background: `color-mix(in srgb, var(--bad) calc(var(--heat) * ${Math.min(1, Math.max(0, drop) / 10).toFixed(3)}), transparent)` }}>
                       {drop <= 0 ? '0' : `−${drop.toFixed(2)}`}
                     </td>
                   );

@@ -5,7 +5,9 @@
 import type { StateCreator } from 'zustand';
 import { describePlan } from '../../model/describePlan';
 import type { CompressionPlan } from '../../model/plan';
+import type { SensitivityResult } from '../../runtime/protocol';
 import { autoPlan } from '../auto';
+import { refineAuto } from '../autoRefine';
 import { sweepGrid } from '../pareto';
 import { currentDataset } from '../selectors';
 import type { SliceContext, StudioState, SweepSlice, SweepState } from '../types';
@@ -63,8 +65,51 @@ export const createSweepSlice = ({ deps, runner }: SliceContext): StateCreator<S
   applyAuto(target) {
     const s = get().sensitivity;
     if (!s) return;
+    // A joint table with an accuracy target: the combined plan is measured and backed off (autoRefine.ts).
+    if (s.joint && 'drop' in target) return applyJointAuto(s, target, { deps, runner }, get, set);
     const { plan, explanation } = autoPlan(s, target);
     set({ autoExplanation: explanation });
     get().setPlan(Object.keys(plan.layers ?? {}).length ? plan : undefined);
   },
 });
+
+/**
+ * Joint Auto with measured combined plans: each is compressed and evaluated in the worker on the
+ * sensitivity's own samples (the first `count` of the current split), under one job with progress;
+ * a newer job or a cancel ends it. The chosen plan then runs like any other (chart point, exports).
+ */
+async function applyJointAuto(s: SensitivityResult, target: { drop: number }, { deps, runner }: Pick<SliceContext, 'deps' | 'runner'>, get: () => StudioState, set: (p: Partial<StudioState>) => void) {
+  const entry = currentDataset(get());
+  if (!get().model || !entry) return;
+  const job = runner.start('Auto: measuring combined plans');
+  const show = runner.progress(job, 0);
+  const studio = deps.studio();
+  const quiet = deps.proxy(() => {});
+  let applied = false;
+  try {
+    const measure = async (plan: CompressionPlan) => {
+      const done = await studio.compressStaged(job, plan, undefined, quiet);
+      if (done.type !== 'done' || !runner.isCurrent(job)) return undefined;
+      const ev = await studio.evaluate(job, entry, deps.baseUrl, { limit: s.count, latencyRuns: 1, warmupRuns: 0, throughputBatch: 1, sampleCount: 0 }, quiet, 'compressed');
+      if (ev.type !== 'done' || !runner.isCurrent(job)) return undefined;
+      return { score: s.metric === 'agreement' ? (ev.fidelity?.agreement ?? NaN) : ev.accuracy, bytes: done.summary.sizes.compact.raw };
+    };
+    const choice = await refineAuto(s, target, measure, {
+      onStep: (done, total, message) => show({ type: 'progress', job, phase: 'accuracy', fraction: done / total, message: `Auto: ${message}` }),
+    });
+    if (!choice || !runner.isCurrent(job)) return;
+    applied = true;
+    set({ autoExplanation: choice.explanation });
+    runner.end(job);
+    get().setPlan(Object.keys(choice.plan.layers ?? {}).length ? choice.plan : undefined);
+  } catch (e) {
+    if (runner.isCurrent(job)) get().reportError('Auto stopped', e);
+  } finally {
+    if (!applied) {
+      const mine = runner.isCurrent(job);
+      runner.end(job);
+      // The worker holds a trial compression now: the live plan's comes back unless a newer job runs.
+      if (mine) void get().runPlan();
+    }
+  }
+}
