@@ -166,4 +166,11 @@ test('calibration and equalization: chosen on the Quantization card, named in th
   await waitForCompressed(page, 'equalized, 3-bit (MSE range)');
   await expect.poll(() => page.url()).toMatch(/qe=cle/);
   await expect(layers.row('conv1')).toContainText('equalized with dw2, bn1 folded in');
+  // Calibration on data: the bundled training split is offered (no labels needed), the point says so, the layers their output error.
+  await controls.select('Calibration').selectOption('output');
+  await expect(page.getByTestId('calibration-data-choice')).toHaveValue('fashion-mnist-train');
+  await expect(page.getByTestId('calibration-data-choice')).toContainText('512 of its');
+  await waitForCompressed(page, 'equalized, 3-bit (output-MSE range, bias-corrected)');
+  await expect.poll(() => page.url()).toMatch(/qc=output/);
+  await expect(layers.row('fc1')).toContainText(/output-MSE range: output error −\d+ %/);
 });

@@ -102,6 +102,13 @@ export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, out
     const text = `equalized with ${e.next}${e.foldedBn ? `, ${e.foldedBn} folded in` : ''}`;
     structure.set(e.layer, structure.has(e.layer) ? `${structure.get(e.layer)}, ${text}` : text);
   }
+  for (const c of out.calibration ?? []) {
+    // How the kernel was calibrated on data: its layer-output error against nearest rounding on the min/max grid.
+    const text = c.error && c.error.minmax > 0
+      ? `${c.method === 'adaround' ? 'AdaRound' : 'output-MSE range'}: output error −${Math.round(100 * (1 - c.error.final / c.error.minmax))} %`
+      : `weight-MSE range${c.reason ? ` (${c.reason})` : ''}`;
+    structure.set(c.layer, structure.has(c.layer) ? `${structure.get(c.layer)}, ${text}` : text);
+  }
   // A graph model skips structural transforms: say so on every kernel row, where the UI shows structure.
   if (out.skipped.length) for (const t of out.tensors) if (t.kernel && !structure.has(t.layer)) structure.set(t.layer, out.skipped.join('; '));
   const rows = [...layers.values()].map(({ zeros, ...r }) => ({ ...r, sparsity: r.params ? zeros / r.params : 0, structure: structure.get(r.name) }));
