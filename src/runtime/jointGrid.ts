@@ -6,9 +6,9 @@
 import type { CompressionPlan, LayerOverride } from '../model/plan';
 import type { JointCalibration, JointGrid, JointLevel } from './protocol';
 
-/** The default grid: 6 prune ratios × 6 bit widths, per-channel affine codes, MSE range, 5-point cap. */
+/** The default grid: 6 prune ratios × 5 bit widths (the layer table's override choices), per-channel affine codes, MSE range, 5-point cap. */
 export const JOINT_GRID: Required<JointGrid> = {
-  prune: [0, 0.5, 0.7, 0.8, 0.9, 0.95], bits: [8, 6, 5, 4, 3, 2], scheme: 'affine', granularity: 'channel', calibrate: 'mse', maxDrop: 0.05,
+  prune: [0, 0.5, 0.7, 0.8, 0.9, 0.95], bits: [8, 6, 4, 3, 2], scheme: 'affine', granularity: 'channel', calibrate: 'mse', maxDrop: 0.05,
 };
 
 /**
