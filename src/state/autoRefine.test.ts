@@ -64,7 +64,7 @@ describe('refineAuto', () => {
     expect(choice.measured.drop).toBeLessThanOrEqual(0.003);
     expect(choice.plan.layers).toEqual({ a: { prune: 0.5, bits: 8 }, b: { prune: 0.5, bits: 8 } });
     expect(choice.measured.bytes).toBe(50 + 150 + 15);
-    expect(choice.explanation[0]).toMatch(/^Target at most 0.30 points of accuracy lost: measured 215 B .* −0.20 points on the same 1,000 images; estimated 215 B, −0.10 points .* quantizer mse range per channel \(same levels: minmax range per channel −0.30 points, 215 B, minmax range per tensor −0.30 points, 215 B, mse range per tensor −0.20 points, 215 B\)/);
+    expect(choice.explanation[0]).toMatch(/^Target at most 0.30 points of accuracy lost: measured 215 B .* −0.20 points on the same 1,000 images; estimated 215 B, −0.10 points .* quantizer mse range per channel; quantizers compared on one set of levels: mse range per channel −0.20 points, 215 B \(searched with\), minmax range per channel −0.30 points, 215 B, minmax range per tensor −0.30 points, 215 B, mse range per tensor −0.20 points, 215 B/);
     expect(choice.explanation[1]).toMatch(/×1 \(mse range per channel\) estimated −0.20 points → measured −0.40 points, 190 B \(over\); ×0.5 \(mse range per channel\) estimated −0.10 points → measured −0.20 points, 215 B; then 1 single-layer moves measured in the combined plan, 0 kept\./);
   });
 
@@ -119,8 +119,11 @@ describe('refineAuto', () => {
     expect(calls).toBe(2);
   });
 
-  it('candidate moves: one per layer, its best rate, skipped cells never', () => {
+  it('candidate moves: per layer its best rate and its mildest smaller level, skipped cells never', () => {
     expect(candidateMoves(r, [1, 1])).toEqual([[2, 1], [1, 2]]);
+    // a from (0 %, 8 b): (50 %, 4 b) now saves 170 B for 0.15 points, the best rate; (50 %, 8 b) 100 B for 0.10, the mildest.
+    const r2 = { ...r, accuracy: [[0.9, 0.899, 0.898, 0.8985], r.accuracy[1]] };
+    expect(candidateMoves(r2, [0, -1])).toEqual([[3, -1], [1, -1], [0, 1]]);
     expect(candidateMoves(r, [3, 2])).toEqual([]);
   });
 });

@@ -117,7 +117,7 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
   const best = () => steps.reduce((a, b) => (beats(b, a) ? b : a));
   // The other quantizers (calibration × granularity) on the winner's levels; the best is kept, and pushed further.
   const winner = best();
-  const compared: string[] = [];
+  const compared: string[] = [`${quantText(winner)} ${lossText(winner.measured.drop)}, ${kb(winner.measured.bytes)} (searched with)`];
   let better: AutoStep | undefined;
   for (const calibrate of calibrations) {
     for (const granularity of ['channel', 'tensor'] as const) {
@@ -161,24 +161,27 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
 }
 
 /**
- * From `level`, one candidate per layer: that layer moved to the level with the best estimated
- * bytes saved per point lost (free moves by bytes saved), the other layers kept.
+ * From `level`, up to two candidates per layer, the other layers kept: that layer moved to the
+ * level with the best estimated bytes saved per point lost (free moves by bytes saved), and to the
+ * smaller level that loses least by the estimate (ties: most bytes saved), when they differ.
  */
 export function candidateMoves(r: SensitivityResult, level: number[]): number[][] {
   const out: number[][] = [];
   level.forEach((cur, i) => {
     const bytesAt = (j: number) => (j < 0 ? r.baseBytes[i] : r.bytes[i][j]);
     const dropAt = (j: number) => (j < 0 ? 0 : Math.max(0, r.baseline - r.accuracy[i][j]));
-    let best: { j: number; rate: number; saved: number } | undefined;
+    let rated: { j: number; rate: number; saved: number } | undefined;
+    let mildest: { j: number; cost: number; saved: number } | undefined;
     for (let j = 0; j < r.levels.length; j++) {
       if (!Number.isFinite(r.accuracy[i][j]) || !Number.isFinite(r.bytes[i][j])) continue;
       const saved = bytesAt(cur) - bytesAt(j);
       if (saved <= 0) continue;
       const cost = dropAt(j) - dropAt(cur);
       const rate = cost <= 0 ? Infinity : saved / cost;
-      if (!best || rate > best.rate || (rate === best.rate && saved > best.saved)) best = { j, rate, saved };
+      if (!rated || rate > rated.rate || (rate === rated.rate && saved > rated.saved)) rated = { j, rate, saved };
+      if (!mildest || cost < mildest.cost || (cost === mildest.cost && saved > mildest.saved)) mildest = { j, cost, saved };
     }
-    if (best) out.push(level.map((j, k) => (k === i ? best.j : j)));
+    for (const pick of rated && mildest && mildest.j !== rated.j ? [rated, mildest] : rated ? [rated] : []) out.push(level.map((j, k) => (k === i ? pick.j : j)));
   });
   return out;
 }
@@ -211,7 +214,7 @@ function explain(r: SensitivityResult, T: number, chosen: AutoStep, steps: AutoS
   const summary = `Target at most ${points(T)} of ${metric} lost${met ? '' : ' — not met by any measured plan; the one losing least is applied'}: `
     + `measured ${kb(chosen.measured.bytes)} (from ${kb(r.totalBytes)}), ${drop(chosen.measured.drop)} on the same ${r.count.toLocaleString('en-US')} images; `
     + `estimated ${kb(chosen.estimate.bytes)}, ${drop(chosen.estimate.drop)} (single-layer drops added up); quantizer ${quantText(chosen)}`
-    + (compared.length ? ` (same levels: ${compared.join(', ')})` : '')
+    + (compared.length > 1 ? `; quantizers compared on one set of levels: ${compared.join(', ')}` : '')
     + (r.joint?.calibrations.includes('bias') ? '' : '; bias correction not tried: no BatchNorm layers') + '.';
   const scales = steps.filter((st) => st.kind === 'scale');
   const pushes = steps.filter((st) => st.kind === 'push');
