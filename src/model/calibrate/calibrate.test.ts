@@ -38,13 +38,13 @@ function images(count: number): Dataset {
 
 const plan = (calibrate: 'output' | 'adaround', granularity: 'tensor' | 'channel' = 'channel'): CompressionPlan => ({ version: 1, quantize: { bits: 3, scheme: 'affine', granularity, calibrate } });
 
-/** The conv layer's output (before its ReLU) on all of `data`, from a model of `parts`. */
-async function convOutputMean(parts: ModelParts, data: Dataset): Promise<Float32Array> {
+/** A linear layer's output (conv: before its ReLU; fc: the model's output) averaged over all of `data`, from a model of `parts`. */
+async function convOutputMean(parts: ModelParts, data: Dataset, layer = 'conv'): Promise<Float32Array> {
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifactsFromParts(parts)));
-  const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer('conv').output as tf.SymbolicTensor });
+  const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer(layer).output as tf.SymbolicTensor });
   const x = tf.tensor4d(Float32Array.from(data.images, (v) => v / 255), [data.entry.count, 6, 6, 2]);
   const y = probe.predict(x) as tf.Tensor;
-  const mean = y.mean([0, 1, 2]).dataSync() as Float32Array;
+  const mean = y.reshape([-1, y.shape[y.rank - 1] as number]).mean(0).dataSync() as Float32Array;
   tf.dispose([x, y]);
   model.dispose();
   return mean;
@@ -77,6 +77,12 @@ describe('calibration on data', () => {
     const off = await convOutputMean(uncorrected.parts, data);
     for (let c = 0; c < 4; c++) expect(Math.abs(got[c] - want[c])).toBeLessThan(1e-5);
     expect(Math.max(...Array.from(off, (v, c) => Math.abs(v - want[c])))).toBeGreaterThan(1e-4);
+    // Corrected on the quantized model's own inputs (CORRECTION_PASSES = 2): the third kernel layer's mean output is the original's too.
+    const fcWant = await convOutputMean(parts, data, 'fc');
+    const fcGot = await convOutputMean(out.parts, data, 'fc');
+    const fcOff = await convOutputMean(uncorrected.parts, data, 'fc');
+    for (let c = 0; c < 5; c++) expect(Math.abs(fcGot[c] - fcWant[c])).toBeLessThan(1e-4);
+    expect(Math.max(...Array.from(fcOff, (v, c) => Math.abs(v - fcWant[c])))).toBeGreaterThan(1e-3);
   });
 
   it("'adaround': final output error ≤ the searched range's, codes within the grid, seeded (same bytes twice), pruned zeros kept", async () => {

@@ -6,7 +6,8 @@
  * row over all positions), and each uniformly quantized kernel gets
  *   'output':   the clipping range that minimises its layer-output MSE on those rows (outputRange.ts),
  *   'adaround': that range, then up/down rounding learned by AdaRound (adaround.ts);
- * compressModel then adds empirical bias correction b ← b − (Ŵ − W)·E[x] with the measured means.
+ * compressModel then adds empirical bias correction b ← b − (Ŵ·E[x_q] − W·E[x]): the measured means,
+ * first with x_q = x, then for CORRECTION_PASSES passes with x_q measured on the quantized model.
  * Inputs are the float (pruned) model's, captured once and reused for every layer. Kernels of
  * layers that cannot be measured (other classes, shared layers, channels_first) keep the
  * weight-MSE range and say why.
@@ -28,6 +29,8 @@ export { CALIBRATION_SAMPLES };
 /** Rows kept per layer group (sampled output positions; a Dense layer has one per input). */
 export const MAX_ROWS = 2048;
 const BATCH = 64;
+/** Passes of bias correction measured on the quantized model itself, after the first on the float model's inputs. */
+export const CORRECTION_PASSES = 2;
 
 export interface CalibrationHooks {
   isCancelled?: () => boolean;
@@ -59,6 +62,51 @@ const pruningOnly = (plan: CompressionPlan): CompressionPlan => ({
   layers: plan.layers && Object.fromEntries(Object.entries(plan.layers).map(([n, o]) => [n, { ...(o.exclude ? { exclude: true } : {}), ...(o.prune !== undefined ? { prune: o.prune } : {}) }])),
 });
 
+/** A layer whose input calibration captures: its kernel, the geometry, and the collector of its input rows. */
+interface Target { layer: tf.layers.Layer; kernel: string; shape: number[]; geometry: KernelGeometry; collector: PatchCollector }
+
+/** The model's Dense / Conv2D / DepthwiseConv2D layers with a kernel in `byName`, collectors of `perSample` rows per input; the others with why. */
+function measurableLayers(model: tf.LayersModel, byName: ReadonlyMap<string, { shape: number[] }>, perSample: number): { targets: Target[]; skipped: [string, string, string][] } {
+  const rng = createRng(12);
+  const targets: Target[] = [];
+  const skipped: [string, string, string][] = [];
+  for (const layer of model.layers) {
+    const name = [...byName.keys()].find((n) => splitWeightName(n).layer === layer.name && ['kernel', 'depthwise_kernel'].includes(splitWeightName(n).role));
+    const t = name ? byName.get(name) : undefined;
+    if (!name || !t) continue;
+    const g = geometryOf(layer, t.shape);
+    if ('reason' in g) skipped.push([layer.name, name, g.reason]);
+    else targets.push({ layer, kernel: name, shape: t.shape, geometry: g, collector: patchCollector(g, perSample, rng) });
+  }
+  return { targets, skipped };
+}
+
+/** One pass of `model` over the calibration inputs (CALIBRATION_SAMPLES of a seeded shuffle of `data`), each target's input collected. False when cancelled. */
+async function captureInputs(model: tf.LayersModel, targets: Target[], data: Dataset, hooks: CalibrationHooks, what: string): Promise<boolean> {
+  const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
+  const inputs = new Set(model.inputs);
+  const outputs = targets.map((t) => t.layer.input as tf.SymbolicTensor);
+  const probe = tf.model({ inputs: model.inputs, outputs: outputs.filter((o) => !inputs.has(o)) });
+  const order = shuffledIndices(data.entry.count, createRng(11)).slice(0, count);
+  const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
+  const batches = Math.ceil(count / BATCH);
+  for (let b = 0; b < batches; b++) {
+    if (hooks.isCancelled?.()) return false;
+    const idx = order.slice(b * BATCH, (b + 1) * BATCH);
+    const x = tf.tidy(() => fitSampleShape(imagesAtToTensor(data, idx), inputShape));
+    const got = probe.outputs.length ? probe.predict(x) : [];
+    const list = Array.isArray(got) ? got : [got];
+    let j = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const tensor = inputs.has(outputs[i]) ? x : list[j++];
+      targets[i].collector.add(tensor.dataSync() as Float32Array, tensor.shape, idx.length);
+    }
+    tf.dispose([x, ...list]);
+    await hooks.onProgress?.(b + 1, batches, `calibration: ${what}, batch ${b + 1}/${batches}`);
+  }
+  return true;
+}
+
 /**
  * Measures `parts` under `plan` on `data` and encodes its uniformly quantized kernels by the plan's
  * calibration (file comment). Undefined when cancelled. For a graph model, nothing is measured.
@@ -76,44 +124,11 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
   const pruned = compressWeights(shaped.parts, pruningOnly(plan), undefined, scores?.weights && shaped.carried).tensors;
   const model = await modelFromParts({ ...shaped.parts, weights: pruned });
   const byName = new Map(pruned.map((t) => [t.name, t]));
-  type Target = { layer: tf.layers.Layer; kernel: string; shape: number[]; geometry: KernelGeometry; collector: PatchCollector };
-  const targets: Target[] = [];
   const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
-  const rng = createRng(12);
-  const measured = new Set<string>();
   try {
-    for (const layer of model.layers) {
-      const name = [...byName.keys()].find((n) => splitWeightName(n).layer === layer.name && ['kernel', 'depthwise_kernel'].includes(splitWeightName(n).role));
-      if (!name) continue;
-      const t = byName.get(name);
-      if (!t) continue;
-      const g = geometryOf(layer, t.shape);
-      if ('reason' in g) { report.push({ layer: layer.name, tensor: name, method: 'weight-mse', reason: g.reason, ms: 0 }); continue; }
-      const perSample = Math.max(1, Math.ceil(MAX_ROWS / count));
-      targets.push({ layer, kernel: name, shape: t.shape, geometry: g, collector: patchCollector(g, perSample, rng) });
-      measured.add(name);
-    }
-    // One pass over the calibration inputs, every measured layer's input captured.
-    const inputs = new Set(model.inputs);
-    const outputs = targets.map((t) => t.layer.input as tf.SymbolicTensor);
-    const probe = tf.model({ inputs: model.inputs, outputs: outputs.filter((o) => !inputs.has(o)) });
-    const order = shuffledIndices(data.entry.count, createRng(11)).slice(0, count);
-    const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
-    const batches = Math.ceil(count / BATCH);
-    for (let b = 0; b < batches; b++) {
-      if (hooks.isCancelled?.()) return undefined;
-      const idx = order.slice(b * BATCH, (b + 1) * BATCH);
-      const x = tf.tidy(() => fitSampleShape(imagesAtToTensor(data, idx), inputShape));
-      const got = probe.outputs.length ? probe.predict(x) : [];
-      const list = Array.isArray(got) ? got : [got];
-      let j = 0;
-      for (let i = 0; i < targets.length; i++) {
-        const tensor = inputs.has(outputs[i]) ? x : list[j++];
-        targets[i].collector.add(tensor.dataSync() as Float32Array, tensor.shape, idx.length);
-      }
-      tf.dispose([x, ...list]);
-      await hooks.onProgress?.(b + 1, batches, `calibration: the model's inputs, batch ${b + 1}/${batches}`);
-    }
+    const { targets, skipped } = measurableLayers(model, byName, Math.max(1, Math.ceil(MAX_ROWS / count)));
+    for (const [layer, tensor, reason] of skipped) report.push({ layer, tensor, method: 'weight-mse', reason, ms: 0 });
+    if (!await captureInputs(model, targets, data, hooks, 'the model\'s inputs')) return undefined;
 
     // Each kernel on its calibrated grid.
     for (let i = 0; i < targets.length; i++) {
@@ -177,5 +192,23 @@ async function roundAdaptively(values: Float32Array, shape: number[], r: ReturnT
  */
 export async function compressCalibrated(parts: ModelParts, plan: CompressionPlan, data: Dataset, hooks: CalibrationHooks = {}, scores?: PruneScores): Promise<CompressOutput | undefined> {
   const calibrated = await calibrateKernels(parts, plan, data, hooks, scores);
-  return calibrated && compressModel(parts, plan, scores, calibrated);
+  if (!calibrated) return undefined;
+  let out = compressModel(parts, plan, scores, calibrated);
+  // Bias correction on the quantized model's own inputs: each pass measures them with the previous
+  // pass's biases (pass k makes the first k + 1 layers' mean outputs the float model's exactly).
+  for (let pass = 1; pass <= CORRECTION_PASSES && out.biasCorrection?.some((r) => r.target); pass++) {
+    const model = await modelFromParts(out.parts);
+    let means: Map<string, Float64Array> | undefined = new Map();
+    try {
+      const { targets } = measurableLayers(model, new Map(out.parts.weights.map((t) => [t.name, t])), 0);
+      if (await captureInputs(model, targets, data, hooks, `bias correction pass ${pass}/${CORRECTION_PASSES}`)) {
+        for (const t of targets) means.set(t.layer.name, t.collector.finish().rowMean);
+      } else means = undefined;
+    } finally {
+      model.dispose();
+    }
+    if (!means) return undefined;
+    out = compressModel(parts, plan, scores, { ...calibrated, quantizedRowMeans: means });
+  }
+  return out;
 }
