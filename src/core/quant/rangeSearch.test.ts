@@ -83,6 +83,24 @@ describe('searchRange', () => {
     expect(q.values[7]).toBe(0);
   });
 
+  it('minSize: channels with fewer elements keep the min/max range; larger ones are searched', () => {
+    // Per channel along axis 1 of [21, 2]: channel 0 is the tiny case above (searched at minSize 21),
+    // channel 1 the same values negated; at minSize 22 both keep min/max: hi = 4 and error = minmaxError = 20/9.
+    const x = Float32Array.from({ length: 42 }, (_, i) => (i >> 1 === 20 ? 4 : 1) * (i % 2 ? -1 : 1));
+    const opts = { bits: 3, scheme: 'symmetric' as const, axis: 1 };
+    const searched = searchRange(x, [21, 2], { ...opts, minSize: 21 });
+    expect(Array.from(searched.hi, (h) => +h.toFixed(3))).toEqual([+((3 * 64) / 58).toFixed(3), +((3 * 64) / 58).toFixed(3)]);
+    const kept = searchRange(x, [21, 2], { ...opts, minSize: 22 });
+    expect(Array.from(kept.hi)).toEqual([4, 4]);
+    expect(Array.from(kept.lo)).toEqual([-4, -4]);
+    expect(Array.from(kept.error)).toEqual(Array.from(kept.minmaxError));
+    expect(kept.error[0]).toBeCloseTo(20 / 9, 5);
+    // default 0 searches everything, as before the option
+    expect(Array.from(searchRange(x, [21, 2], opts).hi)).toEqual(Array.from(searched.hi));
+    expect(() => searchRange(x, [21, 2], { ...opts, minSize: -1 })).toThrow(/minSize/);
+    expect(() => searchRange(x, [21, 2], { ...opts, minSize: 1.5 })).toThrow(/minSize/);
+  });
+
   it('handles constant, all-zero, one-element and empty tensors; throws for NaN and bad options', () => {
     const zeros = searchRange(new Float32Array(6), [2, 3], { bits: 4, axis: 1 });
     expect(Array.from(zeros.error)).toEqual([0, 0, 0]);
