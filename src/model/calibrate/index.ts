@@ -6,8 +6,8 @@
  * row over all positions), and each uniformly quantized kernel gets
  *   'output':   the clipping range that minimises its layer-output MSE on those rows (outputRange.ts),
  *   'adaround': that range, then up/down rounding learned by AdaRound (adaround.ts);
- * compressModel then adds empirical bias correction b ← b − (Ŵ·E[x_q] − W·E[x]): the measured means,
- * first with x_q = x, then for CORRECTION_PASSES passes with x_q measured on the quantized model.
+ * compressModel then adds empirical bias correction b ← b − (Ŵ − W)·E[x] with the measured means,
+ * kept when it raises the agreement with the original on the calibration inputs (compressCalibrated).
  * Inputs are the float (pruned) model's, captured once and reused for every layer. Kernels of
  * layers that cannot be measured (other classes, shared layers, channels_first) keep the
  * weight-MSE range and say why.
@@ -29,8 +29,6 @@ export { CALIBRATION_SAMPLES };
 /** Rows kept per layer group (sampled output positions; a Dense layer has one per input). */
 export const MAX_ROWS = 2048;
 const BATCH = 64;
-/** Passes of bias correction measured on the quantized model itself, after the first on the float model's inputs. */
-export const CORRECTION_PASSES = 2;
 
 export interface CalibrationHooks {
   isCancelled?: () => boolean;
@@ -186,29 +184,69 @@ async function roundAdaptively(values: Float32Array, shape: number[], r: ReturnT
   return { result: { ...r, codes, values: exact }, loss: out.loss.learned };
 }
 
+/** The outputs of a model of `parts` on the calibration inputs, [count, classes] flat. Undefined when cancelled. */
+async function outputsOn(parts: ModelParts, data: Dataset, hooks: CalibrationHooks): Promise<Float32Array | undefined> {
+  const model = await modelFromParts(parts);
+  try {
+    const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
+    const order = shuffledIndices(data.entry.count, createRng(11)).slice(0, count);
+    const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
+    const chunks: Float32Array[] = [];
+    for (let b = 0; b * BATCH < count; b++) {
+      if (hooks.isCancelled?.()) return undefined;
+      const y = tf.tidy(() => (model.predict(fitSampleShape(imagesAtToTensor(data, order.slice(b * BATCH, (b + 1) * BATCH)), inputShape)) as tf.Tensor).reshape([-1]));
+      chunks.push(y.dataSync() as Float32Array);
+      y.dispose();
+    }
+    const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
+    chunks.reduce((at, c) => { out.set(c, at); return at + c.length; }, 0);
+    return out;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Top-1 agreement of `b` with `a` (rows of `classes` outputs) and the mean squared output difference. */
+function agreement(a: Float32Array, b: Float32Array, classes: number): { top1: number; mse: number } {
+  const n = a.length / classes;
+  let same = 0;
+  let se = 0;
+  for (let r = 0; r < n; r++) {
+    let ia = 0;
+    let ib = 0;
+    for (let c = 0; c < classes; c++) {
+      const i = r * classes + c;
+      if (a[i] > a[r * classes + ia]) ia = c;
+      if (b[i] > b[r * classes + ib]) ib = c;
+      se += (a[i] - b[i]) ** 2;
+    }
+    if (ia === ib) same++;
+  }
+  return { top1: same / n, mse: se / a.length };
+}
+
 /**
- * compressModel with the plan's calibration on data: {@link calibrateKernels} then compressModel
- * (empirical bias correction included). Undefined when cancelled.
+ * compressModel with the plan's calibration on data: {@link calibrateKernels}, then empirical bias
+ * correction — kept only when it does not make the model worse: with and without it, the
+ * compressed model's top-1 agreement with the original on the calibration inputs (ties: the mean
+ * squared output difference) decides, and `skipped` says when the correction was dropped (shifting
+ * a layer's mean can push ReLU inputs below zero where the quantized activations' spread, not their
+ * mean, is what changed). Undefined when cancelled.
  */
 export async function compressCalibrated(parts: ModelParts, plan: CompressionPlan, data: Dataset, hooks: CalibrationHooks = {}, scores?: PruneScores): Promise<CompressOutput | undefined> {
   const calibrated = await calibrateKernels(parts, plan, data, hooks, scores);
   if (!calibrated) return undefined;
-  let out = compressModel(parts, plan, scores, calibrated);
-  // Bias correction on the quantized model's own inputs: each pass measures them with the previous
-  // pass's biases (pass k makes the first k + 1 layers' mean outputs the float model's exactly).
-  for (let pass = 1; pass <= CORRECTION_PASSES && out.biasCorrection?.some((r) => r.target); pass++) {
-    const model = await modelFromParts(out.parts);
-    let means: Map<string, Float64Array> | undefined = new Map();
-    try {
-      const { targets } = measurableLayers(model, new Map(out.parts.weights.map((t) => [t.name, t])), 0);
-      if (await captureInputs(model, targets, data, hooks, `bias correction pass ${pass}/${CORRECTION_PASSES}`)) {
-        for (const t of targets) means.set(t.layer.name, t.collector.finish().rowMean);
-      } else means = undefined;
-    } finally {
-      model.dispose();
-    }
-    if (!means) return undefined;
-    out = compressModel(parts, plan, scores, { ...calibrated, quantizedRowMeans: means });
-  }
-  return out;
+  const corrected = compressModel(parts, plan, scores, calibrated);
+  if (!corrected.biasCorrection?.some((r) => r.target)) return corrected;
+  const plain = compressModel(parts, plan, scores, { ...calibrated, correctBiases: false });
+  const reference = await outputsOn(parts, data, hooks);
+  const a = reference && await outputsOn(corrected.parts, data, hooks);
+  const b = a && await outputsOn(plain.parts, data, hooks);
+  if (!reference || !a || !b) return undefined;
+  const classes = reference.length / Math.min(CALIBRATION_SAMPLES, data.entry.count);
+  const withIt = agreement(reference, a, classes);
+  const without = agreement(reference, b, classes);
+  if (withIt.top1 > without.top1 || (withIt.top1 === without.top1 && withIt.mse <= without.mse)) return corrected;
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return { ...plain, skipped: [...plain.skipped, `bias correction dropped: on the ${Math.min(CALIBRATION_SAMPLES, data.entry.count)} calibration inputs the model agreed with the original on ${pct(without.top1)} of them without it, ${pct(withIt.top1)} with it`] };
 }

@@ -96,8 +96,8 @@ export interface CalibratedKernels {
   encoded: Map<string, EncodedTensor>;
   /** E[x] per kernel row by layer, for empirical bias correction. */
   rowMeans: Map<string, Float64Array>;
-  /** The same measured on the quantized model (see BiasCorrectionOptions.quantizedRowMeans), once measured. */
-  quantizedRowMeans?: Map<string, Float64Array>;
+  /** false: leave the biases as they are (the calibration measured that correcting them made the model worse). */
+  correctBiases?: boolean;
   /** One row per quantized kernel: how it was calibrated and the output error it reached. */
   report: CalibrationReport[];
 }
@@ -143,7 +143,7 @@ export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?:
   if ((bias || onData) && graph) skipped.push(`bias correction skipped: it ${GRAPH_STRUCTURAL_REASON}`);
   if (bias && equalized) skipped.push('bias correction skipped: without calibration data it needs the BatchNorm statistics that equalization folds away; choose a calibration on data (layer-output MSE) to correct an equalized model');
   const corrected = graph ? undefined
-    : onData ? correctBiases(shaped, tensors, { rowMeans: calibrated?.rowMeans, quantizedRowMeans: calibrated?.quantizedRowMeans })
+    : onData ? (calibrated?.correctBiases === false ? undefined : correctBiases(shaped, tensors, { rowMeans: calibrated?.rowMeans }))
       : bias && !equalized ? correctBiases(shaped, tensors) : undefined;
   for (const t of tensors) {
     const v = corrected?.corrected.get(t.name);

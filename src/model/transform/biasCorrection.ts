@@ -121,26 +121,23 @@ export function kernelShift(className: string, w: Float32Array, wq: Float32Array
 }
 
 /**
- * Per-output shift E[Ŵx_q] − E[Wx] = Ŵ·E[x_q] − W·E[x] from measured means of the kernel's rows
- * (empirical bias correction; x_q = x, i.e. (Ŵ − W)·E[x], unless the quantized model's own input
- * means are given): `rowMean` has one entry per kernel row — Dense [in], Conv2D [kh·kw·in] (the im2col
+ * Per-output shift E[Ŵx] − E[Wx] = (Ŵ − W)·E[x] from measured means of the kernel's rows
+ * (empirical bias correction, both sides on the float model's inputs x): `rowMean` has one entry per kernel row — Dense [in], Conv2D [kh·kw·in] (the im2col
  * patch, padding zeros counted), DepthwiseConv2D [kh·kw·C] (tap-major, as the kernel's first three
  * axes) — so every tap gets its own mean, borders included.
  */
-export function kernelShiftFromRows(className: string, w: Float32Array, wq: Float32Array, shape: number[], rowMean: Float64Array, quantizedRowMean: Float64Array = rowMean): Float64Array {
+export function kernelShiftFromRows(className: string, w: Float32Array, wq: Float32Array, shape: number[], rowMean: Float64Array): Float64Array {
   const cols = shape[shape.length - 1];
   const rows = w.length / cols;
-  if (rowMean.length !== rows || quantizedRowMean.length !== rows) throw new Error(`bias correction: ${rowMean.length} measured input means for ${rows} kernel rows`);
-  const mf = rowMean;
-  const mq = quantizedRowMean;
+  if (rowMean.length !== rows) throw new Error(`bias correction: ${rowMean.length} measured input means for ${rows} kernel rows`);
   if (className === 'DepthwiseConv2D') {
     const ch = shape[2];
     const out = new Float64Array(ch * cols);
-    for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) out[(r % ch) * cols + k] += wq[r * cols + k] * mq[r] - w[r * cols + k] * mf[r];
+    for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) out[(r % ch) * cols + k] += (wq[r * cols + k] - w[r * cols + k]) * rowMean[r];
     return out;
   }
   const out = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let o = 0; o < cols; o++) out[o] += wq[r * cols + o] * mq[r] - w[r * cols + o] * mf[r];
+  for (let r = 0; r < rows; r++) for (let o = 0; o < cols; o++) out[o] += (wq[r * cols + o] - w[r * cols + o]) * rowMean[r];
   return out;
 }
 
@@ -152,12 +149,6 @@ export interface BiasCorrectionOptions {
    * corrected too); a layer without an entry is left alone.
    */
   rowMeans?: ReadonlyMap<string, Float64Array>;
-  /**
-   * E[x] per kernel row measured on the QUANTIZED model (its inputs carry the earlier layers'
-   * errors): the shift becomes E[Ŵx_q] − E[Wx], the layer's mean output error as the quantized
-   * model really computes it (defaults to rowMeans: the same inputs on both sides).
-   */
-  quantizedRowMeans?: ReadonlyMap<string, Float64Array>;
 }
 
 /**
@@ -188,7 +179,7 @@ export function correctBiases(original: ModelParts, quantized: readonly Pick<Wei
     if (wq.length !== kernel.values.length) { row.skipped = 'quantized kernel has another shape'; continue; }
     let shift: Float64Array;
     try {
-      shift = measured ? kernelShiftFromRows(node.className, kernel.values, wq, kernel.shape, measured, opts.quantizedRowMeans?.get(node.name)) : kernelShift(node.className, kernel.values, wq, kernel.shape, m.mean);
+      shift = measured ? kernelShiftFromRows(node.className, kernel.values, wq, kernel.shape, measured) : kernelShift(node.className, kernel.values, wq, kernel.shape, m.mean);
     } catch (e) { row.skipped = (e as Error).message; continue; }
     const bias = store.get(node.name, 'bias');
     const next = node.consumers.length === 1 ? g.get(node.consumers[0]) : undefined;
