@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: reproduces Deep Compression's LeNet table on the bundled models, stage by stage,
  * side by side with the paper, and measures the latency of structural transforms on WASM.
- * `--part ptq` (issue 12, also in `all`): post-training quantization, min/max range vs MSE range search (bench-ptq.ts).
+ * `--part ptq` (issue 12, also in `all`): the post-training ladder — nearest → MSE range → bias correction → output-MSE on calibration data → equalization → AdaRound (bench-ptq.ts).
  * `--part keras` (only when asked): opening the real Keras files and the reader's bundle size (bench-keras.ts).
  * Issue 11's parts (each also runs in `all`):
  *   dc-distill  (also in dc) the best studio plans with distillation on the LeNets (bench-dc-distill.ts)
