@@ -6,7 +6,8 @@
  * held out, so the printed top-1 is on the FULL split and, apart, on the held-out images the
  * search never saw. Also printed: compact bytes, ratio vs the float32 TF.js files (model.json +
  * weights.bin, the studio's ratio), and time (grid + search).
- *   npx tsx scripts/bench-mixed.ts [--quick] [--target 0.5] [--limit N]
+ *   npx tsx scripts/bench-mixed.ts [--quick] [--target 0.5] [--limit N] [--models lenet-300-100,…]
+ *     [--prune 0,0.5,… --bits 8,6,…]   (another joint grid than the studio's default)
  *   npm run bench -- --part mixed
  */
 import { statSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { compressModel } from '../src/model/compress';
 import type { CompressionPlan } from '../src/model/plan';
 import { partsFromArtifacts, tfModelFromParts, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
+import { JOINT_GRID } from '../src/runtime/jointGrid';
 import { measureSensitivity } from '../src/runtime/sensitivity';
 import { refineAuto } from '../src/state/autoRefine';
 
@@ -44,15 +46,20 @@ function slice(ds: Dataset, from: number): Dataset {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const raw = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const arg = (name: string, fallback: number) => Number(raw(name) ?? fallback);
+const list = (name: string) => raw(name)?.split(',').map(Number);
 
 /** Prints, per bundled model, joint Auto's plan at the target drop with its bytes, ratio, full-split top-1 and time. */
 export async function benchMixed(quick: boolean): Promise<void> {
   if (tf.getBackend() !== 'wasm') await useWasm();
   const target = arg('--target', 0.5) / 100;
+  const only = raw('--models')?.split(',');
+  const grid = { ...JOINT_GRID, prune: list('--prune') ?? JOINT_GRID.prune, bits: list('--bits') ?? JOINT_GRID.bits };
   console.log(`\n== joint Auto (prune ratio × bits per layer), post-training, target ≤ ${pct(target).replace(' %', '')} points on the search images ==`);
+  console.log(`grid: prune ${grid.prune.join(', ')} × bits ${grid.bits.join(', ')}`);
   console.log(['model', 'float32 TF.js', 'compact', 'ratio', 'top-1 float → joint (full val)', 'drop: full val', 'held-out', 'search set', 'grid cells measured', 'time'].join(' | '));
-  for (const [id, data] of quick ? MODELS.slice(0, 2) : MODELS) {
+  for (const [id, data] of only ? MODELS.filter(([m]) => only.includes(m)) : quick ? MODELS.slice(0, 2) : MODELS) {
     const dir = join(ROOT, 'public', 'models', id);
     const float32Bytes = statSync(join(dir, 'model.json')).size + statSync(join(dir, 'weights.bin')).size;
     const parts = partsFromArtifacts(readArtifacts(join(dir, 'model.json')));
@@ -60,7 +67,7 @@ export async function benchMixed(quick: boolean): Promise<void> {
     const limit = arg('--limit', Math.min(quick ? 500 : 2000, Math.floor(val.entry.count / 2)));
     const heldOut = slice(val, limit);
     const t0 = performance.now();
-    const sens = await measureSensitivity(parts, val, { technique: 'joint', levels: [], limit }, { isCancelled: () => false, onProgress: () => {} });
+    const sens = await measureSensitivity(parts, val, { technique: 'joint', levels: [], limit, joint: grid }, { isCancelled: () => false, onProgress: () => {} });
     if (!sens?.joint) throw new Error('sensitivity cancelled');
     const tGrid = performance.now() - t0;
     const measure = async (plan: CompressionPlan) => {
