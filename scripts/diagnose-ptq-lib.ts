@@ -91,13 +91,13 @@ export const meanSd = (a: number[]) => { const m = a.reduce((x, y) => x + y, 0) 
  * round up or down changes, so the spread over them is the noise floor of one PTQ measurement.
  * With `correct`, data-free bias correction (correctBiases, as calibrate 'bias') is applied too.
  */
-export async function lotteryRow(parts: ModelParts, val: LabelledDataset, q: { bits: number; scheme: 'affine' | 'symmetric'; granularity: 'tensor' | 'channel'; mse?: boolean; correct?: boolean }, limit?: number): Promise<number[]> {
+export async function lotteryRow(parts: ModelParts, val: LabelledDataset, q: { bits: number; scheme: 'affine' | 'symmetric'; granularity: 'tensor' | 'channel'; mse?: boolean; minSize?: number; correct?: boolean }, limit?: number): Promise<number[]> {
   const ks = kernels(parts);
   const accs: number[] = [];
   for (const d of DELTAS) {
     const tensors = ks.map((k) => {
       const opts = { bits: q.bits, scheme: q.scheme, axis: q.granularity === 'channel' ? k.axis : undefined };
-      const base = q.mse ? searchRange(k.w.values, k.w.shape, opts) : minmax(k.w, opts.axis);
+      const base = q.mse ? searchRange(k.w.values, k.w.shape, { ...opts, minSize: q.minSize }) : minmax(k.w, opts.axis);
       return { name: k.w.name, values: quantizeUniform(k.w.values, k.w.shape, { ...opts, range: scaled(base, 1 + d) }).values };
     });
     const repl = new Map(tensors.map((t) => [t.name, t.values]));

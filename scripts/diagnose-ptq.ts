@@ -61,13 +61,17 @@ async function partGrid(parts: ModelParts, val: LabelledDataset, limit?: number)
   x.dispose();
 }
 
-/** The rounding lottery (lotteryRow) at 4 bits min/max for the 2×2 table, and at 3 bits for MSE range with and without bias correction. */
+/** The rounding lottery (lotteryRow): 4-bit min/max 2×2; 3-bit MSE range with / without bias correction; 3-bit per channel min/max vs MSE range (all channels, or minSize 17). */
 async function roundingLottery(parts: ModelParts, val: LabelledDataset, limit?: number): Promise<void> {
   console.log(`\n== rounding lottery: every range widened by ${DELTAS.map((d) => Math.round(d * 100)).join('/')} % ==\nsetting | accuracies | mean ± sd`);
   const rows: [string, Parameters<typeof lotteryRow>[2]][] = [];
   for (const scheme of ['symmetric', 'affine'] as const) for (const granularity of ['tensor', 'channel'] as const) rows.push([`4-bit ${scheme} per ${granularity}, min/max`, { bits: 4, scheme, granularity }]);
   for (const [scheme, granularity] of [['affine', 'tensor'], ['symmetric', 'channel']] as const) {
     for (const correct of [false, true]) rows.push([`3-bit ${scheme} per ${granularity}, mse${correct ? ' + bias correction' : ''}`, { bits: 3, scheme, granularity, mse: true, correct }]);
+  }
+  // Per channel at 3 bits: min/max vs MSE range on every channel vs only on channels of ≥ 17 weights (searchRange minSize).
+  for (const scheme of ['affine', 'symmetric'] as const) {
+    for (const [label, q] of [['min/max', {}], ['mse', { mse: true }], ['mse, minSize 17', { mse: true, minSize: 17 }]] as const) rows.push([`3-bit ${scheme} per channel, ${label}`, { bits: 3, scheme, granularity: 'channel', ...q }]);
   }
   for (const [name, q] of rows) {
     const accs = await lotteryRow(parts, val, q, limit);
