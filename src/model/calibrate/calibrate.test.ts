@@ -135,3 +135,43 @@ describe('calibration on data', () => {
     }
   });
 });
+
+describe('refitPruned', () => {
+  it('hand-checked K = 2: the kept weight absorbs H12/H11 · w_pruned (dampened), zeros stay, error halves', async () => {
+    const { refitPruned, DAMPENING } = await import('./refit');
+    const rows = Float32Array.from([1, 1, -1, -1, 1, 0, -1, 0]);
+    // H from these rows: x = (1,1), (−1,−1), (1,0), (−1,0) → E[x1²] = 1, E[x2²] = 0.5, E[x1x2] = 0.5
+    const layer = { groups: 1, k: 2, o: 1, rows, n: 4 };
+    const w = Float32Array.from([0.3, 0.8]);
+    const r = refitPruned(w, Float32Array.from([0.3, 0]), layer);
+    const damp = DAMPENING * (1 + 0.5) / 2;
+    expect(r.values[1]).toBe(0);
+    expect(r.values[0]).toBeCloseTo(0.3 + (0.5 * 0.8) / (1 + damp), 6);
+    // pruning alone: e = (0, 0.8) → eᵀHe = 0.8²·0.5 = 0.32; after: e = (−0.4/(1+d), 0.8)
+    expect(r.before).toBeCloseTo(0.32, 6);
+    const e1 = 0.3 - r.values[0];
+    expect(r.after).toBeCloseTo(e1 * e1 * 1 + 2 * e1 * 0.8 * 0.5 + 0.32, 5);
+    expect(r.after).toBeCloseTo(0.16, 3); // undampened optimum: E[(x2 − 0.5x1)²]·0.8² = 0.25·0.64
+    // nothing pruned: unchanged
+    const same = refitPruned(w, w, layer);
+    expect(Array.from(same.values)).toEqual(Array.from(w));
+    expect(same.before).toBe(0);
+  });
+
+  it("a pruned plan calibrated on data: kernels keep exactly the plan's zeros, the refit is reported and lowers pruning's output error", async () => {
+    const parts = await toyParts();
+    const p: CompressionPlan = { version: 1, prune: { ratio: 0.5, scope: 'layer' }, quantize: { bits: 8, scheme: 'affine', granularity: 'channel', calibrate: 'output' } };
+    const out = await compressCalibrated(parts, p, images(64));
+    if (!out) throw new Error('cancelled');
+    const pruned = compressModel(parts, { version: 1, prune: { ratio: 0.5, scope: 'layer' } }).compressed.tensors;
+    out.compressed.tensors.forEach((t, i) => {
+      if (!t.name.endsWith('kernel')) return;
+      pruned[i].values.forEach((v, j) => expect(t.values[j] === 0).toBe(v === 0 || t.values[j] === 0));
+      expect(t.values.filter((v) => v === 0).length).toBeGreaterThanOrEqual(pruned[i].values.filter((v) => v === 0).length);
+    });
+    for (const c of out.calibration ?? []) {
+      expect(c.refit).toBeDefined();
+      expect(c.refit?.after).toBeLessThan(c.refit?.before ?? 0);
+    }
+  });
+});

@@ -6,6 +6,8 @@
  * row over all positions), and each uniformly quantized kernel gets
  *   'output':   the clipping range that minimises its layer-output MSE on those rows (outputRange.ts),
  *   'adaround': that range, then up/down rounding learned by AdaRound (adaround.ts);
+ * a pruned kernel's kept weights are first re-fitted by least squares so its outputs stay the
+ * unpruned layer's (refit.ts, Optimal Brain Compression's step) — quantization starts from there;
  * compressModel then adds empirical bias correction b ← b − (Ŵ − W)·E[x] with the measured means,
  * kept when it raises the agreement with the original on the calibration inputs (compressCalibrated).
  * Inputs are the float (pruned) model's, captured once and reused for every layer. Kernels of
@@ -23,6 +25,7 @@ import { CALIBRATION_SAMPLES } from '../planFields';
 import { modelFromParts, type ModelParts } from '../weights';
 import { adaround } from './adaround';
 import { searchOutputRange } from './outputRange';
+import { refitPruned } from './refit';
 import { channelOfColumn, fromGrouped, patchCollector, toGrouped, type KernelGeometry, type LayerRows, type PatchCollector } from './patches';
 
 export { CALIBRATION_SAMPLES };
@@ -122,6 +125,7 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
   const pruned = compressWeights(shaped.parts, pruningOnly(plan), undefined, scores?.weights && shaped.carried).tensors;
   const model = await modelFromParts({ ...shaped.parts, weights: pruned });
   const byName = new Map(pruned.map((t) => [t.name, t]));
+  const unprunedOf = new Map(shaped.parts.weights.map((t) => [t.name, t.values]));
   const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
   try {
     const { targets, skipped } = measurableLayers(model, byName, Math.max(1, Math.ceil(MAX_ROWS / count)));
@@ -138,14 +142,22 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
       rowMeans.set(layer.name, rowMean);
       if (!t || !u) continue;
       const t0 = performance.now();
+      // Pruned: the kept weights re-fitted so the layer's outputs stay the unpruned layer's (refit.ts); quantized from there.
+      const unpruned = unprunedOf.get(kernel);
+      const refit = unpruned && t.values.some((v, j) => v === 0 && unpruned[j] !== 0)
+        ? refitPruned(toGrouped(unpruned, geometry), toGrouped(t.values, geometry), rows) : undefined;
+      const values = refit ? fromGrouped(refit.values, geometry) : t.values;
       const opts = { bits: u.bits, scheme: u.scheme, axis: u.axis };
-      const range = searchOutputRange(t.values, shape, opts, geometry, rows);
-      const r = quantizeUniform(t.values, shape, { ...opts, range });
+      const range = searchOutputRange(values, shape, opts, geometry, rows);
+      const r = quantizeUniform(values, shape, { ...opts, range });
       const at = (e: Float64Array) => e.reduce((a, v) => a + v, 0);
-      const row: CalibrationReport = { layer: layer.name, tensor: kernel, method, error: { minmax: at(range.minmaxError), range: at(range.error), final: at(range.error) }, ms: 0 };
+      const row: CalibrationReport = {
+        layer: layer.name, tensor: kernel, method, error: { minmax: at(range.minmaxError), range: at(range.error), final: at(range.error) }, ms: 0,
+        ...(refit ? { refit: { before: refit.before, after: refit.after } } : {}),
+      };
       let result = r;
       if (method === 'adaround') {
-        const learned = await roundAdaptively(t.values, shape, r, geometry, rows, hooks, `calibration: AdaRound ${layer.name} (${i + 1}/${targets.length})`);
+        const learned = await roundAdaptively(values, shape, r, geometry, rows, hooks, `calibration: AdaRound ${layer.name} (${i + 1}/${targets.length})`);
         if (!learned) return undefined;
         result = learned.result;
         row.error = { ...(row.error as NonNullable<CalibrationReport['error']>), final: learned.loss };

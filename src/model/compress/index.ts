@@ -109,8 +109,10 @@ export interface CalibrationReport {
   /** 'output' range, 'adaround', or 'weight-mse' when the layer could not be measured (see `reason`). */
   method: 'output' | 'adaround' | 'weight-mse';
   reason?: string;
-  /** Output MSE of nearest rounding on the min/max grid, on the searched grid, and of the final rounding. */
+  /** Output MSE of nearest rounding on the min/max grid, on the searched grid, and of the final rounding (of the re-fitted weights when pruned). */
   error?: { minmax: number; range: number; final: number };
+  /** A pruned kernel: the output MSE of pruning alone, and after its kept weights were re-fitted (calibrate/refit.ts). */
+  refit?: { before: number; after: number };
   ms: number;
 }
 

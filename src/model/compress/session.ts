@@ -107,7 +107,8 @@ export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, out
     const text = c.error && c.error.minmax > 0
       ? `${c.method === 'adaround' ? 'AdaRound' : 'output-MSE range'}: output error −${Math.round(100 * (1 - c.error.final / c.error.minmax))} %`
       : `weight-MSE range${c.reason ? ` (${c.reason})` : ''}`;
-    structure.set(c.layer, structure.has(c.layer) ? `${structure.get(c.layer)}, ${text}` : text);
+    const refit = c.refit && c.refit.before > 0 ? `pruning compensated: its output error −${Math.round(100 * (1 - c.refit.after / c.refit.before))} %, ` : '';
+    structure.set(c.layer, structure.has(c.layer) ? `${structure.get(c.layer)}, ${refit}${text}` : `${refit}${text}`);
   }
   // A graph model skips structural transforms: say so on every kernel row, where the UI shows structure.
   if (out.skipped.length) for (const t of out.tensors) if (t.kernel && !structure.has(t.layer)) structure.set(t.layer, out.skipped.join('; '));
