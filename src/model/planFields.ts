@@ -115,7 +115,7 @@ export const PLAN_FIELDS: readonly PlanField[] = [
   f({ section: 'cluster', key: 'grid', type: { kind: 'enum', values: ['uint8'] }, label: 'shared values on a uint8 grid (TF.js files 4× smaller)', url: { key: 'kg' } }),
 
   f({ section: 'quantize', key: 'bits', type: { kind: 'int', min: 1, max: 16 }, required: true, default: 8, initial: true, label: 'Bits',
-    control: { min: 1, max: 16, step: 1 }, url: { key: 'q' }, layer: { key: 'bits', flag: 'b', label: 'bits', name: 'Bits', choices: [16, 8, 6, 4, 3, 2] } }),
+    control: { min: 1, max: 16, step: 1 }, url: { key: 'q' }, layer: { key: 'bits', flag: 'b', label: 'bits', name: 'Bits', choices: [16, 8, 6, 5, 4, 3, 2] } }),
   f({ section: 'quantize', key: 'granularity', type: { kind: 'enum', values: ['tensor', 'channel'] }, default: 'tensor', label: 'Scales',
     options: { tensor: 'per tensor', channel: 'per output channel' }, url: { key: 'qg' } }),
   f({ section: 'quantize', key: 'scheme', type: { kind: 'enum', values: ['affine', 'symmetric'] }, default: 'affine', label: 'Range',

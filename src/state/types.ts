@@ -174,7 +174,7 @@ export interface SweepSlice {
   cancelSweep(): void;
   runSensitivity(request: SensitivityRequest): Promise<void>;
   /** Applies per-layer settings chosen from the sensitivity table for an allowed accuracy drop (fraction) or a compact size (bytes). */
-  applyAuto(target: AutoTarget): void;
+  applyAuto(target: AutoTarget): void | Promise<void>;
 }
 
 /** Preferences & status: theme, chart axis, the progress bar, what the studio is busy with, the error shown. */
