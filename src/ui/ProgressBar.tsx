@@ -1,3 +1,4 @@
+import { needsCalibrationData } from '../model/planFields';
 import { recoveryOf, useStudio } from '../state/store';
 
 const PHASES: Record<string, string> = { data: 'Loading data', accuracy: 'Measuring accuracy', latency: 'Measuring latency', throughput: 'Measuring throughput' };
@@ -8,7 +9,9 @@ export function ProgressBar() {
   const busy = useStudio((s) => s.busy);
   const cancel = useStudio((s) => s.cancel);
   // Training says how, by the plan: distilling from the original, or fine-tuning with labels.
-  const training = useStudio((s) => ({ distill: 'Distilling', finetune: 'Fine-tuning' })[recoveryOf(s.plan) ?? 'finetune']);
+  // Without recovery, the same phase is post-training calibration measuring the model on its data.
+  const calibrating = useStudio((s) => !recoveryOf(s.plan) && needsCalibrationData(s.plan));
+  const training = useStudio((s) => (calibrating ? 'Calibrating' : { distill: 'Distilling', finetune: 'Fine-tuning' }[recoveryOf(s.plan) ?? 'finetune']));
   const pct = progress ? Math.round(progress.fraction * 100) : undefined;
   // The live region stays mounted and announces only phase changes, not every tick.
   const announcement = progress ? (progress.phase === 'training' ? training : PHASES[progress.phase] ?? 'Working') : busy ?? '';
@@ -18,7 +21,7 @@ export function ProgressBar() {
       {(progress || busy) && (
         <div className="progress-row" data-testid="progress">
           <progress max={100} value={pct} aria-label={progress ? `${progress.phase === 'training' ? training : 'Evaluation'} progress` : busy} />
-          <span className="progress-text">{progress ? `${progress.phase === 'training' ? 'Training' : 'Evaluating'}: ${progress.message} (${pct} %)` : busy}</span>
+          <span className="progress-text">{progress ? `${progress.phase === 'training' ? (calibrating ? 'Calibrating' : 'Training') : 'Evaluating'}: ${progress.message} (${pct} %)` : busy}</span>
           {progress && <button type="button" onClick={cancel} data-testid="cancel">Cancel</button>}
         </div>
       )}

@@ -103,7 +103,7 @@ async function captureInputs(model: tf.LayersModel, targets: Target[], data: Dat
       targets[i].collector.add(tensor.dataSync() as Float32Array, tensor.shape, idx.length);
     }
     tf.dispose([x, ...list]);
-    await hooks.onProgress?.(b + 1, batches, `calibration: ${what}, batch ${b + 1}/${batches}`);
+    await hooks.onProgress?.(b + 1, batches, `${what}, batch ${b + 1}/${batches}`);
   }
   return true;
 }
@@ -130,7 +130,7 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
   try {
     const { targets, skipped } = measurableLayers(model, byName, Math.max(1, Math.ceil(MAX_ROWS / count)));
     for (const [layer, tensor, reason] of skipped) report.push({ layer, tensor, method: 'weight-mse', reason, ms: 0 });
-    if (!await captureInputs(model, targets, data, hooks, 'the model\'s inputs')) return undefined;
+    if (!await captureInputs(model, targets, data, hooks, 'measuring each layer\'s inputs')) return undefined;
 
     // Each kernel on its calibrated grid.
     for (let i = 0; i < targets.length; i++) {
@@ -157,7 +157,7 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
       };
       let result = r;
       if (method === 'adaround') {
-        const learned = await roundAdaptively(values, shape, r, geometry, rows, hooks, `calibration: AdaRound ${layer.name} (${i + 1}/${targets.length})`);
+        const learned = await roundAdaptively(values, shape, r, geometry, rows, hooks, `AdaRound on ${layer.name} (${i + 1}/${targets.length})`);
         if (!learned) return undefined;
         result = learned.result;
         row.error = { ...(row.error as NonNullable<CalibrationReport['error']>), final: learned.loss };
@@ -165,7 +165,7 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
       row.ms = Math.round(performance.now() - t0);
       report.push(row);
       encoded.set(kernel, { payload: quantPayload(result, shape), values: result.values, bits: u.bits });
-      await hooks.onProgress?.(i + 1, targets.length, `calibration: ${layer.name} (${i + 1}/${targets.length})`);
+      await hooks.onProgress?.(i + 1, targets.length, `ranges and rounding of ${layer.name} (${i + 1}/${targets.length})`);
     }
   } finally {
     model.dispose();
@@ -251,6 +251,7 @@ export async function compressCalibrated(parts: ModelParts, plan: CompressionPla
   const corrected = compressModel(parts, plan, scores, calibrated);
   if (!corrected.biasCorrection?.some((r) => r.target)) return corrected;
   const plain = compressModel(parts, plan, scores, { ...calibrated, correctBiases: false });
+  await hooks.onProgress?.(1, 1, 'bias correction: checking it against the original');
   const reference = await outputsOn(parts, data, hooks);
   const a = reference && await outputsOn(corrected.parts, data, hooks);
   const b = a && await outputsOn(plain.parts, data, hooks);
