@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { catalogModel, forbidExternalRequests, modelFile, openDemo } from './pages/studio';
+import { catalogModel, forbidExternalRequests, modelFile, openDemo, studioPage, waitForCompressed } from './pages/studio';
 
 test('a user opens a TF.js graph model (the graph LeNet-5) and sees the layers LeNet-5 catalog accuracy on WASM', async ({ page }) => {
   const checkNetwork = forbidExternalRequests(page);
@@ -12,5 +12,13 @@ test('a user opens a TF.js graph model (the graph LeNet-5) and sees the layers L
   await expect(layers.table()).toContainText('conv1/Conv2D/ReadVariableOp');
   await expect(layers.table()).toContainText('MatMul');
   await expect(header.modelSelect()).toHaveValue('user');
+  // Calibration on data needs a layers model: the card says so, and the compression says what it did instead.
+  const { controls } = studioPage(page);
+  await controls.enable('Quantization');
+  await waitForCompressed(page, '8-bit');
+  await controls.select('Calibration').selectOption('output');
+  await expect(page.getByTestId('calibration-data')).toContainText('needs a TF.js layers model');
+  await waitForCompressed(page, '8-bit (output-MSE range, bias-corrected)');
+  await expect(layers.table()).toContainText('calibration on data skipped');
   checkNetwork();
 });
