@@ -5,8 +5,11 @@
  * the validation split's first `limit` images (default: half the split, at most 2000); the rest are
  * held out, so the printed top-1 is on the FULL split and, apart, on the held-out images the
  * search never saw. Also printed: compact bytes, ratio vs the float32 TF.js files (model.json +
- * weights.bin, the studio's ratio), and time (grid + search).
- *   npx tsx scripts/bench-mixed.ts [--quick] [--target 0.5] [--limit N] [--models lenet-300-100,…]
+ * weights.bin, the studio's ratio), and time (grid + search). The model's training split is the
+ * calibration data (as the studio's default): the search may choose quantize.calibrate 'output'
+ * (compressCalibrated: layer-output range, bias correction, refit of pruned kernels); --no-data
+ * searches the data-free calibrations only. The single-layer grid is data-free either way.
+ *   npx tsx scripts/bench-mixed.ts [--quick] [--no-data] [--target 0.5] [--limit N] [--models lenet-300-100,…]
  *     [--prune 0,0.5,… --bits 8,6,…]   (another joint grid than the studio's default)
  *   npm run bench -- --part mixed
  */
@@ -17,8 +20,10 @@ import * as tf from '@tensorflow/tfjs';
 import { readArtifacts, readDataset, ROOT, useWasm } from '../src/node/io';
 import type { Dataset } from '../src/model/dataset';
 import { compactBytes } from '../src/model/export';
-import { compressModel } from '../src/model/compress';
+import { compressCalibrated } from '../src/model/calibrate';
+import { compressModel, type CompressOutput } from '../src/model/compress';
 import type { CompressionPlan } from '../src/model/plan';
+import { needsCalibrationData } from '../src/model/planFields';
 import { partsFromArtifacts, tfModelFromParts, type ModelParts } from '../src/model/weights';
 import { evaluateModel } from '../src/runtime/evaluate';
 import { JOINT_GRID } from '../src/runtime/jointGrid';
@@ -56,14 +61,24 @@ export async function benchMixed(quick: boolean): Promise<void> {
   const target = arg('--target', 0.5) / 100;
   const only = raw('--models')?.split(',');
   const grid = { ...JOINT_GRID, prune: list('--prune') ?? JOINT_GRID.prune, bits: list('--bits') ?? JOINT_GRID.bits };
-  console.log(`\n== joint Auto (prune ratio × bits per layer), post-training, target ≤ ${pct(target).replace(' %', '')} points on the search images ==`);
+  const withData = !process.argv.includes('--no-data');
+  console.log(`\n== joint Auto (prune ratio × bits per layer), post-training, target ≤ ${pct(target).replace(' %', '')} points on the search images, `
+    + `${withData ? 'calibration data: the training split' : 'data-free calibrations only'} ==`);
   console.log(`grid: prune ${grid.prune.join(', ')} × bits ${grid.bits.join(', ')}`);
-  console.log(['model', 'float32 TF.js', 'compact', 'ratio', 'top-1 float → joint (full val)', 'drop: full val', 'held-out', 'search set', 'grid cells measured', 'time'].join(' | '));
+  console.log(['model', 'float32 TF.js', 'compact', 'ratio', 'top-1 float → joint (full val)', 'drop: full val', 'held-out', 'search set', 'grid cells measured', 'calibration', 'time'].join(' | '));
   for (const [id, data] of only ? MODELS.filter(([m]) => only.includes(m)) : quick ? MODELS.slice(0, 2) : MODELS) {
     const dir = join(ROOT, 'public', 'models', id);
     const float32Bytes = statSync(join(dir, 'model.json')).size + statSync(join(dir, 'weights.bin')).size;
     const parts = partsFromArtifacts(readArtifacts(join(dir, 'model.json')));
     const val = readDataset(data, 'val');
+    const train = withData ? readDataset(data, 'train') : undefined;
+    /** The plan's compression: calibrated on the training split when it asks for data (as the studio's worker does). */
+    const compress = async (plan: CompressionPlan): Promise<CompressOutput> => {
+      if (!needsCalibrationData(plan)) return compressModel(parts, plan);
+      const out = train && await compressCalibrated(parts, plan, train);
+      if (!out) throw new Error('calibration needs the training split');
+      return out;
+    };
     const limit = arg('--limit', Math.min(quick ? 500 : 2000, Math.floor(val.entry.count / 2)));
     const heldOut = slice(val, limit);
     const t0 = performance.now();
@@ -71,19 +86,20 @@ export async function benchMixed(quick: boolean): Promise<void> {
     if (!sens?.joint) throw new Error('sensitivity cancelled');
     const tGrid = performance.now() - t0;
     const measure = async (plan: CompressionPlan) => {
-      const out = compressModel(parts, plan);
+      const out = await compress(plan);
       return { score: await top1(out.parts, val, limit), bytes: compactBytes(out.compressed).total };
     };
-    const choice = await refineAuto(sens, { drop: target }, measure);
+    const choice = await refineAuto(sens, { drop: target }, measure, { calibrationData: train?.entry.name });
     if (!choice) throw new Error('auto cancelled');
     const seconds = (performance.now() - t0) / 1000;
-    const out = compressModel(parts, choice.plan);
+    const out = await compress(choice.plan);
     const bytes = compactBytes(out.compressed).total;
     const [base, acc] = [await top1(parts, val), await top1(out.parts, val)];
     const heldDrop = (await top1(parts, heldOut)) - (await top1(out.parts, heldOut));
     const cells = sens.layers.length * sens.levels.length;
     console.log([id, `${(float32Bytes / 1000).toFixed(1)} KB`, `${(bytes / 1000).toFixed(1)} KB`, `${(float32Bytes / bytes).toFixed(1)}×`, `${pct(base)} → ${pct(acc)}`,
       `${((base - acc) * 100).toFixed(2)} pt`, `${(heldDrop * 100).toFixed(2)} pt (${heldOut.entry.count})`, `${(choice.measured.drop * 100).toFixed(2)} pt (${limit})`, `${cells - sens.joint.skipped}/${cells}`,
+      typeof choice.plan.quantize === 'object' ? `${choice.plan.quantize.calibrate ?? 'minmax'} per ${choice.plan.quantize.granularity ?? 'tensor'}` : '–',
       `${seconds.toFixed(0)} s (grid ${(tGrid / 1000).toFixed(0)} s)`].join(' | '));
     for (const line of choice.explanation) console.log(`   ${line}`);
   }

@@ -154,8 +154,12 @@ export interface JointLevel {
   bits: number;
 }
 
-/** Data-free calibration methods the joint search may choose among (plan quantize.calibrate). */
-export type JointCalibration = 'minmax' | 'mse' | 'bias';
+/**
+ * Calibration methods the joint search may choose among (plan quantize.calibrate): the data-free
+ * 'minmax' | 'mse' | 'bias', and 'output' (layer-output range, empirical bias correction and a
+ * least-squares refit of pruned kernels, on calibration data) when the studio has such data.
+ */
+export type JointCalibration = 'minmax' | 'mse' | 'bias' | 'output';
 
 /**
  * The joint grid: every prune ratio × every bit width. Cells are measured from the mildest

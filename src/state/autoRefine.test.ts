@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompressionPlan } from '../model/plan';
 import type { JointCalibration, SensitivityResult } from '../runtime/protocol';
 import { autoPlan } from './auto';
-import { candidateMoves, refineAuto } from './autoRefine';
+import { calibrationNote, candidateMoves, jointCalibrations, refineAuto } from './autoRefine';
 
 // Two layers on a joint grid, cells (0 %, 8 b) (50 %, 8 b) (0 %, 4 b) (50 %, 4 b); baseline 0.9; 50 bytes of other tensors.
 // a: 1000 B → 250/150/125/80, drops 0/.001/.002/.01; b: 100 B → 25/15/13/(skipped), drops 0/0/.005/–.
@@ -125,5 +125,50 @@ describe('refineAuto', () => {
     const r2 = { ...r, accuracy: [[0.9, 0.899, 0.898, 0.8985], r.accuracy[1]] };
     expect(candidateMoves(r2, [0, -1])).toEqual([[3, -1], [1, -1], [0, 1]]);
     expect(candidateMoves(r, [3, 2])).toEqual([]);
+  });
+
+  it('with calibration data: searches with \'output\' first, measures every quantizer once, and the explanation names the data', async () => {
+    // 'output' compensates the pruning: a quarter of the summed drops. At 0.30 points the data-free
+    // search stops at 215 B (first test); on data, budget ×4 picks a (50 %, 4 b) + b (50 %, 8 b):
+    // estimated 1.00 point, measured 0.25, 145 B; ×8 adds b (0 %, 4 b): 1.50 → 0.375, over.
+    const { measure, plans } = fakeMeasure({ output: 0.25, mse: 2, minmax: 3 });
+    const choice = await refineAuto(r, { drop: 0.003 }, measure, { calibrationData: 'MNIST (training)' });
+    if (!choice) throw new Error('cancelled');
+    expect(plans[0].quantize).toMatchObject({ calibrate: 'output', granularity: 'channel' });
+    expect(choice.plan.quantize).toMatchObject({ calibrate: 'output', granularity: 'channel' });
+    expect(choice.plan.layers).toEqual({ a: { prune: 0.5, bits: 4 }, b: { prune: 0.5, bits: 8 } });
+    expect(choice.measured).toEqual({ bytes: 50 + 80 + 15, drop: expect.closeTo(0.0025, 12) });
+    expect(choice.steps.find((st) => st.measured.bytes === 50 + 80 + 13)?.measured.drop).toBeCloseTo(0.00375, 12);
+    // Each quantizer × granularity measured on the winner's levels, none twice.
+    const compared = choice.steps.filter((st) => st.kind === 'quantizer').map((st) => `${st.calibrate}/${st.granularity}`);
+    expect(compared.sort()).toEqual(['minmax/channel', 'minmax/tensor', 'mse/channel', 'mse/tensor', 'output/tensor']);
+    const keys = plans.map((p) => JSON.stringify(p));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(choice.explanation[0]).toMatch(/quantizer output range per channel; .*; the plan calibrates on MNIST \(training\) — 'output': layer-output range, bias correction and a least-squares refit of pruned weights/);
+  });
+
+  it('with calibration data that does not help, a data-free quantizer wins and the explanation says \'output\' was tried', async () => {
+    // 'output' loses 4× the summed drops (+ 0.05 points everywhere), mse 1×: the free moves alone measure 0.20 vs 0.05 points.
+    const choice = await refineAuto(r, { drop: 0.003 }, fakeMeasure({ output: 4, mse: 1, minmax: 3 }, 0.0005).measure, { calibrationData: 'MNIST (training)' });
+    expect(choice?.plan.quantize).toMatchObject({ calibrate: 'mse' });
+    expect(choice?.measured.drop).toBeLessThanOrEqual(0.003);
+    expect(choice?.explanation[0]).toMatch(/calibration on MNIST \(training\) .* tried, not chosen/);
+  });
+
+  it('without calibration data: never \'output\', and the explanation says what data would add', async () => {
+    const { measure, plans } = fakeMeasure({ output: 0.25, mse: 2, minmax: 3 });
+    const choice = await refineAuto(r, { drop: 0.003 }, measure);
+    expect(plans.some((p) => typeof p.quantize === 'object' && p.quantize.calibrate === 'output')).toBe(false);
+    expect(choice?.explanation[0]).toMatch(/calibration on data \('output': .*\) not tried: it needs calibration data/);
+  });
+
+  it('calibrations: \'output\' first with data, the table\'s data-free ones otherwise (never twice)', () => {
+    expect(jointCalibrations(r)).toEqual(['minmax', 'mse']);
+    expect(jointCalibrations(r, 'x')).toEqual(['output', 'minmax', 'mse']);
+    const withOutput = { ...r, joint: { ...r.joint!, calibrations: ['output', 'mse', 'bias'] as JointCalibration[] } };
+    expect(jointCalibrations(withOutput, 'x')).toEqual(['output', 'mse', 'bias']);
+    expect(jointCalibrations(withOutput)).toEqual(['mse', 'bias']);
+    expect(calibrationNote('output', 'd')).toMatch(/^; the plan calibrates on d — /);
+    expect(calibrationNote('mse', 'd')).toMatch(/tried, not chosen$/);
   });
 });

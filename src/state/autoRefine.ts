@@ -9,7 +9,11 @@
  * Among every measured plan within T, the smallest (measured bytes) wins. Then the other quantizers
  * — data-free calibrations (minmax, mse, bias where there is BatchNorm) × per channel / per tensor —
  * are measured on the winner's levels; the best (within T and smaller, or losing less) is kept and
- * the search pushes further with it; then single layers are pushed one move at a time, measured. Deterministic (a pure function
+ * the search pushes further with it; then single layers are pushed one move at a time, measured.
+ * With calibration data (options.calibrationData) 'output' joins the calibrations and the search
+ * starts with it: its layer-output range, bias correction and least-squares refit of pruned
+ * kernels make combined plans lose less than the data-free single-layer table says, so the scale
+ * search pushes the budget (and pruning) further by measurement. Deterministic (a pure function
  * of the table and the measurements), cancellable (measure answers undefined), with progress.
  */
 import type { CompressionPlan } from '../model/plan';
@@ -41,12 +45,23 @@ export interface RefinedChoice extends AutoChoice {
 }
 
 export interface RefineOptions {
-  /** most measurements of the scale search (default 8), before the calibration comparison */
+  /** most measurements of the scale search (default 8; 10 with calibration data, whose plans measure far under the estimate), before the calibration comparison */
   maxMeasures?: number;
   /** most measurements of the final layer-by-layer push (default 12) */
   maxPush?: number;
   /** called before each measurement: measurements done, planned, and what is measured */
   onStep?: (done: number, total: number, message: string) => void;
+  /**
+   * The name of the calibration data `measure` compresses 'output' plans with ("MNIST (training)");
+   * undefined: no data, the data-free calibrations only (the explanation says what data would add).
+   */
+  calibrationData?: string;
+}
+
+/** The calibrations refineAuto tries: the table's data-free ones, and 'output' first when there is calibration data. */
+export function jointCalibrations(r: SensitivityResult, calibrationData?: string): JointCalibration[] {
+  const free = (r.joint?.calibrations ?? []).filter((c) => c !== 'output');
+  return calibrationData ? ['output', ...free] : free;
 }
 
 /**
@@ -57,8 +72,9 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
   options: RefineOptions = {}): Promise<RefinedChoice | undefined> {
   if (!r.joint) throw new Error('refineAuto needs a joint (prune × bits) sensitivity table');
   const T = target.drop;
-  const maxMeasures = options.maxMeasures ?? 8;
-  const calibrations = r.joint.calibrations;
+  const data = options.calibrationData;
+  const maxMeasures = options.maxMeasures ?? (data ? 10 : 8);
+  const calibrations = jointCalibrations(r, data);
   const total = maxMeasures + 2 * calibrations.length - 1 + 3 + (options.maxPush ?? 12);
   const steps: AutoStep[] = [];
   const cache = new Map<string, AutoStep>();
@@ -109,7 +125,7 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
     return true;
   };
 
-  const first: Quant = { calibrate: r.joint.grid.calibrate ?? 'mse', granularity: r.joint.grid.granularity ?? 'channel' };
+  const first: Quant = { calibrate: data ? 'output' : r.joint.grid.calibrate ?? 'mse', granularity: r.joint.grid.granularity ?? 'channel' };
   if (!(await search(first, undefined, undefined, maxMeasures))) return undefined;
   /** Whether measured plan a beats b: within the target before over it; then fewer bytes (within) or less loss (over). */
   const beats = (a: AutoStep, b: AutoStep) => (within(a) !== within(b) ? within(a)
@@ -157,7 +173,7 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
   }
   const chosen = best();
   options.onStep?.(total, total, 'done');
-  return explain(r, T, chosen, steps, compared, taken);
+  return explain(r, T, chosen, steps, compared, taken, data);
 }
 
 /**
@@ -188,8 +204,17 @@ export function candidateMoves(r: SensitivityResult, level: number[]): number[][
 
 /** A joint plan's quantizer, fully given. */
 type Quant = { calibrate: JointCalibration; granularity: 'tensor' | 'channel' };
-/** "mse range per channel" */
+/** "mse range per channel", "output range per channel" */
 const quantText = (q: Quant) => `${q.calibrate} range per ${q.granularity}`;
+/** What calibration on data does, in words. */
+const OUTPUT_TEXT = "'output': layer-output range, bias correction and a least-squares refit of pruned weights";
+
+/** The explanation's note on calibration data: which data the chosen plan calibrates on, or that 'output' would need some. */
+export function calibrationNote(chosen: JointCalibration, calibrationData?: string): string {
+  if (!calibrationData) return `; calibration on data (${OUTPUT_TEXT}) not tried: it needs calibration data (the training split or your images) and a TF.js layers model`;
+  return chosen === 'output' ? `; the plan calibrates on ${calibrationData} — ${OUTPUT_TEXT} (the single-layer table is data-free)`
+    : `; calibration on ${calibrationData} (${OUTPUT_TEXT}) tried, not chosen`;
+}
 const round = (s: number) => Number(s.toPrecision(3));
 /** Largest budget scale the push tries (64 × the target). */
 const MAX_SCALE = 64;
@@ -207,7 +232,7 @@ function estimateOf(r: SensitivityResult, level: number[]): { bytes: number; dro
   return { bytes, drop };
 }
 
-function explain(r: SensitivityResult, T: number, chosen: AutoStep, steps: AutoStep[], compared: string[], taken: number): RefinedChoice {
+function explain(r: SensitivityResult, T: number, chosen: AutoStep, steps: AutoStep[], compared: string[], taken: number, data?: string): RefinedChoice {
   const metric = r.metric === 'agreement' ? 'agreement' : 'accuracy';
   const met = chosen.measured.drop <= T + 1e-12;
   const drop = lossText;
@@ -215,7 +240,8 @@ function explain(r: SensitivityResult, T: number, chosen: AutoStep, steps: AutoS
     + `measured ${kb(chosen.measured.bytes)} (from ${kb(r.totalBytes)}), ${drop(chosen.measured.drop)} on the same ${r.count.toLocaleString('en-US')} images; `
     + `estimated ${kb(chosen.estimate.bytes)}, ${drop(chosen.estimate.drop)} (single-layer drops added up); quantizer ${quantText(chosen)}`
     + (compared.length > 1 ? `; quantizers compared on one set of levels: ${compared.join(', ')}` : '')
-    + (r.joint?.calibrations.includes('bias') ? '' : '; bias correction not tried: no BatchNorm layers') + '.';
+    + calibrationNote(chosen.calibrate, data)
+    + (r.joint?.calibrations.includes('bias') ? '' : '; data-free bias correction not tried: no BatchNorm layers') + '.';
   const scales = steps.filter((st) => st.kind === 'scale');
   const pushes = steps.filter((st) => st.kind === 'push');
   const search = `Search, ${steps.length} combined plans measured: budget ` + scales.map((st) =>

@@ -10,6 +10,7 @@ import { autoPlan } from '../auto';
 import { refineAuto } from '../autoRefine';
 import { sweepGrid } from '../pareto';
 import { currentDataset } from '../selectors';
+import { chosenTrainData, needsTrainData } from '../trainData';
 import type { SliceContext, StudioState, SweepSlice, SweepState } from '../types';
 
 /** The sweep & sensitivity slice of a studio store made with `ctx` (zustand slices pattern). */
@@ -76,7 +77,9 @@ export const createSweepSlice = ({ deps, runner }: SliceContext): StateCreator<S
 /**
  * Joint Auto with measured combined plans: each is compressed and evaluated in the worker on the
  * sensitivity's own samples (the first `count` of the current split), under one job with progress;
- * a newer job or a cancel ends it. The chosen plan then runs like any other (chart point, exports).
+ * a newer job or a cancel ends it. With calibration data (the chosen training data, as the plan
+ * slice passes it; a layers model) 'output' plans are among them, compressed through the worker's
+ * calibrated path with that TrainSource. The chosen plan then runs like any other (chart point, exports).
  */
 async function applyJointAuto(s: SensitivityResult, target: { drop: number }, { deps, runner }: Pick<SliceContext, 'deps' | 'runner'>, get: () => StudioState, set: (p: Partial<StudioState>) => void) {
   const entry = currentDataset(get());
@@ -85,16 +88,19 @@ async function applyJointAuto(s: SensitivityResult, target: { drop: number }, { 
   const show = runner.progress(job, 0);
   const studio = deps.studio();
   const quiet = deps.proxy(() => {});
+  const data = get().model?.format === 'graph-model' ? undefined : chosenTrainData(get(), undefined);
+  const train = data ? { entry: data.entry, baseUrl: deps.baseUrl } : undefined;
   let applied = false;
   try {
     const measure = async (plan: CompressionPlan) => {
-      const done = await studio.compressStaged(job, plan, undefined, quiet);
+      const done = await studio.compressStaged(job, plan, needsTrainData(plan) ? train : undefined, quiet);
       if (done.type !== 'done' || !runner.isCurrent(job)) return undefined;
       const ev = await studio.evaluate(job, entry, deps.baseUrl, { limit: s.count, latencyRuns: 1, warmupRuns: 0, throughputBatch: 1, sampleCount: 0 }, quiet, 'compressed');
       if (ev.type !== 'done' || !runner.isCurrent(job)) return undefined;
       return { score: s.metric === 'agreement' ? (ev.fidelity?.agreement ?? NaN) : ev.accuracy, bytes: done.summary.sizes.compact.raw };
     };
     const choice = await refineAuto(s, target, measure, {
+      calibrationData: data?.name,
       onStep: (done, total, message) => show({ type: 'progress', job, phase: 'accuracy', fraction: done / total, message: `Auto: ${message}` }),
     });
     if (!choice || !runner.isCurrent(job)) return;
