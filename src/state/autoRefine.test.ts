@@ -127,6 +127,16 @@ describe('refineAuto', () => {
     expect(candidateMoves(r, [3, 2])).toEqual([]);
   });
 
+  it('candidate moves with prune steps: also the next prune ratio at the same bits, whatever its estimate; never a skipped cell or a duplicate', () => {
+    // a at (0 %, 8 b): (0 %, 4 b) is both the best rate and the mildest; (50 %, 8 b) loses 1 point alone but is the prune step.
+    const r3 = { ...r, accuracy: [[0.9, 0.89, 0.899, 0.898], r.accuracy[1]] };
+    expect(candidateMoves(r3, [0, -1])).toEqual([[2, -1], [0, 1]]);
+    expect(candidateMoves(r3, [0, -1], true)).toEqual([[2, -1], [1, -1], [0, 1]]);
+    // b's (50 %, 4 b) was skipped: no step from (0 %, 4 b); a's step from (0 %, 4 b) is its rated move already.
+    expect(candidateMoves(r, [2, 2], true)).toEqual(candidateMoves(r, [2, 2]));
+    expect(candidateMoves(r, [2, 2])).toEqual([[3, 2]]);
+  });
+
   it('with calibration data: searches with \'output\' first, measures every quantizer once, and the explanation names the data', async () => {
     // 'output' compensates the pruning: a quarter of the summed drops. At 0.30 points the data-free
     // search stops at 215 B (first test); on data, budget ×4 picks a (50 %, 4 b) + b (50 %, 8 b):

@@ -47,7 +47,7 @@ export interface RefinedChoice extends AutoChoice {
 export interface RefineOptions {
   /** most measurements of the scale search (default 8; 10 with calibration data, whose plans measure far under the estimate), before the calibration comparison */
   maxMeasures?: number;
-  /** most measurements of the final layer-by-layer push (default 12) */
+  /** most measurements of the final layer-by-layer push (default 12; 24 with calibration data, whose push also tries prune steps) */
   maxPush?: number;
   /** called before each measurement: measurements done, planned, and what is measured */
   onStep?: (done: number, total: number, message: string) => void;
@@ -75,7 +75,8 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
   const data = options.calibrationData;
   const maxMeasures = options.maxMeasures ?? (data ? 10 : 8);
   const calibrations = jointCalibrations(r, data);
-  const total = maxMeasures + 2 * calibrations.length - 1 + 3 + (options.maxPush ?? 12);
+  const pushBudget = options.maxPush ?? (data ? 24 : 12);
+  const total = maxMeasures + 2 * calibrations.length - 1 + 3 + pushBudget;
   const steps: AutoStep[] = [];
   const cache = new Map<string, AutoStep>();
   let done = 0;
@@ -151,14 +152,17 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
     const q = { calibrate: better.calibrate, granularity: better.granularity };
     if (!(await search(q, ok ? winner.scale : undefined, ok ? (overScales.length ? Math.min(...overScales) : undefined) : winner.scale, 3))) return undefined;
   }
-  // Budget left: push layer by layer, each candidate move measured in the combined plan.
-  let current = best();
-  const pushBudget = options.maxPush ?? 12;
+  // Budget left: push layer by layer, each candidate move measured in the combined plan. With
+  // calibration data, from the best 'output' plan within T (its refit leaves room to prune further
+  // even when a data-free quantizer measured smaller on the searched levels), prune steps included.
+  const onData = steps.filter((st) => st.calibrate === 'output' && within(st));
+  let current = data && onData.length ? onData.reduce((a, b) => (beats(b, a) ? b : a)) : best();
   const pushStart = done;
   let taken = 0;
   while (within(current) && done - pushStart < pushBudget) {
     let accepted: { step: AutoStep; rate: number } | undefined;
-    for (const level of candidateMoves(r, current.level)) {
+    // Calibrated on data, the refit makes pruning cheaper than the data-free table says: also try one more prune step per layer.
+    for (const level of candidateMoves(r, current.level, current.calibrate === 'output')) {
       if (done - pushStart >= pushBudget) break;
       const st = await at(current.scale, current, level, 'push');
       if (!st) return undefined;
@@ -180,8 +184,11 @@ export async function refineAuto(r: SensitivityResult, target: { drop: number },
  * From `level`, up to two candidates per layer, the other layers kept: that layer moved to the
  * level with the best estimated bytes saved per point lost (free moves by bytes saved), and to the
  * smaller level that loses least by the estimate (ties: most bytes saved), when they differ.
+ * `pruneSteps` (joint tables): a third, the next larger prune ratio at the layer's bit width
+ * (measured and smaller), whatever its estimate — for calibration on data, whose refit of the
+ * kept weights compensates much of the pruning the data-free table charges for.
  */
-export function candidateMoves(r: SensitivityResult, level: number[]): number[][] {
+export function candidateMoves(r: SensitivityResult, level: number[], pruneSteps = false): number[][] {
   const out: number[][] = [];
   level.forEach((cur, i) => {
     const bytesAt = (j: number) => (j < 0 ? r.baseBytes[i] : r.bytes[i][j]);
@@ -197,9 +204,24 @@ export function candidateMoves(r: SensitivityResult, level: number[]): number[][
       if (!rated || rate > rated.rate || (rate === rated.rate && saved > rated.saved)) rated = { j, rate, saved };
       if (!mildest || cost < mildest.cost || (cost === mildest.cost && saved > mildest.saved)) mildest = { j, cost, saved };
     }
-    for (const pick of rated && mildest && mildest.j !== rated.j ? [rated, mildest] : rated ? [rated] : []) out.push(level.map((j, k) => (k === i ? pick.j : j)));
+    const picks = rated && mildest && mildest.j !== rated.j ? [rated.j, mildest.j] : rated ? [rated.j] : [];
+    const step = pruneSteps && r.joint && cur >= 0 ? nextPrune(r, i, cur) : undefined;
+    if (step !== undefined && !picks.includes(step)) picks.push(step);
+    for (const pick of picks) out.push(level.map((j, k) => (k === i ? pick : j)));
   });
   return out;
+}
+
+/** For layer i at joint cell `cur`: the cell with the next larger prune ratio at the same bits, when measured and smaller; else undefined. */
+function nextPrune(r: SensitivityResult, i: number, cur: number): number | undefined {
+  const cells = r.joint?.cells ?? [];
+  let next: number | undefined;
+  cells.forEach((c, j) => {
+    if (c.bits !== cells[cur].bits || c.prune <= cells[cur].prune) return;
+    if (next === undefined || c.prune < cells[next].prune) next = j;
+  });
+  const ok = next !== undefined && Number.isFinite(r.accuracy[i][next]) && r.bytes[i][next] < r.bytes[i][cur];
+  return ok ? next : undefined;
 }
 
 /** A joint plan's quantizer, fully given. */

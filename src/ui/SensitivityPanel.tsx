@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { SensitivityResult } from '../runtime/protocol';
 import { useStudio } from '../state/store';
+import { useChoices } from './RecoverCard';
 
 const LEVELS = { prune: [0.5, 0.7, 0.8, 0.9, 0.95], quantize: [8, 6, 4, 3, 2], joint: [] };
 type Technique = keyof typeof LEVELS;
@@ -14,6 +15,19 @@ function jointRows(result: SensitivityResult) {
     layer, i, prune, js: bits.map((b) => cells.findIndex((c) => c.bits === b && c.prune === prune)),
   })));
   return { bits, rows };
+}
+
+/** Which data joint Auto's measured plans calibrate on ('output'), or why they stay data-free; the table itself is always data-free. */
+function AutoCalibration() {
+  const graph = useStudio((s) => s.model?.format === 'graph-model');
+  const { choices, chosenId } = useChoices();
+  const chosen = graph ? undefined : (choices.find((c) => c.id === chosenId) ?? choices[0]);
+  return (
+    <p className="hint" data-testid="auto-calibration">
+      {chosen ? `Auto measures its combined plans calibrated on ${chosen.name} too ('output': layer-output range, bias correction, refit of pruned weights); the table is data-free.`
+        : 'Auto measures data-free calibrations only: calibration on data needs a TF.js layers model and calibration images (a bundled training split or a folder on the Recover card).'}
+    </p>
+  );
 }
 
 /** Per-layer sensitivity (accuracy drop of each layer compressed alone), and "auto" per-layer settings for a target drop or size. */
@@ -81,6 +95,7 @@ export function SensitivityPanel() {
           </tbody>
         </table>
       )}
+      {result?.joint && <AutoCalibration />}
       {result?.joint && (
         <table className="sensitivity-table" data-testid="sensitivity-table">
           <caption>{metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'} drop (points) with only that layer pruned and quantized, on the first {result.count.toLocaleString('en-US')} images (baseline {(result.baseline * 100).toFixed(2)} %; {result.joint.grid.calibrate ?? 'mse'} range); – = not measured: a milder cell was already as small or lost too much</caption>
