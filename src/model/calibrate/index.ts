@@ -130,7 +130,12 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
   try {
     const { targets, skipped } = measurableLayers(model, byName, Math.max(1, Math.ceil(MAX_ROWS / count)));
     for (const [layer, tensor, reason] of skipped) report.push({ layer, tensor, method: 'weight-mse', reason, ms: 0 });
-    if (!await captureInputs(model, targets, data, hooks, 'measuring each layer\'s inputs')) return undefined;
+    // Progress over the whole calibration: the capture is the first tenth, each layer an equal share of the rest.
+    const share = (from: number, to: number): CalibrationHooks => ({
+      isCancelled: hooks.isCancelled,
+      onProgress: (done, total, message) => hooks.onProgress?.(Math.round(1000 * (from + (to - from) * (done / Math.max(1, total)))), 1000, message),
+    });
+    if (!await captureInputs(model, targets, data, share(0, 0.1), 'measuring each layer\'s inputs')) return undefined;
 
     // Each kernel on its calibrated grid.
     for (let i = 0; i < targets.length; i++) {
@@ -157,21 +162,28 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
       };
       let result = r;
       if (method === 'adaround') {
-        const learned = await roundAdaptively(values, shape, r, geometry, rows, hooks, `AdaRound on ${layer.name} (${i + 1}/${targets.length})`);
+        const part = share(0.1 + (0.9 * i) / targets.length, 0.1 + (0.9 * (i + 1)) / targets.length);
+        const learned = await roundAdaptively(values, shape, r, geometry, rows, part, `AdaRound on ${layer.name} (${i + 1}/${targets.length})`);
         if (!learned) return undefined;
         result = learned.result;
         row.error = { ...(row.error as NonNullable<CalibrationReport['error']>), final: learned.loss };
+        row.iterations = adaroundIterations(values.length);
       }
       row.ms = Math.round(performance.now() - t0);
       report.push(row);
       encoded.set(kernel, { payload: quantPayload(result, shape), values: result.values, bits: u.bits });
-      await hooks.onProgress?.(i + 1, targets.length, `ranges and rounding of ${layer.name} (${i + 1}/${targets.length})`);
+      await share(0.1, 1).onProgress?.(i + 1, targets.length, `ranges and rounding of ${layer.name} (${i + 1}/${targets.length})`);
     }
   } finally {
     model.dispose();
   }
   return { shaped, encoded, rowMeans, report };
 }
+
+/** AdaRound's iterations per layer: 500 (LeNet-5's 800 × 500 ip1 and smaller), fewer for bigger layers so a layer costs at most that much work (never under 100). */
+export const ADAROUND_ITERATIONS = 500;
+export const ADAROUND_WORK = ADAROUND_ITERATIONS * 400_000;
+export const adaroundIterations = (weights: number): number => Math.max(100, Math.min(ADAROUND_ITERATIONS, Math.floor(ADAROUND_WORK / Math.max(1, weights))));
 
 /** AdaRound on the grid of `r` (its scales and zero points), codes back in the kernel's layout. */
 async function roundAdaptively(values: Float32Array, shape: number[], r: ReturnType<typeof quantizeUniform>, g: KernelGeometry, rows: LayerRows, hooks: CalibrationHooks, message: string) {
@@ -186,7 +198,9 @@ async function roundAdaptively(values: Float32Array, shape: number[], r: ReturnT
   }
   const qmax = r.scheme === 'symmetric' ? 2 ** (r.bits - 1) - 1 : 2 ** r.bits - 1;
   const qmin = r.scheme === 'symmetric' ? -qmax : 0;
+  const iterations = adaroundIterations(values.length);
   const out = await adaround(toGrouped(values, g), { scale, zero, qmin, qmax }, rows, {
+    iterations,
     isCancelled: hooks.isCancelled,
     onProgress: (done, total) => hooks.onProgress?.(done, total, message),
   });

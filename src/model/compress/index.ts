@@ -111,6 +111,8 @@ export interface CalibrationReport {
   reason?: string;
   /** Output MSE of nearest rounding on the min/max grid, on the searched grid, and of the final rounding (of the re-fitted weights when pruned). */
   error?: { minmax: number; range: number; final: number };
+  /** AdaRound's iterations on this layer (fewer for big layers: calibrate/index.ts adaroundIterations). */
+  iterations?: number;
   /** A pruned kernel: the output MSE of pruning alone, and after its kept weights were re-fitted (calibrate/refit.ts). */
   refit?: { before: number; after: number };
   ms: number;

@@ -105,7 +105,7 @@ export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, out
   for (const c of out.calibration ?? []) {
     // How the kernel was calibrated on data: its layer-output error against nearest rounding on the min/max grid.
     const text = c.error && c.error.minmax > 0
-      ? `${c.method === 'adaround' ? 'AdaRound' : 'output-MSE range'}: output error −${Math.round(100 * (1 - c.error.final / c.error.minmax))} %`
+      ? `${c.method === 'adaround' ? `AdaRound (${c.iterations ?? '?'} steps)` : 'output-MSE range'}: output error −${Math.round(100 * (1 - c.error.final / c.error.minmax))} %`
       : `weight-MSE range${c.reason ? ` (${c.reason})` : ''}`;
     const refit = c.refit && c.refit.before > 0 ? `pruning compensated: its output error −${Math.round(100 * (1 - c.refit.after / c.refit.before))} %, ` : '';
     structure.set(c.layer, structure.has(c.layer) ? `${structure.get(c.layer)}, ${refit}${text}` : `${refit}${text}`);
