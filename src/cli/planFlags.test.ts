@@ -27,6 +27,18 @@ describe('planFromFlags', () => {
     expect(needsTrainData(planFromFlags({ prune: 0.5 }))).toBe(false);
   });
 
+  it('quantization flags shape --bits\' grid; --calibrate alone means AdaRound; without --bits they are refused', () => {
+    expect(planFromFlags({ bits: 4, granularity: 'channel', scheme: 'symmetric', calibration: 'output', equalize: true })).toEqual({
+      version: 1, quantize: { bits: 4, granularity: 'channel', scheme: 'symmetric', calibrate: 'output', equalize: 'cle' },
+    });
+    expect(planFromFlags({ bits: 3, calibrate: 'mnist-train' }).quantize).toEqual({ bits: 3, calibrate: 'adaround' });
+    expect(planFromFlags({ bits: 3, calibrate: 'mnist-train', calibration: 'output' }).quantize).toEqual({ bits: 3, calibrate: 'output' });
+    expect(() => planFromFlags({ calibration: 'mse' })).toThrow(/--calibration is a quantization setting: give --bits <n>/);
+    expect(() => planFromFlags({ calibrate: 'mnist-train' })).toThrow(/--calibrate is a quantization setting/);
+    expect(() => planFromFlags({ bits: 4, calibration: 'gptq' })).toThrow(/--calibration must be minmax or mse or bias or output or adaround, got "gptq"/);
+    expect(() => planFromFlags({ bits: 4, granularity: 'row' })).toThrow(/--granularity must be tensor or channel/);
+  });
+
   it('a flag that would be ignored, or a value out of range, is an error naming it', () => {
     expect(() => planFromFlags({ alpha: 0.5 })).toThrow(/--alpha is a distillation setting: give --distill <epochs>/);
     expect(() => planFromFlags({ finetune: 1, hard: true })).toThrow(/--hard is a distillation setting/);
