@@ -175,3 +175,17 @@ describe('refitPruned', () => {
     }
   });
 });
+
+describe('bias correction checked against the original', () => {
+  it('fashion-cnn 2-bit per channel: the correction lowers agreement on the calibration inputs, so it is dropped and the skipped list says by how much', async () => {
+    const { bundledParts } = await import('../transform/fixtures');
+    const { readDataset } = await import('../../node/io');
+    const out = await compressCalibrated(bundledParts('fashion-cnn'), { version: 1, quantize: { bits: 2, scheme: 'symmetric', granularity: 'channel', calibrate: 'output' } }, readDataset('fashion-mnist', 'train'));
+    if (!out) throw new Error('cancelled');
+    const note = out.skipped.find((s) => s.startsWith('bias correction dropped'));
+    const m = note?.match(/agreed with the original on ([\d.]+) % of them without it, ([\d.]+) % with it/);
+    expect(m).toBeTruthy();
+    expect(Number(m?.[1])).toBeGreaterThan(Number(m?.[2]));
+    expect(out.biasCorrection).toBeUndefined();
+  }, 60_000);
+});
