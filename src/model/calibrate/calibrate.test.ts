@@ -14,11 +14,11 @@ import type { KernelGeometry } from './patches';
 
 beforeAll(async () => { await useWasm(); });
 
-/** conv (linear) → relu → depthwise → relu → flatten → dense, seeded weights, on 6×6×2 images. */
+/** conv (linear, dilation 2) → relu → depthwise → relu → flatten → dense, seeded weights, on 6×6×2 images. */
 async function toyParts(): Promise<ModelParts> {
   const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: seed + 100 }) });
   const m = tf.sequential({ layers: [
-    tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', inputShape: [6, 6, 2], name: 'conv', ...init(1) }),
+    tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', dilationRate: 2, inputShape: [6, 6, 2], name: 'conv', ...init(1) }),
     tf.layers.activation({ activation: 'relu', name: 'relu1' }),
     tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, name: 'dw', activation: 'relu', ...init(2), depthwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
     tf.layers.flatten({ name: 'flat' }),

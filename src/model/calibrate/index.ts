@@ -43,9 +43,11 @@ const pair = (v: unknown, d = 1): [number, number] => (Array.isArray(v) ? [Numbe
 
 /** The geometry of a layer the calibration can measure, or why not. */
 function geometryOf(layer: tf.layers.Layer, kernelShape: number[]): KernelGeometry | { reason: string } {
+  // TF.js configs are camelCase (dilationRate, dataFormat); Keras-named keys are read too.
   const c = layer.getConfig() as Record<string, unknown>;
+  const at = (camel: string, snake: string) => c[camel] ?? c[snake];
   if (layer.inboundNodes.length !== 1) return { reason: 'a layer used more than once' };
-  if (c.data_format === 'channels_first') return { reason: 'channels_first' };
+  if (at('dataFormat', 'data_format') === 'channels_first') return { reason: 'channels_first' };
   const cls = layer.getClassName();
   if (cls === 'Dense') return { kind: 'dense', k: kernelShape[0], o: kernelShape[1] };
   if (cls !== 'Conv2D' && cls !== 'DepthwiseConv2D') return { reason: `${cls} layers are not measured` };
@@ -53,7 +55,7 @@ function geometryOf(layer: tf.layers.Layer, kernelShape: number[]): KernelGeomet
   if (cls === 'Conv2D' && num(c.groups, 1) !== 1) return { reason: 'grouped convolution' };
   const [kh, kw, cin, m] = kernelShape;
   const [sh, sw] = pair(c.strides);
-  const [dh, dw] = pair(c.dilation_rate);
+  const [dh, dw] = pair(at('dilationRate', 'dilation_rate'));
   return { kind: cls === 'Conv2D' ? 'conv' : 'depthwise', kh, kw, sh, sw, dh, dw, same: c.padding === 'same', c: cin, o: cls === 'Conv2D' ? m : cin * m };
 }
 
