@@ -80,7 +80,7 @@ test('the report (JSON, CSV) and the chart (PNG) download with every evaluated p
 });
 
 test('the theme can be switched and the snippet is offered with an export', async ({ page }) => {
-  const { header, controls } = studioPage(page);
+  const { header, controls, exports: bar } = studioPage(page);
   await header.themeSelect().selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -88,6 +88,14 @@ test('the theme can be switched and the snippet is offered with an export', asyn
   await controls.enable('Pruning');
   await page.getByText('Load it in your app').click();
   await expect(page.getByTestId('snippet-tfjs')).toContainText('tf.loadLayersModel');
+  // Generated from the model and its data: LeNet-300-100 takes [1, 28, 28, 1], MNIST's bytes ÷ 255, classes "0"…"9".
+  await expect(page.getByTestId('snippet-tfjs')).toContainText('pixels.toFloat().mul(1 / 255).reshape([1, 28, 28, 1])');
+  await expect(page.getByTestId('snippet-compact')).toContainText('const classes = ["0","1","2","3","4","5","6","7","8","9"];');
+  await waitUntilIdle(page);
+  const meta = JSON.parse(readFileSync(await bar.download(page.getByTestId('export-metadata')), 'utf8')) as { plan: { prune?: unknown }; classes: string[]; sizes: { tfjs: { files: unknown[] } } };
+  expect(meta.plan.prune).toBeDefined();
+  expect(meta.classes).toHaveLength(10);
+  expect(meta.sizes.tfjs.files.length).toBeGreaterThanOrEqual(2);
 });
 
 test('sensitivity analysis charts each layer and auto picks per-layer settings with reasons', async ({ page }) => {

@@ -2,14 +2,16 @@ import { useMemo, type RefObject } from 'react';
 import { currentDataset, useStudio } from '../state/store';
 import { saveBlob } from '../state/saveBlob';
 import { loadSnippets } from '../state/snippet';
+import { studioMetadataFile } from '../state/exportMetadata';
 import { svgToPngBlob } from './chartPng';
 import { formatBytes } from './format';
 
 /**
  * Downloads: the current compression in both formats (exactly the measured files) and, for a model
  * opened from a Keras file, as a Keras file again (the compressed weights in its own config); the report, the
- * chart (the SVG `sizeChartRef` points at, as a PNG); and code that loads the export, for the
- * loaded model's input shape and the data set's preprocessing.
+ * chart (the SVG `sizeChartRef` points at, as a PNG); metadata.json (plan, measured figures, class
+ * names) beside either export; and code that loads the export, for the loaded model's input shape,
+ * the data set's preprocessing and its class names.
  */
 /** The Keras export's button text: the file type it writes (a legacy .h5 goes back as .h5; a weights-only file's layout decides). */
 const kerasLabel = (format: string) => (format === 'keras3-zip' ? 'Keras .keras' : format === 'hdf5' ? 'Keras .h5' : 'Keras file');
@@ -24,6 +26,15 @@ export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGEle
   const model = useStudio((s) => s.model);
   const dataset = useStudio(currentDataset);
   const snippets = useMemo(() => (model ? loadSnippets(model, dataset) : undefined), [model, dataset]);
+  const saveMetadata = () => {
+    try {
+      const file = studioMetadataFile(useStudio.getState(), new Date());
+      if (!file) throw new Error('the compression is still being measured; save metadata.json when it is done');
+      saveBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: 'application/json' }), file.name);
+    } catch (e) {
+      reportError('Could not save metadata.json', e);
+    }
+  };
   const savePng = async () => {
     const svg = sizeChartRef?.current;
     if (!svg) {
@@ -51,6 +62,10 @@ export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGEle
           {kerasLabel(model.converted.format)}
         </button>
       )}
+      <button type="button" data-testid="export-metadata" disabled={!compressed || busy} onClick={saveMetadata}
+        title="metadata.json: the plan, the measured accuracy, sizes and latency, the data set and its preprocessing, and the class names — to keep beside the TF.js or compact files">
+        metadata.json
+      </button>
       <span>Report:</span>
       <button type="button" data-testid="export-json" disabled={points.length === 0} onClick={() => downloadReport('json')}>JSON</button>
       <button type="button" data-testid="export-csv" disabled={points.length === 0} onClick={() => downloadReport('csv')}>CSV</button>

@@ -1,6 +1,6 @@
 import { gunzipSync, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { deflatedLength, deflatedLengthsAsync, exportSizes, gzip9, sizesFromDeflated, zipFiles } from './exportFiles';
+import { appendToZip, deflatedLength, deflatedLengthsAsync, exportSizes, gzip9, sizesFromDeflated, zipFiles } from './exportFiles';
 
 const files = [
   { name: 'model.json', bytes: new TextEncoder().encode('{"hello": "world", "hello2": "world"}') },
@@ -52,5 +52,16 @@ describe('exportFiles', () => {
   it('rejects duplicate and folder names', () => {
     expect(() => zipFiles([files[0], files[0]])).toThrow(/two files are called "model.json"/);
     expect(() => zipFiles([{ name: 'a/b.bin', bytes: new Uint8Array(1) }])).toThrow(/plain, non-empty name/);
+  });
+  it('appendToZip adds a file without re-compressing: the same bytes as zipping all of them, the length by the formula', () => {
+    const extra = { name: 'metadata.json', bytes: new TextEncoder().encode('{"plan": null}\n') };
+    const appended = appendToZip(zipFiles(files), extra);
+    expect(appended).toEqual(zipFiles([...files, extra]));
+    expect(Object.keys(unzipSync(appended))).toEqual(['model.json', 'group1-shard1of1.bin', 'metadata.json']);
+    expect(unzipSync(appended)['metadata.json']).toEqual(extra.bytes);
+    expect(appended.length).toBe(exportSizes([...files, extra]).zipBytes);
+    expect(appendToZip(zipFiles([]), extra)).toEqual(zipFiles([extra]));
+    expect(() => appendToZip(appended, extra)).toThrow(/two files are called "metadata.json"/);
+    expect(() => appendToZip(files[1].bytes, extra)).toThrow(/not a zip/);
   });
 });

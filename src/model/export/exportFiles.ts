@@ -55,6 +55,52 @@ export function zipFiles(files: readonly ExportFile[]): Uint8Array {
   return zipSync(entries);
 }
 
+/** Little-endian readers/writers over a zip's bytes. */
+const u16 = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
+const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+const put16 = (b: Uint8Array, at: number, v: number) => { b[at] = v & 0xff; b[at + 1] = (v >>> 8) & 0xff; };
+const put32 = (b: Uint8Array, at: number, v: number) => { put16(b, at, v & 0xffff); put16(b, at + 2, v >>> 16); };
+
+/** A zip's central directory from its 22-byte end record (no archive comment, as zipFiles writes). */
+function centralDirectory(zip: Uint8Array): { count: number; size: number; offset: number } {
+  const end = zip.length - 22;
+  if (end < 0 || u32(zip, end) !== 0x06054b50 || u16(zip, end + 20) !== 0) throw new Error('appendToZip: not a zip written by zipFiles (no 22-byte end record)');
+  return { count: u16(zip, end + 10), size: u32(zip, end + 12), offset: u32(zip, end + 16) };
+}
+
+/**
+ * `zip` (from zipFiles) with `file` added as its last entry, without re-compressing the others:
+ * the new local entry goes before the central directory, its central entry after it, and the end
+ * record is rewritten. The result is byte for byte zipFiles([...files, file]), so its length is
+ * zip.length + 30 + name + deflate + 46 + name (exportSizes' formula). Throws for a name already in the zip.
+ */
+export function appendToZip(zip: Uint8Array, file: ExportFile): Uint8Array {
+  const cd = centralDirectory(zip);
+  const decoder = new TextDecoder();
+  for (let p = cd.offset, i = 0; i < cd.count; i++) {
+    const nameLength = u16(zip, p + 28);
+    if (decoder.decode(zip.subarray(p + 46, p + 46 + nameLength)) === file.name) throw new Error(`zipFiles: two files are called "${file.name}"`);
+    p += 46 + nameLength + u16(zip, p + 30) + u16(zip, p + 32);
+  }
+  const single = zipFiles([file]);
+  const one = centralDirectory(single);
+  const local = single.subarray(0, one.offset);
+  const central = single.slice(one.offset, one.offset + one.size);
+  put32(central, 42, cd.offset); // its local header now starts where the old central directory did
+  const out = new Uint8Array(zip.length + local.length + central.length);
+  out.set(zip.subarray(0, cd.offset), 0);
+  out.set(local, cd.offset);
+  out.set(zip.subarray(cd.offset, cd.offset + cd.size), cd.offset + local.length);
+  out.set(central, cd.offset + local.length + cd.size);
+  const end = out.length - 22;
+  out.set(zip.subarray(zip.length - 22), end);
+  put16(out, end + 8, cd.count + 1);
+  put16(out, end + 10, cd.count + 1);
+  put32(out, end + 12, cd.size + central.length);
+  put32(out, end + 16, cd.offset + local.length);
+  return out;
+}
+
 /**
  * Exact sizes of an export's files: raw length, gzip-9 length and the length of zipFiles(files),
  * from ONE level-9 DEFLATE of each file (gzip and zip wrap the very same deflate stream):

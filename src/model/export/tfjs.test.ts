@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readArtifacts, ROOT, useWasm } from '../../node/io';
-import { partsFromArtifacts, type CompressedModel } from '../weights';
+import { modelFromParts, partsFromArtifacts, type CompressedModel } from '../weights';
 import { compressMix } from './fixtures';
+import { bigImageModel, memoryFetch, partsOfLayersModel } from './memoryServer';
 import { DEFAULT_SHARD_BYTES, exportTfjs, shardNames, tfjsExportSizes } from './tfjs';
 
 let model: CompressedModel;
+afterEach(() => vi.unstubAllGlobals());
 beforeAll(async () => {
   await useWasm();
   const parts = partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', 'lenet-300-100', 'model.json')));
@@ -75,5 +77,33 @@ describe('exportTfjs', () => {
     expect(exp.files.map((f) => f.name)).toEqual(['model.json']);
     expect(modelJson(exp.files[0].bytes).weightsManifest).toEqual([{ paths: [], weights: [] }]);
     expect(() => exportTfjs(model, { shardBytes: 0 })).toThrow(/shardBytes must be a positive integer/);
+  });
+  it('shards a model over 4 MiB into 4 MiB files that stock tf.loadLayersModel fetches and loads from a folder', async () => {
+    const layers = bigImageModel();
+    const big = compressMix(await partsOfLayersModel(layers), (i) => (i === 0 ? 'affine8' : 'float32'));
+    const exp = exportTfjs(big);
+    const weightBytes = exp.tensors.reduce((a, t) => a + t.bytes, 0);
+    expect(weightBytes).toBeGreaterThan(DEFAULT_SHARD_BYTES);
+    expect(exp.files.map((f) => f.name)).toEqual(['model.json', 'group1-shard1of2.bin', 'group1-shard2of2.bin']);
+    expect(exp.files.slice(1).map((f) => f.bytes.length)).toEqual([DEFAULT_SHARD_BYTES, weightBytes - DEFAULT_SHARD_BYTES]);
+    // The zip and the sizes hold every shard.
+    expect(Object.keys(unzipSync(exp.zip()))).toEqual(exp.files.map((f) => f.name));
+    const sizes = tfjsExportSizes(exp);
+    expect(sizes.files.map((f) => f.name)).toEqual(exp.files.map((f) => f.name));
+    expect(sizes.total).toBe(exp.files[0].bytes.length + weightBytes);
+    // Stock TF.js, as in a page: a relative URL, the shards fetched beside model.json.
+    const served = memoryFetch(exp.files, 'model');
+    vi.stubGlobal('fetch', served.fetch);
+    const loaded = await tf.loadLayersModel('model/model.json');
+    expect(served.requested).toEqual(['model/model.json', 'model/group1-shard1of2.bin', 'model/group1-shard2of2.bin']);
+    loaded.getWeights().forEach((t, i) => expect(same(t.dataSync(), big.tensors[i].values)).toBe(true));
+    const x = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 7);
+    const reference = await modelFromParts({ topology: big.topology, weights: big.tensors });
+    const [a, b] = [reference.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(b.shape).toEqual([1, 1000]);
+    expect(same(b.dataSync(), a.dataSync())).toBe(true);
+    tf.dispose([x, a, b]);
+    [loaded, reference].forEach((m) => m.dispose());
+    layers.dispose();
   });
 });
