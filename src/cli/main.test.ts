@@ -22,7 +22,9 @@ describe('compression-studio CLI', () => {
     expect(c.code).toBe(0);
     expect(c.json.files[0].name).toBe('model.cstu');
     expect(c.json.bytes).toBe(statSync(join(out, 'c', 'model.cstu')).size);
-    expect(c.json.ratio).toBeGreaterThan(10);
+    expect(c.json.ratioVsFloat32).toBeGreaterThan(10);
+    // A float32 original: the files opened are its float32 files, give or take the model.json.
+    expect(Math.abs(c.json.openedBytes / c.json.float32Bytes - 1)).toBeLessThan(0.01);
     expect(c.json.sparsity).toBeGreaterThanOrEqual(0.79);
     const e = cli('eval', join(out, 'c', 'model.cstu'), '--dataset', 'mnist-val');
     expect(e.code).toBe(0);
@@ -57,7 +59,7 @@ describe('compression-studio CLI', () => {
     const written = JSON.parse(readFileSync(join(out, 'g', 'model.json'), 'utf8'));
     expect(written.format).toBe('graph-model');
     expect(written.weightsManifest[0].weights.filter((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8').length).toBe(4);
-    expect(t.json.ratio).toBeGreaterThan(3.5);
+    expect(t.json.ratioVsFloat32).toBeGreaterThan(3.5);
     const te = cli('eval', join(out, 'g', 'model.json'), '--dataset', 'mnist-val', '--limit', '500');
     expect(te.code).toBe(0);
     expect(te.json.bytes).toBe(t.json.bytes);
@@ -68,6 +70,28 @@ describe('compression-studio CLI', () => {
     expect(ce.code).toBe(0);
     expect(ce.json.bytes).toBe(c.json.bytes);
     expect(ce.json.accuracy).toBeGreaterThan(0.95);
+  });
+
+  it('a uint8 model.json: ratios against the files opened, not float32; a larger export is said on stderr', () => {
+    const u8 = cli('compress', lenet, '--bits', '8', '--format', 'tfjs', '--out', join(out, 'u8'));
+    expect(u8.code).toBe(0);
+    const opened = join(out, 'u8', 'model.json');
+    const onDisk = u8.json.files.reduce((a: number, f: { name: string }) => a + statSync(join(out, 'u8', f.name)).size, 0);
+    // Compress the uint8 model again: pruning, then 8 bits again.
+    const again = cli('compress', opened, '--prune', '0.5', '--bits', '8', '--format', 'compact', '--out', join(out, 'u8c'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.openedBytes).toBe(onDisk);
+    expect(again.json.float32Bytes).toBeGreaterThan(3.5 * again.json.openedBytes);
+    expect(again.json.ratioVsOpened).toBeCloseTo(again.json.openedBytes / again.json.bytes, 3);
+    expect(again.json.ratioVsOpened).toBeLessThan(again.json.ratioVsFloat32);
+    expect(again.json.ratioVsFloat32 / again.json.ratioVsOpened).toBeCloseTo(again.json.float32Bytes / again.json.openedBytes, 2);
+    // No compression, written as TF.js: every weight float32 again, so larger than the uint8 files opened, and said so.
+    const plain = cli('compress', opened, '--format', 'tfjs', '--out', join(out, 'u8t'));
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.json.bytes).toBe(plain.json.float32Bytes);
+    expect(plain.json.ratioVsOpened).toBeLessThan(0.3);
+    expect(plain.stderr).toContain(`note: the TF.js files ${(plain.json.bytes / plain.json.openedBytes).toFixed(2)}× larger than the files you opened (${plain.json.openedBytes} bytes)`);
+    expect(again.stderr).not.toMatch(/larger than the files you opened/);
   });
 
   it('compress with fine-tuning on a training split wins back what pruning cost', () => {

@@ -15,7 +15,11 @@
  * worker prepares it (trainData.ts), seeded: the same command gives the same bytes.
  *
  * Each prints one JSON line on stdout; progress and notes go to stderr; bad arguments or files print
- * `error: …` on stderr and exit 1 (2 for usage errors).
+ * `error: …` on stderr and exit 1 (2 for usage errors). compress's size fields, in bytes: `bytes` (the
+ * export's files, model.zip aside), `openedBytes` (the files opened: model.json + shards, the Keras
+ * file, or the .cstu file) and `float32Bytes` (the uncompressed model as float32 TF.js files), with
+ * `ratioVsOpened` = openedBytes ÷ bytes and `ratioVsFloat32` = float32Bytes ÷ bytes (below 1: the
+ * export is larger, which a note on stderr also says).
  */
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -36,6 +40,9 @@ import { needsCalibrationData, usesTaylorScores } from '../model/planFields';
 import { CALIBRATION_SAMPLES } from '../model/calibrate';
 import { datasetFrom, trainDataFrom } from './trainData';
 import { useWasm } from '../node/io';
+import { compressUnmeasured } from '../model/compress/session';
+import { EMPTY_PLAN } from '../model/plan';
+import { compareSizes, sizeRatio } from '../core/sizeRatio';
 import { prepareOutputFolder, readModelFolder, readRegularFile } from '../node/files';
 
 const USAGE = `usage:
@@ -100,15 +107,16 @@ async function loadModelPath(path: string, kerasConfig?: Record<string, unknown>
  * Reads, validates and builds a model (model.json + shards, or a .cstu file) and returns its parts
  * and the tensors holding NaN / Infinity (loadModelFiles refuses any other fault, naming the file).
  */
-async function readModel(path: string): Promise<{ parts: ModelParts; nonFinite: { name: string; count: number }[]; jsonBytes: number }> {
+async function readModel(path: string): Promise<{ parts: ModelParts; nonFinite: { name: string; count: number }[]; openedBytes: number }> {
   if (path.endsWith('.cstu')) {
     const bytes = new Uint8Array(readRegularFile(path, MAX_COMPACT_BYTES));
     const parts = decodeCompact(bytes);
-    return { parts, nonFinite: nonFiniteWeights(parts.weights), jsonBytes: bytes.length };
+    return { parts, nonFinite: nonFiniteWeights(parts.weights), openedBytes: bytes.length };
   }
   const loaded = await loadModelPath(path);
   loaded.model.dispose();
-  return { parts: partsFromArtifacts(toArtifacts(loaded.checked)), nonFinite: loaded.nonFinite, jsonBytes: loaded.jsonBytes };
+  // The files opened: a Keras file's own bytes, or the model.json with the shards it names (as the studio counts them).
+  return { parts: partsFromArtifacts(toArtifacts(loaded.checked)), nonFinite: loaded.nonFinite, openedBytes: loaded.source?.bytes ?? loaded.info.size.raw };
 }
 
 /**
@@ -153,10 +161,10 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   if (!trains && flags.train) throw new UsageError('--train is the data of --finetune, --distill or Taylor scores; give one of them, or leave --train out');
   if (flags.dataset && !flags.train && !flags.calibrate) throw new UsageError('--dataset sets how the --train / --calibrate data is preprocessed; give one of them, or leave --dataset out');
   // Everything is read, validated and built before anything is written.
-  const { parts, nonFinite, jsonBytes } = await readModel(modelPath);
+  const { parts, nonFinite, openedBytes } = await readModel(modelPath);
   if (nonFinite.length) throw new Error(`${basename(modelPath)}: ${nonFiniteMessage(nonFinite)} Nothing was written: compressing them would only store NaN.`);
-  // float32 weights plus the model.json (for a Keras file, the converted one: its own bytes also hold optimizer state)
-  const original = parts.weights.reduce((a, w) => a + w.values.length * 4, 0) + jsonBytes;
+  // The uncompressed model written as TF.js files (every weight float32, a uint8 model's dequantized), measured as the studio measures it.
+  const float32 = compressUnmeasured(parts, EMPTY_PLAN).summary.sizes.tfjs.raw;
   let train;
   if (trains || calibrates) {
     const model = await tfModelFromParts(parts);
@@ -193,13 +201,15 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   const params = kernels.reduce((a, t) => a + t.params, 0);
   const sparsity = params ? kernels.reduce((a, t) => a + t.sparsity * t.params, 0) / params : 0;
   console.log(JSON.stringify({
-    format, out, files, bytes, gzipBytes: main.reduce((a, f) => a + f.gzipBytes, 0), originalBytes: original,
-    ratio: Number((original / bytes).toFixed(3)), sparsity: Number(sparsity.toFixed(4)), plan,
+    format, out, files, bytes, gzipBytes: main.reduce((a, f) => a + f.gzipBytes, 0),
+    openedBytes, ratioVsOpened: Number(sizeRatio(openedBytes, bytes).toFixed(3)), float32Bytes: float32, ratioVsFloat32: Number(sizeRatio(float32, bytes).toFixed(3)),
+    sparsity: Number(sparsity.toFixed(4)), plan,
     modelFormat: parts.format ?? 'layers-model', ...(skipped.length ? { skipped } : {}),
     ...(calibration ? { calibrated: calibration.map((c) => ({ layer: c.layer, method: c.method, ...(c.reason ? { reason: c.reason } : {}), ...(c.error ? { outputMse: { minmax: Number(c.error.minmax.toPrecision(4)), final: Number(c.error.final.toPrecision(4)) } } : {}), ms: c.ms })) } : {}),
     ...(equalization ? { equalized: equalization.filter((e) => e.next).map((e) => ({ layer: e.layer, next: e.next, ...(e.foldedBn ? { foldedBn: e.foldedBn } : {}) })) } : {}),
   }));
   for (const why of skipped) console.error(`note: ${why}`);
+  if (bytes >= openedBytes) console.error(`note: ${compareSizes(openedBytes, bytes, format === 'tfjs' ? 'the TF.js files' : 'the compact file', `the ${hasKerasExtension(modelPath) || modelPath.endsWith('.cstu') ? 'file' : 'files'} you opened (${openedBytes} bytes)`)}`);
 }
 
 async function evaluate(positionals: string[], flags: Record<string, string | number | boolean>) {

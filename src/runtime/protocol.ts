@@ -116,6 +116,23 @@ export interface LoadedModel extends ModelInfo {
   compact: { raw: number; gzip: number };
   /** Set when the model was not TF.js files but a Keras file, converted to TF.js in the worker (sizes are then those of the converted TF.js files). */
   converted?: KerasOrigin;
+  /** the files the user opened, as opened: the reference of every "vs opened" ratio (ratio = opened.bytes ÷ export bytes) */
+  opened: OpenedFiles;
+  /** bytes of the uncompressed model written as float32 TF.js files (model.json + shards), raw and gzip -9: the reference of every "vs float32" ratio */
+  float32: { raw: number; gzip: number };
+}
+
+/**
+ * The files a model was opened from and their bytes. For a TF.js model ('tfjs'): its model.json
+ * and the weight shards it names. For a Keras file ('keras'): the .keras / .h5 file itself (with
+ * the config.json a weights-only file came with), not the TF.js files converted from it — so a
+ * Keras file holding optimizer state counts that state, as the user's disk does.
+ */
+export interface OpenedFiles {
+  kind: 'tfjs' | 'keras';
+  /** total bytes of `files` */
+  bytes: number;
+  files: { name: string; bytes: number }[];
 }
 
 /** The Keras file a model was converted from. */

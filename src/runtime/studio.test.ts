@@ -40,6 +40,10 @@ describe('createStudio', () => {
     await studio.init('wasm');
     const info = await studio.loadModel({ kind: 'files', name: 'lenet', files: [file('lenet-300-100', 'model.json'), file('lenet-300-100', 'weights.bin')] });
     expect(info.compact.raw).toBeGreaterThan(1_000_000);
+    // A float32 model: the files opened are model.json + weights.bin as read, and the float32 export is the same weights.
+    const onDisk = ['model.json', 'weights.bin'].reduce((a, n) => a + readFileSync(join(ROOT, 'public', 'models', 'lenet-300-100', n)).length, 0);
+    expect(info.opened).toEqual({ kind: 'tfjs', bytes: onDisk, files: [{ name: 'model.json', bytes: expect.any(Number) }, { name: 'weights.bin', bytes: expect.any(Number) }] });
+    expect(Math.abs(info.float32.raw / info.opened.bytes - 1)).toBeLessThan(0.01);
     await expect(studio.loadModel({ kind: 'files', name: 'broken', files: [file('lenet-300-100', 'model.json')] })).rejects.toThrow(/weights\.bin/);
     const fractions: number[] = [];
     const done = await studio.evaluate(1, val, base, { latencyRuns: 3 }, (p: ProgressEvent) => fractions.push(p.fraction));
@@ -154,6 +158,9 @@ describe('createStudio', () => {
     const info = await studio.loadModel({ kind: 'files', name: 'mnist-cnn-keras2.h5 (your model)', files: [cnn] });
     expect(info).toMatchObject({ name: 'mnist-cnn-keras2.h5 (your model)', params: 44426, format: 'layers-model', converted: { from: 'keras', file: 'mnist-cnn-keras2.h5', kerasVersion: '2.1.6', format: 'hdf5' } });
     expect(info.size.files.map((f) => f.name)).toEqual(['model.json', 'weights.bin']);
+    // Opened: the .h5 itself (with its optimizer state), not the TF.js files converted from it; float32: those files, measured.
+    expect(info.opened).toEqual({ kind: 'keras', bytes: cnn.bytes.byteLength, files: [{ name: 'models/mnist-cnn-keras2.h5', bytes: cnn.bytes.byteLength }] });
+    expect(Math.abs(info.float32.raw / info.size.raw - 1)).toBeLessThan(0.01);
     expect(info.layers.map((l) => l.className)).toContain('Conv2D');
     const done = await studio.evaluate(1, val, base, { latencyRuns: 1 }, () => {});
     expect(done.type === 'done' && done.accuracy).toBeCloseTo(0.995, 4);

@@ -28,7 +28,7 @@ import { deflatedLengthsOffThread } from './deflater';
 import { evaluateModel } from './evaluate';
 import { measureSensitivity } from './sensitivity';
 import type { KerasSource } from '../model/keras/writeKeras';
-import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, KerasOrigin, LoadedModel, ModelSource, ProgressEvent, StudioApi } from './protocol';
+import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, KerasOrigin, LoadedModel, ModelSource, OpenedFiles, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const res = await fetch(url);
@@ -67,6 +67,18 @@ async function loadFiles(files: ModelFile[], name: string): Promise<Awaited<Retu
   if (keras.length === 0) return loadModelFiles(files, name);
   const { loadKerasFiles } = await import('../model/keras/openKeras');
   return loadKerasFiles(files, keras);
+}
+
+/**
+ * The files a model was opened from (see OpenedFiles): a TF.js model's model.json and shards as
+ * measured (`size`), or the Keras file dropped (plus its config.json when it holds weights only).
+ */
+export function openedFiles(files: readonly ModelFile[], size: LoadedModel['size'], converted: KerasOrigin | undefined): OpenedFiles {
+  const used = converted
+    ? files.filter((f) => isKerasFileName(f.name) || (converted.format === 'weights-h5' && f.name.toLowerCase().endsWith('.json')))
+      .map((f) => ({ name: f.name, bytes: f.bytes.byteLength }))
+    : size.files.map((f) => ({ name: f.name, bytes: f.bytes }));
+  return { kind: converted ? 'keras' : 'tfjs', bytes: used.reduce((a, f) => a + f.bytes, 0), files: used };
 }
 
 export function createStudio(): StudioApi {
@@ -180,7 +192,12 @@ export function createStudio(): StudioApi {
       checked = loaded.checked;
       parts = nextParts;
       kerasSource = loaded.kerasSource;
-      const info: LoadedModel = { ...loaded.info, name: source.name, compact: baseline.summary.sizes.compact };
+      const info: LoadedModel = {
+        ...loaded.info, name: source.name, compact: baseline.summary.sizes.compact,
+        opened: openedFiles(files, loaded.info.size, loaded.converted),
+        // The uncompressed plan writes every weight as float32 (a uint8 model's dequantized): the float32 reference, measured.
+        float32: { raw: baseline.summary.sizes.tfjs.raw, gzip: baseline.summary.sizes.tfjs.gzip },
+      };
       if (loaded.converted) info.converted = loaded.converted;
       return info;
     },

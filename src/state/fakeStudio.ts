@@ -90,7 +90,8 @@ export const DATA_CATALOG: DatasetEntry[] = [
 
 /** A loaded model as the worker describes it. */
 export function loadedModel(name: string, inputShape = [-1, 28, 28, 1]): LoadedModel {
-  return { name, params: 1000, inputShape, outputShape: [-1, 10], layers: [], size: { raw: 4000, gzip: 3000, files: [] }, compact: { raw: 3500, gzip: 3400 } };
+  return { name, params: 1000, inputShape, outputShape: [-1, 10], layers: [], size: { raw: 4000, gzip: 3000, files: [] }, compact: { raw: 3500, gzip: 3400 },
+    opened: { kind: 'tfjs', bytes: 4000, files: [] }, float32: { raw: 4000, gzip: 3000 } };
 }
 
 /** A finished evaluation of `job` with top-1 `accuracy`. */

@@ -3,6 +3,7 @@
  */
 import { preprocessingOf, type DatasetEntry, type Preprocessing } from '../model/dataset';
 import { imageInputShape } from '../model/data/imageFit';
+import { sizeRatio } from '../core/sizeRatio';
 import type { EvalResult, LoadedModel } from '../runtime/protocol';
 import type { ChartPoint, StudioState } from './types';
 
@@ -49,3 +50,21 @@ export function downloadName(model: Pick<LoadedModel, 'name' | 'converted'> | un
   const safe = own.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
   return `${safe}-${fileName}`;
 }
+
+/** The bytes a loaded model's ratios are taken against: the files it was opened from, and its float32 TF.js files. */
+export const sizeReferences = (model: Pick<LoadedModel, 'opened' | 'float32'>) => ({ openedBytes: model.opened.bytes, float32Bytes: model.float32.raw });
+
+/**
+ * A point's size ratios, reference ÷ export (above 1: smaller), for both exports against the
+ * files the model was opened from and against its float32 TF.js files; NaN where a reference is unknown.
+ */
+export function pointRatios(p: Pick<ChartPoint, 'compactBytes' | 'tfjsBytes' | 'openedBytes' | 'float32Bytes'>) {
+  const opened = p.openedBytes ?? NaN, float32 = p.float32Bytes ?? NaN;
+  return {
+    compactVsOpened: sizeRatio(opened, p.compactBytes), tfjsVsOpened: sizeRatio(opened, p.tfjsBytes),
+    compactVsFloat32: sizeRatio(float32, p.compactBytes), tfjsVsFloat32: sizeRatio(float32, p.tfjsBytes),
+  };
+}
+
+/** "the file you opened" (one file) or "the files you opened" (a model.json with its shards). */
+export const openedPhrase = (model: Pick<LoadedModel, 'opened'>) => (model.opened.files.length === 1 ? 'the file you opened' : 'the files you opened');

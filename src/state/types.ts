@@ -36,6 +36,9 @@ export interface ChartPoint {
   plan?: CompressionPlan;
   /** the data set the plan's recovery (or Taylor scores) trained on, by id, when it trained */
   trainData?: string;
+  /** bytes of the files the model was opened from, and of its float32 TF.js files: the references of the point's ratios (sizeReferences) */
+  openedBytes?: number;
+  float32Bytes?: number;
 }
 
 /** Which export's bytes the chart's size axis shows. */

@@ -31,10 +31,20 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
       <strong>{p.modelName}</strong>
       <div>{p.plan ? describePlan(p.plan) : 'original (baseline)'}</div>
       <div>{p.metric} {formatPercent(p.accuracy)} on {p.dataset}{p.meanKl !== undefined && p.kind !== 'baseline' ? ` · KL ${p.meanKl.toPrecision(3)}` : ''}</div>
+      {p.kind === 'baseline' && p.openedBytes !== undefined && <div>the model as you opened it: {formatBytes(p.openedBytes)}</div>}
       <div>compact file {formatBytes(p.compactBytes)} · TF.js files {formatBytes(p.tfjsBytes)} (gzip {formatBytes(p.gzipBytes)})</div>
       <div>latency {formatMs(p.latencyMs)} on {p.backend}</div>
     </div>
   );
+}
+
+/**
+ * A point's x on the size chart: the chosen export's bytes; for a baseline, the bytes of the files
+ * the model was opened from in either view (what every ratio is measured against), when known.
+ */
+export function plottedBytes(p: ChartPoint, sizeFormat: SizeFormat): number {
+  if (p.kind === 'baseline' && p.openedBytes !== undefined) return p.openedBytes;
+  return sizeFormat === 'compact' ? p.compactBytes : p.tfjsBytes;
 }
 
 /**
@@ -47,7 +57,7 @@ function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelN
   const mine = points.filter((p) => p.modelName === modelName && p.dataset === datasetId && p.preprocessing === preprocessing);
   const current = [...mine].reverse().find((p) => p.kind === (planSet ? 'compressed' : 'baseline'))
     ?? [...mine].reverse().find((p) => p.kind === 'baseline');
-  const data = mine.map((p) => ({ ...p, accuracyPct: p.accuracy * 100, bytes: sizeFormat === 'compact' ? p.compactBytes : p.tfjsBytes }));
+  const data = mine.map((p) => ({ ...p, accuracyPct: p.accuracy * 100, bytes: plottedBytes(p, sizeFormat) }));
   // Explicit domains: log axes need positive padded bounds, and accuracy never exceeds 100 %.
   const sizes = data.map((p) => p.bytes);
   const sizeDomain: [number, number] = sizes.length ? [Math.min(...sizes) / 1.6, Math.max(...sizes) * 1.6] : [1e3, 1e7];

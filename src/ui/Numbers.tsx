@@ -2,8 +2,7 @@ import { describePlan } from '../model/describePlan';
 import type { KerasOrigin } from '../runtime/protocol';
 import { useStudio } from '../state/store';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format';
-
-type Cell = { text: string; raw?: number; note?: string };
+import { ratioRows, type Cell, type Row } from './ratioRows';
 
 const KERAS_FORMATS: Record<KerasOrigin['format'], string> = { 'keras3-zip': '.keras zip', hdf5: 'HDF5', 'weights-h5': 'weights-only HDF5 + config' };
 
@@ -28,7 +27,7 @@ export function Numbers() {
   const pending: Cell = { text: '…' };
   const agrees = cev?.fidelity ? `, same top-1 on ${formatPercent(cev.fidelity.agreement)}` : '';
   // Unlabelled data: fidelity to the original (top-1 agreement, mean KL) takes the place of accuracy and loss.
-  const quality: { name: string; base: Cell; comp?: Cell }[] = ev && !ev.labelled ? [
+  const quality: Row[] = ev && !ev.labelled ? [
     { name: 'agreement', base: { text: '100 %', raw: 1, note: `top-1 same as original, ${formatCount(ev.count)} images, no labels` },
       comp: cev?.fidelity ? { text: formatPercent(cev.fidelity.agreement), raw: cev.fidelity.agreement, note: `${((cev.fidelity.agreement - 1) * 100).toFixed(2)} points` } : pending },
     { name: 'KL', base: { text: '0', raw: 0, note: 'mean KL(original ‖ model), nats' },
@@ -38,7 +37,7 @@ export function Numbers() {
       comp: cev ? { text: formatPercent(cev.accuracy), raw: cev.accuracy, note: ev ? `${((cev.accuracy - ev.accuracy) * 100).toFixed(2)} points${agrees}` : '' } : pending },
     { name: 'loss', base: ev ? { text: ev.loss.toFixed(4), raw: ev.loss } : pending, comp: cev ? { text: cev.loss.toFixed(4), raw: cev.loss, note: cev.fidelity ? `KL from original ${cev.fidelity.meanKl.toPrecision(3)}` : undefined } : pending },
   ];
-  const rows: { name: string; base: Cell; comp?: Cell }[] = [
+  const rows: Row[] = [
     ...quality,
     { name: 'size', base: { text: formatBytes(original), raw: original, note: `${model.converted ? 'converted ' : ''}TF.js files (${model.size.files.length})` },
       comp: compressed ? { text: formatBytes(compressed.sizes.tfjs.raw), raw: compressed.sizes.tfjs.raw, note: `TF.js files · zip ${Number.isFinite(compressed.sizes.tfjs.zip) ? formatBytes(compressed.sizes.tfjs.zip) : '…'}` } : pending },
@@ -47,8 +46,7 @@ export function Numbers() {
       comp: compressed && Number.isFinite(compressed.sizes.tfjs.gzip) ? { text: formatBytes(compressed.sizes.tfjs.gzip), raw: compressed.sizes.tfjs.gzip } : pending },
     { name: 'compact', base: { text: formatBytes(model.compact.raw), raw: model.compact.raw, note: '.cstu file' },
       comp: compressed ? { text: formatBytes(compressed.sizes.compact.raw), raw: compressed.sizes.compact.raw } : pending },
-    { name: 'ratio', base: { text: '1×', raw: 1, note: 'float32 TF.js ÷ export' },
-      comp: compressed ? { text: `${(original / compressed.sizes.compact.raw).toFixed(1)}×`, raw: original / compressed.sizes.compact.raw, note: `compact; TF.js ${(original / compressed.sizes.tfjs.raw).toFixed(1)}×` } : pending },
+    ...ratioRows(model, compressed ? { compact: compressed.sizes.compact.raw, tfjs: compressed.sizes.tfjs.raw } : undefined),
     { name: 'latency', base: ev ? { text: formatMs(ev.latency.medianMs), raw: ev.latency.medianMs, note: `batch 1 on ${ev.backend}, p90 ${formatMs(ev.latency.p90Ms)}` } : pending,
       comp: cev ? { text: formatMs(cev.latency.medianMs), raw: cev.latency.medianMs, note: `p90 ${formatMs(cev.latency.p90Ms)}` } : pending },
     { name: 'throughput', base: ev ? { text: `${Math.round(ev.throughput.imagesPerSec).toLocaleString('en-US')}/s`, raw: ev.throughput.imagesPerSec, note: `batch ${ev.throughput.batch}` } : pending,
@@ -67,10 +65,10 @@ export function Numbers() {
         <thead><tr><th scope="col"><span className="sr-only">measure</span></th><th scope="col">original</th>{plan && <th scope="col" title={describePlan(plan)}>compressed</th>}</tr></thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.name}>
+            <tr key={r.id ?? r.name}>
               <th scope="row">{r.name}</th>
-              <td className="metric" data-testid={`metric-${r.name}`} data-value={r.base.raw}><span className="value">{r.base.text}</span>{r.base.note && <small>{r.base.note}</small>}</td>
-              {plan && r.comp && <td className="metric" data-testid={`compressed-${r.name}`} data-value={r.comp.raw}><span className="value">{r.comp.text}</span>{r.comp.note && <small>{r.comp.note}</small>}</td>}
+              <td className="metric" data-testid={`metric-${r.id ?? r.name}`} data-value={r.base.raw}><span className="value">{r.base.text}</span>{r.base.note && <small>{r.base.note}</small>}</td>
+              {plan && r.comp && <td className="metric" data-testid={`compressed-${r.id ?? r.name}`} data-value={r.comp.raw}><span className="value">{r.comp.text}</span>{r.comp.note && <small>{r.comp.note}</small>}</td>}
             </tr>
           ))}
         </tbody>

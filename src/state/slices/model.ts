@@ -12,7 +12,7 @@ import { WorkerRestartedError } from '../../runtime/client';
 import type { DataFile, LoadedModel, ModelSource } from '../../runtime/protocol';
 import { needsTrainData } from '../trainData';
 import { readUrlSettings } from '../urlState';
-import { classesOf, currentDataset, DEFAULT_PREPROCESSING, errorText, imageShape, isUserData, nextPointId, preprocessingKey, scoreOf } from '../selectors';
+import { classesOf, currentDataset, DEFAULT_PREPROCESSING, errorText, imageShape, isUserData, nextPointId, preprocessingKey, scoreOf, sizeReferences } from '../selectors';
 import type { ChartPoint, ModelSlice, SliceContext, StudioState, UserData } from '../types';
 
 const pathOf = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
@@ -275,7 +275,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
         if (outcome.type !== 'done' || !runner.isCurrent(job)) return;
         const point: ChartPoint = {
           id: nextPointId(get().points), kind: 'baseline', label: `${model.name} · ${outcome.backend}`, modelName: model.name,
-          ...scoreOf(outcome), compactBytes: model.compact.raw, tfjsBytes: model.size.raw, gzipBytes: model.size.gzip,
+          ...scoreOf(outcome), compactBytes: model.compact.raw, tfjsBytes: model.size.raw, gzipBytes: model.size.gzip, ...sizeReferences(model),
           latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, preprocessing: preprocessingKey(entry),
         };
         set({ evaluation: outcome, points: [...get().points, point] });

@@ -7,7 +7,7 @@ import { describePlan } from '../../model/describePlan';
 import { reportCsv, reportJson, reportMeta } from '../report';
 import type { CompressionPlan } from '../../model/plan';
 import type { ProgressEvent, TrainingMetrics } from '../../runtime/protocol';
-import { currentDataset, downloadName, nextPointId, preprocessingKey, scoreOf } from '../selectors';
+import { currentDataset, downloadName, nextPointId, preprocessingKey, scoreOf, sizeReferences } from '../selectors';
 import { chosenTrainData, needsTrainData, recoveryOf } from '../trainData';
 import type { ChartPoint, PlanSlice, SliceContext, StudioState, TrainingRun } from '../types';
 
@@ -72,7 +72,7 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
         if (outcome.type !== 'done' || !sizes || !runner.isCurrent(job)) return undefined;
         const point: ChartPoint = {
           id: nextPointId(get().points), kind, label: describePlan(plan), modelName: model.name, ...scoreOf(outcome),
-          compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip,
+          compactBytes: done.summary.sizes.compact.raw, tfjsBytes: done.summary.sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip, ...sizeReferences(model),
           latencyMs: outcome.latency.medianMs, backend: outcome.backend, dataset: entry.id, preprocessing: preprocessingKey(entry), plan,
           ...(data ? { trainData: data.id } : {}),
         };
