@@ -13,7 +13,7 @@ const RUNTIME = { group: ['react', 'react-dom', 'zustand', '**/state/**', '**/ui
 const fence = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'coverage'] },
+  { ignores: ['dist', 'dist-loader', 'node_modules', 'public', 'test-results', 'playwright-report', 'coverage'] },
   {
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     files: ['**/*.{ts,tsx,js,mjs}'],
