@@ -86,7 +86,7 @@ test('a shared link reopens the same model and plan with the same figures', asyn
   await page.goto('/#model=lenet-5&backend=wasm');
   const { numbers, controls } = studioPage(page);
   await numbers.waitForEvaluation('LeNet-5 (MNIST)', 'wasm');
-  await controls.preset('Deep Compression').click();
+  await controls.preset('Deep Compression, no retraining').click();
   await waitForCompressed(page, 'prune 90 % per layer · 32 clusters');
   const url = page.url();
   expect(url).toMatch(/prune=0\.9.*scope=layer.*k=32/);
@@ -97,6 +97,20 @@ test('a shared link reopens the same model and plan with the same figures', asyn
   await reopened.waitForEvaluation('LeNet-5 (MNIST)', 'wasm');
   await waitForCompressed(other, 'prune 90 % per layer · 32 clusters');
   expect([await reopened.compressedValue('accuracy'), await reopened.compressedValue('compact')]).toEqual(figures);
+});
+
+test('each preset says what it does and costs; the first, post-training, keeps LeNet-5 within a point at over 10×', async ({ page }) => {
+  await page.goto('/#model=lenet-5&backend=wasm');
+  const { numbers } = studioPage(page);
+  const original = await numbers.waitForEvaluation('LeNet-5 (MNIST)', 'wasm');
+  const presets = page.getByRole('group', { name: 'Presets' }).getByRole('listitem').getByRole('button');
+  expect(await presets.count()).toBeGreaterThan(3);
+  for (const button of await presets.all()) await expect(button).toHaveAccessibleDescription(/ — (no retraining|retrains|trains).*: (seconds|a minute or more|minutes)$/);
+  await expect(presets.first()).toHaveAccessibleDescription(/no retraining; \d+ unlabelled training images/);
+  await presets.first().click();
+  await waitForCompressed(page, 'prune 70 % · 4-bit per channel (output-MSE range, bias-corrected)');
+  expect(await numbers.compressedValue('accuracy')).toBeGreaterThan(original - 0.01);
+  expect(await numbers.value('size') / await numbers.compressedValue('compact')).toBeGreaterThan(10); // float32 TF.js files ÷ compact file
 });
 
 test('structured pruning and low-rank shrink parameters and FLOPs', async ({ page }) => {

@@ -1,5 +1,5 @@
-import { memo, useCallback, useDeferredValue, useMemo, type RefObject } from 'react';
-import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { memo, useCallback, useDeferredValue, useMemo, type ReactElement, type RefObject } from 'react';
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Symbols, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { paretoFront } from '../state/pareto';
 import { describePlan } from '../model/describePlan';
 import { currentDataset, preprocessingKey, useStudio, type ChartPoint, type SizeFormat } from '../state/store';
@@ -83,23 +83,53 @@ function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelN
 type ChartProps = { d: ChartData; onPoint: (entry: unknown) => void; surfaceRef?: RefObject<SVGSVGElement | null> };
 
 const tip = <Tooltip content={<PointTip />} />;
-const axisY = (d: ChartData) => <YAxis type="number" dataKey="accuracyPct" name={d.metric} unit=" %" domain={d.accDomain} width={64} allowDataOverflow />;
+// No allowDataOverflow: the domains hold every point already, and with it recharts clips the
+// markers at the plot's edge (a point near 100 % lost its top half and read as a ▼).
+const axisY = (d: ChartData) => <YAxis type="number" dataKey="accuracyPct" name={d.metric} unit=" %" domain={d.accDomain} width={64} />;
+/** The charts' margins: room above the top grid line for a marker at 100 %. */
+const MARGIN = { top: 12, right: 16, bottom: 24, left: 0 };
+
+/** The baseline's marker area in px² (recharts symbol size): a small diamond, the same whatever its latency. */
+const BASELINE_SIZE = 70;
+/** The baseline's marker: a small diamond outlined in the panel colour, so it stays clear over a line or another point. */
+function BaselineMarker({ cx, cy }: { cx?: number; cy?: number }) {
+  if (cx === undefined || cy === undefined) return <g />;
+  return <Symbols type="diamond" size={BASELINE_SIZE} cx={cx} cy={cy} fill="var(--text)" stroke="var(--panel)" strokeWidth={1.5} />;
+}
+
+/** The legend entries both charts share, drawn with the charts' own symbols. */
+const LEGEND: { label: string; icon: ReactElement }[] = [
+  { label: 'original (baseline)', icon: <Symbols type="diamond" size={BASELINE_SIZE} cx={8} cy={8} fill="var(--text)" /> },
+  { label: 'current', icon: <Symbols type="star" size={90} cx={8} cy={8} fill="var(--accent)" /> },
+  { label: 'earlier points', icon: <Symbols type="circle" size={60} cx={8} cy={8} fill="var(--muted)" /> },
+  { label: 'Pareto front (size chart)', icon: <line x1={1} y1={8} x2={15} y2={8} stroke="var(--good)" strokeWidth={2} /> },
+];
+
+/** One legend for both charts, in the page under them (not inside a chart, where it covered the plot's top). */
+function ChartLegend() {
+  return (
+    <ul className="chart-legend" aria-label="Legend" data-testid="chart-legend">
+      {LEGEND.map(({ label, icon }) => (
+        <li key={label}><svg width={16} height={16} aria-hidden="true">{icon}</svg>{label}</li>
+      ))}
+    </ul>
+  );
+}
 const Metric = ({ d }: { d: ChartData }) => <>{d.metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'}</>;
 
 /** Accuracy against download size (log axis; bubble area = latency), with the Pareto front. */
 const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef }: ChartProps) {
   return (
     <ResponsiveContainer width="100%" height={260}>
-      <ScatterChart ref={surfaceRef} margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
+      <ScatterChart ref={surfaceRef} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={d.sizeDomain} tickFormatter={formatBytes} ticks={d.sizeTicks}
-          label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} allowDataOverflow />
+          label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} />
         {axisY(d)}
         <ZAxis type="number" dataKey="latencyMs" range={[60, 360]} name="latency" />
         {tip}
-        <Legend verticalAlign="top" height={24} />
         <Scatter name="Pareto front" data={d.front} fill="none" line={{ stroke: 'var(--good)', strokeWidth: 2 }} lineType="joint" shape={() => <g />} legendType="line" isAnimationActive={false} />
-        <Scatter name="baseline" data={d.baseline} fill="var(--text)" shape="diamond" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
+        <Scatter name="baseline" data={d.baseline} fill="var(--text)" shape={BaselineMarker} onClick={onPoint} cursor="pointer" isAnimationActive={false} />
         <Scatter name="history" data={d.history} fill="var(--muted)" shape="circle" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
         <Scatter name="current" data={d.current} fill="var(--accent)" shape="star" onClick={onPoint} cursor="pointer" isAnimationActive={false} />
       </ScatterChart>
@@ -111,13 +141,13 @@ const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef }: ChartProps
 const LatencyChart = memo(function LatencyChart({ d }: { d: ChartData }) {
   return (
     <ResponsiveContainer width="100%" height={260}>
-      <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 0 }}>
+      <ScatterChart margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" dataKey="latencyMs" name="latency" unit=" ms" domain={d.latencyDomain} tickFormatter={(v: number) => v.toPrecision(2)}
           label={{ value: 'median latency (ms)', position: 'insideBottom', offset: -12 }} />
         {axisY(d)}
         {tip}
-        <Scatter name="baseline" data={d.baseline} fill="var(--text)" shape="diamond" isAnimationActive={false} />
+        <Scatter name="baseline" data={d.baseline} fill="var(--text)" shape={BaselineMarker} isAnimationActive={false} />
         <Scatter name="history" data={d.history} fill="var(--muted)" isAnimationActive={false} />
         <Scatter name="current" data={d.current} fill="var(--accent)" shape="star" isAnimationActive={false} />
       </ScatterChart>
@@ -189,6 +219,7 @@ export function Charts({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGElemen
         <figcaption><Metric d={d} /> vs batch-1 latency</figcaption>
         <LatencyChart d={d} />
       </figure>
+      <ChartLegend />
       <HistoryTable points={points} restore={restorePoint} />
     </div>
   );

@@ -4,6 +4,7 @@ import { field, initialSection, section, type ControlRange, type PlanSection, ty
 import { recoveryOf, useStudio } from '../state/store';
 import { Card as TitledCard, Choice, fromSlider, optionsOf, percentOf, Slider, toSlider } from './cardParts';
 import { CalibrationData } from './CalibrationData';
+import { Presets } from './Presets';
 import { RecoverCard } from './RecoverCard';
 import { SweepPanel } from './SweepPanel';
 
@@ -14,7 +15,6 @@ const Card = ({ of, ...rest }: { of: SectionKey; on: boolean; onToggle: (on: boo
 const TAYLOR_NEEDS_DATA = 'Taylor scores need data and a loss: turn on Recover below (its training data is what they are measured on).';
 
 export { PRESETS } from '../model/presets';
-import { PRESETS } from '../model/presets';
 
 /** Technique cards with sliders and options (ranges, labels and defaults from the plan settings table); every change re-runs compression (debounced). */
 export function Controls() {
@@ -49,12 +49,7 @@ export function Controls() {
   return (
     <div className="controls">
       <fieldset className="controls-body" disabled={sweeping || !model} aria-label="Compression settings">
-      <div className="presets" role="group" aria-label="Presets">
-        {Object.entries(PRESETS).map(([name, preset]) => (
-          <button key={name} type="button" onClick={() => setPlan(structuredClone(preset))} disabled={!model}>{name}</button>
-        ))}
-        <button type="button" onClick={() => setPlan(undefined)} disabled={!plan}>Reset</button>
-      </div>
+      <Presets />
 
       <Card of="prune" testId="card-prune" on={Boolean(p.prune)} onToggle={toggle('prune')}>
         {pattern !== 'nm' && (
