@@ -19,7 +19,9 @@ import { createRng, dequantizeUniform, quantizeUniform, quantPayload, shuffledIn
 import { compressModel, compressWeights, shapeModel, splitWeightName, uniformSettingsOf, type CalibratedKernels, type CalibrationReport, type CompressOutput, type EncodedTensor, type PruneScores } from '../compress';
 import { fitSampleShape } from '../classifier';
 import type { Dataset } from '../dataset';
-import { imagesAtToTensor } from '../datasetTensor';
+import { imagesToTensor } from '../datasetTensor';
+import { teacherLogits } from '../train/distill';
+import { argmaxRows } from '../train/finetune';
 import type { CompressionPlan } from '../plan';
 import { CALIBRATION_SAMPLES } from '../planFields';
 import { modelFromParts, type ModelParts } from '../weights';
@@ -84,25 +86,33 @@ function measurableLayers(model: tf.LayersModel, byName: ReadonlyMap<string, { s
   return { targets, skipped };
 }
 
-/** One pass of `model` over the calibration inputs (CALIBRATION_SAMPLES of a seeded shuffle of `data`), each target's input collected. False when cancelled. */
-async function captureInputs(model: tf.LayersModel, targets: Target[], data: Dataset, hooks: CalibrationHooks, what: string): Promise<boolean> {
+/** The calibration inputs: CALIBRATION_SAMPLES of a seeded shuffle of `data` (all of it when smaller), as a data set of their own. */
+function calibrationSet(data: Dataset): Dataset {
   const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
+  const size = data.entry.shape.reduce((a, b) => a * b, 1);
+  const images = new Uint8Array(count * size);
+  shuffledIndices(data.entry.count, createRng(11)).slice(0, count).forEach((src, i) => images.set(data.images.subarray(src * size, (src + 1) * size), i * size));
+  return { entry: { ...data.entry, count }, images };
+}
+
+/** One pass of `model` over the calibration set, each target's input collected. False when cancelled. */
+async function captureInputs(model: tf.LayersModel, targets: Target[], set: Dataset, hooks: CalibrationHooks, what: string): Promise<boolean> {
+  const count = set.entry.count;
   const inputs = new Set(model.inputs);
   const outputs = targets.map((t) => t.layer.input as tf.SymbolicTensor);
   const probe = tf.model({ inputs: model.inputs, outputs: outputs.filter((o) => !inputs.has(o)) });
-  const order = shuffledIndices(data.entry.count, createRng(11)).slice(0, count);
   const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
   const batches = Math.ceil(count / BATCH);
   for (let b = 0; b < batches; b++) {
     if (hooks.isCancelled?.()) return false;
-    const idx = order.slice(b * BATCH, (b + 1) * BATCH);
-    const x = tf.tidy(() => fitSampleShape(imagesAtToTensor(data, idx), inputShape));
+    const n = Math.min(BATCH, count - b * BATCH);
+    const x = tf.tidy(() => fitSampleShape(imagesToTensor(set, b * BATCH, n), inputShape));
     const got = probe.outputs.length ? probe.predict(x) : [];
     const list = Array.isArray(got) ? got : [got];
     let j = 0;
     for (let i = 0; i < targets.length; i++) {
       const tensor = inputs.has(outputs[i]) ? x : list[j++];
-      targets[i].collector.add(tensor.dataSync() as Float32Array, tensor.shape, idx.length);
+      targets[i].collector.add(tensor.dataSync() as Float32Array, tensor.shape, n);
     }
     tf.dispose([x, ...list]);
     await hooks.onProgress?.(b + 1, batches, `${what}, batch ${b + 1}/${batches}`);
@@ -114,7 +124,12 @@ async function captureInputs(model: tf.LayersModel, targets: Target[], data: Dat
  * Measures `parts` under `plan` on `data` and encodes its uniformly quantized kernels by the plan's
  * calibration (file comment). Undefined when cancelled. For a graph model, nothing is measured.
  */
-export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan, data: Dataset, hooks: CalibrationHooks = {}, scores?: PruneScores): Promise<CalibratedKernels | undefined> {
+export function calibrateKernels(parts: ModelParts, plan: CompressionPlan, data: Dataset, hooks: CalibrationHooks = {}, scores?: PruneScores): Promise<CalibratedKernels | undefined> {
+  return measureKernels(parts, plan, calibrationSet(data), hooks, scores);
+}
+
+/** {@link calibrateKernels} on a calibration set already drawn. */
+async function measureKernels(parts: ModelParts, plan: CompressionPlan, set: Dataset, hooks: CalibrationHooks, scores?: PruneScores): Promise<CalibratedKernels | undefined> {
   const shaped = shapeModel(parts, plan, scores);
   const encoded = new Map<string, EncodedTensor>();
   const rowMeans = new Map<string, Float64Array>();
@@ -128,16 +143,15 @@ export async function calibrateKernels(parts: ModelParts, plan: CompressionPlan,
   const model = await modelFromParts({ ...shaped.parts, weights: pruned });
   const byName = new Map(pruned.map((t) => [t.name, t]));
   const unprunedOf = new Map(shaped.parts.weights.map((t) => [t.name, t.values]));
-  const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
   try {
-    const { targets, skipped } = measurableLayers(model, byName, Math.max(1, Math.ceil(MAX_ROWS / count)));
+    const { targets, skipped } = measurableLayers(model, byName, Math.max(1, Math.ceil(MAX_ROWS / set.entry.count)));
     for (const [layer, tensor, reason] of skipped) report.push({ layer, tensor, method: 'weight-mse', reason, ms: 0 });
     // Progress over the whole calibration: the capture is the first tenth, each layer an equal share of the rest.
     const share = (from: number, to: number): CalibrationHooks => ({
       isCancelled: hooks.isCancelled,
       onProgress: (done, total, message) => hooks.onProgress?.(Math.round(1000 * (from + (to - from) * (done / Math.max(1, total)))), 1000, message),
     });
-    if (!await captureInputs(model, targets, data, share(0, 0.1), 'measuring each layer\'s inputs')) return undefined;
+    if (!await captureInputs(model, targets, set, share(0, 0.1), 'measuring each layer\'s inputs')) return undefined;
 
     // Each kernel on its calibrated grid.
     for (let i = 0; i < targets.length; i++) {
@@ -212,45 +226,24 @@ async function roundAdaptively(values: Float32Array, shape: number[], r: ReturnT
   return { result: { ...r, codes, values: exact }, loss: out.loss.learned };
 }
 
-/** The outputs of a model of `parts` on the calibration inputs, [count, classes] flat. Undefined when cancelled. */
-async function outputsOn(parts: ModelParts, data: Dataset, hooks: CalibrationHooks): Promise<Float32Array | undefined> {
+/** The outputs of a model of `parts` on the calibration set, [count, classes] flat (distillation's batched pass). Undefined when cancelled. */
+async function outputsOn(parts: ModelParts, set: Dataset, hooks: CalibrationHooks): Promise<Float32Array | undefined> {
   const model = await modelFromParts(parts);
   try {
-    const count = Math.min(CALIBRATION_SAMPLES, data.entry.count);
-    const order = shuffledIndices(data.entry.count, createRng(11)).slice(0, count);
-    const inputShape = model.inputs[0].shape.map((d) => d ?? -1);
-    const chunks: Float32Array[] = [];
-    for (let b = 0; b * BATCH < count; b++) {
-      if (hooks.isCancelled?.()) return undefined;
-      const y = tf.tidy(() => (model.predict(fitSampleShape(imagesAtToTensor(data, order.slice(b * BATCH, (b + 1) * BATCH)), inputShape)) as tf.Tensor).reshape([-1]));
-      chunks.push(y.dataSync() as Float32Array);
-      y.dispose();
-    }
-    const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
-    chunks.reduce((at, c) => { out.set(c, at); return at + c.length; }, 0);
-    return out;
+    return await teacherLogits(model, set, set.entry.count, { batchSize: BATCH, isCancelled: hooks.isCancelled });
   } finally {
     model.dispose();
   }
 }
 
-/** Top-1 agreement of `b` with `a` (rows of `classes` outputs) and the mean squared output difference. */
-function agreement(a: Float32Array, b: Float32Array, classes: number): { top1: number; mse: number } {
-  const n = a.length / classes;
+/** Top-1 agreement of `outputs` with the reference's top classes (rows of `classes` outputs), and their mean squared output difference. */
+function agreement(reference: Float32Array, top: Int32Array, outputs: Float32Array, classes: number): { top1: number; mse: number } {
+  const mine = argmaxRows(outputs, classes);
   let same = 0;
+  for (let r = 0; r < top.length; r++) if (top[r] === mine[r]) same++;
   let se = 0;
-  for (let r = 0; r < n; r++) {
-    let ia = 0;
-    let ib = 0;
-    for (let c = 0; c < classes; c++) {
-      const i = r * classes + c;
-      if (a[i] > a[r * classes + ia]) ia = c;
-      if (b[i] > b[r * classes + ib]) ib = c;
-      se += (a[i] - b[i]) ** 2;
-    }
-    if (ia === ib) same++;
-  }
-  return { top1: same / n, mse: se / a.length };
+  for (let i = 0; i < reference.length; i++) se += (reference[i] - outputs[i]) ** 2;
+  return { top1: same / top.length, mse: se / reference.length };
 }
 
 /**
@@ -262,20 +255,22 @@ function agreement(a: Float32Array, b: Float32Array, classes: number): { top1: n
  * mean, is what changed). Undefined when cancelled.
  */
 export async function compressCalibrated(parts: ModelParts, plan: CompressionPlan, data: Dataset, hooks: CalibrationHooks = {}, scores?: PruneScores): Promise<CompressOutput | undefined> {
-  const calibrated = await calibrateKernels(parts, plan, data, hooks, scores);
+  const set = calibrationSet(data);
+  const calibrated = await measureKernels(parts, plan, set, hooks, scores);
   if (!calibrated) return undefined;
   const corrected = compressModel(parts, plan, scores, calibrated);
   if (!corrected.biasCorrection?.some((r) => r.target)) return corrected;
   const plain = compressModel(parts, plan, scores, { ...calibrated, correctBiases: false });
   await hooks.onProgress?.(1, 1, 'bias correction: checking it against the original');
-  const reference = await outputsOn(parts, data, hooks);
-  const a = reference && await outputsOn(corrected.parts, data, hooks);
-  const b = a && await outputsOn(plain.parts, data, hooks);
+  const reference = await outputsOn(parts, set, hooks);
+  const a = reference && await outputsOn(corrected.parts, set, hooks);
+  const b = a && await outputsOn(plain.parts, set, hooks);
   if (!reference || !a || !b) return undefined;
-  const classes = reference.length / Math.min(CALIBRATION_SAMPLES, data.entry.count);
-  const withIt = agreement(reference, a, classes);
-  const without = agreement(reference, b, classes);
+  const classes = reference.length / set.entry.count;
+  const top = argmaxRows(reference, classes);
+  const withIt = agreement(reference, top, a, classes);
+  const without = agreement(reference, top, b, classes);
   if (withIt.top1 > without.top1 || (withIt.top1 === without.top1 && withIt.mse <= without.mse)) return corrected;
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-  return { ...plain, skipped: [...plain.skipped, `bias correction dropped: on the ${Math.min(CALIBRATION_SAMPLES, data.entry.count)} calibration inputs the model agreed with the original on ${pct(without.top1)} of them without it, ${pct(withIt.top1)} with it`] };
+  return { ...plain, skipped: [...plain.skipped, `bias correction dropped: on the ${set.entry.count} calibration inputs the model agreed with the original on ${pct(without.top1)} of them without it, ${pct(withIt.top1)} with it`] };
 }
