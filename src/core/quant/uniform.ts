@@ -62,6 +62,33 @@ export interface QuantResult {
 }
 
 /**
+ * The min/max range of each channel along `axis` (one for the whole tensor when undefined):
+ * lo_c = min(x_c, 0), hi_c = max(x_c, 0), the range {@link quantizeUniform} covers by default.
+ * Throws, naming `fn`, for NaN/±Inf values or a bad axis.
+ */
+export function channelRanges(fn: string, values: Float32Array, shape: Shape, axis?: number): { lo: Float64Array; hi: Float64Array } {
+  const { outer, size, inner } = axis !== undefined ? axisLayout(fn, shape, axis) : { outer: 1, size: 1, inner: values.length };
+  const lo = new Float64Array(size);
+  const hi = new Float64Array(size);
+  let p = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < size; c++) {
+      let a = lo[c];
+      let b = hi[c];
+      for (let i = 0; i < inner; i++, p++) {
+        const v = values[p];
+        if (v - v !== 0) throw new Error(`${fn}: values[${p}] is ${v}; weights must be finite`);
+        if (v < a) a = v;
+        if (v > b) b = v;
+      }
+      lo[c] = a;
+      hi[c] = b;
+    }
+  }
+  return { lo, hi };
+}
+
+/**
  * Rounds a step size up to a float32 with at most 24 − codeBits significant bits, so that
  * (q − z)·s is exact in float32 for every |q − z| < 2^codeBits: dequantization then gives the
  * same float32 bits in double (JS), float32 (TF.js, GPU) and after TF.js's code·scale + min.
@@ -100,23 +127,7 @@ export function quantizeUniform(values: Float32Array, shape: Shape, opts: QuantO
   const perChannel = opts.axis !== undefined;
   const { outer, size, inner } = perChannel ? axisLayout(fn, shape, opts.axis as number) : { outer: 1, size: 1, inner: values.length };
   const axis = perChannel ? normalizeAxis(fn, opts.axis as number, shape.length) : -1;
-  const lo = new Float64Array(size);
-  const hi = new Float64Array(size);
-  let p = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < size; c++) {
-      let a = lo[c];
-      let b = hi[c];
-      for (let i = 0; i < inner; i++, p++) {
-        const v = values[p];
-        if (v - v !== 0) throw new Error(`${fn}: values[${p}] is ${v}; weights must be finite`);
-        if (v < a) a = v;
-        if (v > b) b = v;
-      }
-      lo[c] = a;
-      hi[c] = b;
-    }
-  }
+  const { lo, hi } = channelRanges(fn, values, shape, opts.axis);
   if (opts.range) {
     const r = opts.range;
     if (r.lo.length !== size || r.hi.length !== size) throw new Error(`${fn}: range needs ${size} lo and hi values (one per channel), got ${r.lo.length} and ${r.hi.length}`);
@@ -137,7 +148,7 @@ export function quantizeUniform(values: Float32Array, shape: Shape, opts: QuantO
   }
   const codes = new Int32Array(values.length);
   const out = new Float32Array(values.length);
-  p = 0;
+  let p = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < size; c++) {
       const s = scale[c];

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { quantizeUniform, type QuantScheme } from '../../core';
+import { channelRanges } from '../../core/quant/uniform';
 import type { Shape } from '../../core/tensor';
 import { channelOfColumn, toGrouped, type KernelGeometry, type LayerRows } from './patches';
 
@@ -43,17 +44,8 @@ export function columnErrors(x: tf.Tensor3D, w: Float32Array, wq: Float32Array, 
 
 /** Min/max range of each channel along `axis` (per tensor: one), symmetric → ±max|x|. */
 function minmax(values: Float32Array, shape: Shape, opts: QuantGridOptions): { lo: Float64Array; hi: Float64Array } {
-  const axis = opts.axis === undefined ? undefined : opts.axis < 0 ? shape.length + opts.axis : opts.axis;
-  const size = axis === undefined ? 1 : shape[axis];
-  const lo = new Float64Array(size);
-  const hi = new Float64Array(size);
-  const inner = axis === undefined ? values.length : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  for (let i = 0; i < values.length; i++) {
-    const c = axis === undefined ? 0 : Math.floor(i / inner) % size;
-    if (values[i] < lo[c]) lo[c] = values[i];
-    if (values[i] > hi[c]) hi[c] = values[i];
-  }
-  if (opts.scheme === 'symmetric') for (let c = 0; c < size; c++) { hi[c] = Math.max(-lo[c], hi[c]); lo[c] = -hi[c]; }
+  const { lo, hi } = channelRanges('searchOutputRange', values, shape, opts.axis);
+  if (opts.scheme === 'symmetric') for (let c = 0; c < lo.length; c++) { hi[c] = Math.max(-lo[c], hi[c]); lo[c] = -hi[c]; }
   return { lo, hi };
 }
 
