@@ -31,11 +31,10 @@ export interface OutputRange {
 
 export interface QuantGridOptions { bits: number; scheme: QuantScheme; axis?: number }
 
-/** Σ over rows of the squared output error of each grouped column (length G·O), divided by n. */
-export function columnErrors(x: tf.Tensor3D, w: Float32Array, wq: Float32Array, g: KernelGeometry, layer: LayerRows): Float64Array {
+/** Σ over rows of the squared output error of each grouped column (length G·O), divided by n; `grouped` = the float kernel already in the grouped layout. */
+export function columnErrors(x: tf.Tensor3D, grouped: Float32Array, wq: Float32Array, g: KernelGeometry, layer: LayerRows): Float64Array {
   const e = toGrouped(wq, g);
-  const wg = toGrouped(w, g);
-  for (let i = 0; i < e.length; i++) e[i] -= wg[i];
+  for (let i = 0; i < e.length; i++) e[i] -= grouped[i];
   const out = tf.tidy(() => tf.matMul(x, tf.tensor3d(e, [layer.groups, layer.k, layer.o])).square().sum(1));
   const v = out.dataSync();
   out.dispose();
@@ -59,11 +58,12 @@ export function searchOutputRange(values: Float32Array, shape: Shape, opts: Quan
   const size = lo.length;
   const col = channelOfColumn(g, opts.axis !== undefined);
   const x = tf.tensor3d(layer.rows, [layer.groups, layer.n, layer.k]);
+  const grouped = toGrouped(values, g);
   try {
     const errorsAt = (alpha: Float64Array): Float64Array => {
       const range = { lo: Float64Array.from(lo, (v, c) => v * alpha[c]), hi: Float64Array.from(hi, (v, c) => v * alpha[c]) };
       const wq = quantizeUniform(values, shape, { ...opts, range }).values;
-      const cols = columnErrors(x, values, wq, g, layer);
+      const cols = columnErrors(x, grouped, wq, g, layer);
       const perChannel = new Float64Array(size);
       for (let i = 0; i < cols.length; i++) perChannel[col[i]] += cols[i];
       return perChannel;
