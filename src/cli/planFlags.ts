@@ -4,7 +4,8 @@
  * would be ignored — recovery settings without a recovery, a score without pruning — are usage
  * errors, never silently dropped.
  */
-import type { CompressionPlan } from '../model/plan';
+import type { CompressionPlan, QuantSettings } from '../model/plan';
+import { field, type EnumType } from '../model/planFields';
 import { parsePlan } from '../model/plan';
 import { MAX_SMALL_JSON_BYTES, readRegularFile } from '../node/files';
 import { UsageError, type FlagSpec } from './args';
@@ -50,6 +51,9 @@ const oneOf = <T extends string>(flag: string, value: string | number | boolean,
   return value as T;
 };
 
+/** The values of an enum field of the plan (planFields), typed as the plan's. */
+const valuesOf = <T extends string>(id: string): readonly T[] => (field(id).type as EnumType).values as readonly T[];
+
 /** The plan of `flags` (file comment). Throws a UsageError for a flag that would be ignored, an Error naming the field for a bad plan. */
 export function planFromFlags(flags: Flags): CompressionPlan {
   let plan: CompressionPlan = { version: 1 };
@@ -76,9 +80,10 @@ export function planFromFlags(flags: Flags): CompressionPlan {
   if (quantFlags.length && typeof plan.quantize !== 'object') throw new UsageError(`--${quantFlags[0]} is a quantization setting: give --bits <n> (or "quantize" in the plan)`);
   if (typeof plan.quantize === 'object') {
     const q = plan.quantize;
-    if (flags.granularity !== undefined) q.granularity = oneOf('granularity', flags.granularity, ['tensor', 'channel'] as const);
-    if (flags.scheme !== undefined) q.scheme = oneOf('scheme', flags.scheme, ['affine', 'symmetric'] as const);
-    if (flags.calibration !== undefined) q.calibrate = oneOf('calibration', flags.calibration, ['minmax', 'mse', 'bias', 'output', 'adaround'] as const);
+    // The allowed values are the plan's own (planFields), so a new calibration needs no second list here.
+    if (flags.granularity !== undefined) q.granularity = oneOf('granularity', flags.granularity, valuesOf<NonNullable<QuantSettings['granularity']>>('quantize.granularity'));
+    if (flags.scheme !== undefined) q.scheme = oneOf('scheme', flags.scheme, valuesOf<NonNullable<QuantSettings['scheme']>>('quantize.scheme'));
+    if (flags.calibration !== undefined) q.calibrate = oneOf('calibration', flags.calibration, valuesOf<NonNullable<QuantSettings['calibrate']>>('quantize.calibrate'));
     else if (flags.calibrate !== undefined && q.calibrate !== 'output') q.calibrate = 'adaround'; // calibration data alone: the best calibration on it
     if (flags.equalize) q.equalize = 'cle';
   }

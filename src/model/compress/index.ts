@@ -6,7 +6,7 @@
  * and `skipped` says so (the summary carries it to the UI and the report).
  */
 import type { CompressionPlan } from '../plan';
-import { structuralAsked } from '../planFields';
+import { DATA_CALIBRATIONS, structuralAsked } from '../planFields';
 import { applyStructural, countParams, flops, type StructuralReport } from '../transform';
 import { equalizeCrossLayer, type EqualizeReport } from '../transform/equalize';
 import { correctBiases, type BiasCorrectionReport } from '../transform/biasCorrection';
@@ -137,7 +137,7 @@ export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?:
   const skipped = [...shape.skipped];
   const equalized = shape.equalization;
   const q = typeof plan.quantize === 'object' && !plan.cluster ? plan.quantize : undefined;
-  const onData = q !== undefined && (q.calibrate === 'output' || q.calibrate === 'adaround');
+  const onData = q !== undefined && DATA_CALIBRATIONS.includes(q.calibrate ?? '');
   if (onData && !calibrated) throw new Error(CALIBRATION_NEEDS_DATA);
   if (onData && graph) skipped.push(`calibration on data skipped: it ${GRAPH_STRUCTURAL_REASON}; the weight-MSE range is used`);
   const { tensors, report } = compressWeights(shaped, plan, undefined, scores?.weights && shape.carried, calibrated?.encoded);
