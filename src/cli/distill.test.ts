@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetCatalog, readDataset, ROOT, useWasm } from '../node/io';
+import { readDataset, ROOT, useWasm } from '../node/io';
 import { servePublic, type PublicServer } from '../node/publicServer';
-import type { DatasetEntry } from '../model/dataset';
-import { createStudio } from '../runtime/studio';
 import { captureMain } from './captureMain';
+import { studioCompactExport } from './studioExport';
 
 const run = captureMain;
 
@@ -51,21 +50,10 @@ describe('compress --distill', () => {
     const cli = await run('compress', lenet, '--plan', join(tmp, 'plan.json'), '--train', 'mnist-train', '--format', 'compact', '--out', join(tmp, 'cli'));
     expect(cli.code).toBe(0);
     expect(cli.stderr).toMatch(/distilling on the quantization grid: epoch 1\/1 \(16\/16 steps\) loss \d+\.\d{4} agreement \d+\.\d%/);
-    const studio = createStudio();
-    await studio.init('wasm');
-    const file = (name: string) => {
-      const b = readFileSync(join(modelDir, name));
-      return { name, bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
-    };
-    await studio.loadModel({ kind: 'files', name: 'lenet', files: [file('model.json'), file('weights.bin')] });
-    // The TrainSource the store builds for the bundled split: mnist-train preprocessed as mnist-val (trainData.ts).
-    const [val, train] = ['mnist-val', 'mnist-train'].map((id) => datasetCatalog().find((e) => e.id === id) as DatasetEntry);
-    const done = await studio.compress(1, plan, { entry: { ...train, scale: val.scale, mean: val.mean, std: val.std }, baseUrl: server.base });
-    expect(done.type).toBe('done');
-    const exported = await studio.exportModel('compact', 1);
+    const exported = await studioCompactExport(modelDir, plan, server.base);
     const written = new Uint8Array(readFileSync(join(tmp, 'cli', 'model.cstu')));
-    expect(written.length).toBe(exported.bytes.length);
-    expect(Buffer.compare(written, exported.bytes)).toBe(0);
+    expect(written.length).toBe(exported.length);
+    expect(Buffer.compare(written, exported)).toBe(0);
   });
 
   it('seeded: the same command twice (two processes) writes the same bytes', () => {
