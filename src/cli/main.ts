@@ -40,7 +40,7 @@ import { needsCalibrationData, usesTaylorScores } from '../model/planFields';
 import { CALIBRATION_SAMPLES } from '../model/calibrate';
 import { datasetFrom, trainDataFrom } from './trainData';
 import { useWasm } from '../node/io';
-import { compressUnmeasured } from '../model/compress/session';
+import { compressModel } from '../model/compress';
 import { EMPTY_PLAN } from '../model/plan';
 import { compareSizes, sizeRatio } from '../core/sizeRatio';
 import { prepareOutputFolder, readModelFolder, readRegularFile } from '../node/files';
@@ -163,8 +163,9 @@ async function compress(positionals: string[], flags: Record<string, string | nu
   // Everything is read, validated and built before anything is written.
   const { parts, nonFinite, openedBytes } = await readModel(modelPath);
   if (nonFinite.length) throw new Error(`${basename(modelPath)}: ${nonFiniteMessage(nonFinite)} Nothing was written: compressing them would only store NaN.`);
-  // The uncompressed model written as TF.js files (every weight float32, a uint8 model's dequantized), measured as the studio measures it.
-  const float32 = compressUnmeasured(parts, EMPTY_PLAN).summary.sizes.tfjs.raw;
+  // The uncompressed model written as TF.js files (every weight float32, a uint8 model's dequantized), measured as the studio measures
+  // it (its summary's tfjs.raw is these files' length), without the compact file the summary would also encode.
+  const float32 = exportTfjs(compressModel(parts, EMPTY_PLAN).compressed).files.reduce((a, f) => a + f.bytes.length, 0);
   let train;
   if (trains || calibrates) {
     const model = await tfModelFromParts(parts);
