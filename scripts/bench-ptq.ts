@@ -14,13 +14,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { readArtifacts, readDataset, ROOT, useWasm } from '../src/node/io';
-import type { Dataset } from '../src/model/dataset';
 import { compactBytes } from '../src/model/export';
 import { compressModel, type CompressOutput } from '../src/model/compress';
 import { compressCalibrated } from '../src/model/calibrate';
 import type { CompressionPlan, QuantSettings } from '../src/model/plan';
-import { modelFromParts, partsFromArtifacts, type ModelParts } from '../src/model/weights';
-import { evaluateModel } from '../src/runtime/evaluate';
+import { partsFromArtifacts } from '../src/model/weights';
+import { accuracy } from './diagnose-ptq-lib';
 
 const MODELS: [string, string][] = [['fashion-cnn', 'fashion-mnist'], ['lenet-5', 'mnist'], ['lenet-300-100', 'mnist']];
 
@@ -34,14 +33,6 @@ const RUNGS: { name: string; calibrate: NonNullable<QuantSettings['calibrate']>;
   { name: 'AdaRound', calibrate: 'adaround' },
   { name: 'CLE+AdaRound', calibrate: 'adaround', equalize: true },
 ];
-
-async function accuracy(parts: ModelParts, val: Dataset, limit?: number): Promise<number> {
-  const model = await modelFromParts(parts);
-  const r = await evaluateModel(model, val, { latencyRuns: 1, warmupRuns: 0, throughputBatch: 1, limit }, { job: 0, yieldNow: async () => {} });
-  model.dispose();
-  if (r.type !== 'done') throw new Error('cancelled');
-  return r.accuracy;
-}
 
 const pct = (x: number) => (x * 100).toFixed(2);
 
