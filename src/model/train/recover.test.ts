@@ -8,7 +8,7 @@ import { imagesToTensor } from '../datasetTensor';
 import { toClassifier } from '../classifier';
 import { parsePlan, type CompressionPlan } from '../plan';
 import { tfModelFromParts, partsFromArtifacts, type ModelParts } from '../weights';
-import { compressWithRecovery, EQUALIZE_WITH_RECOVERY, pruningStage, weightStage, type RecoveryMetrics } from './recover';
+import { CALIBRATE_WITH_RECOVERY, compressWithRecovery, EQUALIZE_WITH_RECOVERY, pruningStage, weightStage, type RecoveryMetrics } from './recover';
 
 const modelParts = (id: string) => partsFromArtifacts(readArtifacts(join(ROOT, 'public', 'models', id, 'model.json')));
 
@@ -210,13 +210,18 @@ describe('compressWithRecovery: distillation, quantization-aware training, Taylo
     expect(zeros).toBeCloseTo(0.9, 3);
   });
 
-  it('leaves cross-layer equalization out of a recovering plan, and says so', async () => {
+  it('leaves cross-layer equalization and calibration on data out of a recovering plan, and says so', async () => {
     const parts = modelParts('lenet-300-100');
     const plan: CompressionPlan = { version: 1, prune: { ratio: 0.8 }, quantize: { bits: 4 }, distill: { epochs: 1, limit: 128 } };
     const plain = await compressWithRecovery(parts, plan, unlabelled()) as CompressOutput;
     const equalized = await compressWithRecovery(parts, { ...plan, quantize: { bits: 4, equalize: 'cle' } }, unlabelled()) as CompressOutput;
     expect(equalized.skipped).toEqual([EQUALIZE_WITH_RECOVERY]);
     expect(kernel(equalized, 'fc1/kernel')).toEqual(kernel(plain, 'fc1/kernel'));
+    // Calibration on data too: recovery starts from the weight-MSE range instead, and both are named.
+    const mse = await compressWithRecovery(parts, { ...plan, quantize: { bits: 4, calibrate: 'mse' } }, unlabelled()) as CompressOutput;
+    const both = await compressWithRecovery(parts, { ...plan, quantize: { bits: 4, equalize: 'cle', calibrate: 'adaround' } }, unlabelled()) as CompressOutput;
+    expect(both.skipped).toEqual([EQUALIZE_WITH_RECOVERY, CALIBRATE_WITH_RECOVERY]);
+    expect(kernel(both, 'fc1/kernel')).toEqual(kernel(mse, 'fc1/kernel'));
   });
 
   it('says which data it needs', async () => {

@@ -122,10 +122,14 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
   const recovery = recoveryOf(plan);
   const taylor = usesTaylorScores(plan);
   const calibrating = needsCalibrationData(plan);
-  if (calibrating && recovery && typeof plan.quantize === 'object') {
-    // Recovery's quantization-aware training fits the grid itself: it starts from the weight-MSE range instead.
-    const out = await compressWithRecovery(parts, { ...plan, quantize: { ...plan.quantize, calibrate: 'mse' } }, data, hooks, cache);
-    return out && { ...out, skipped: [...out.skipped, CALIBRATE_WITH_RECOVERY] };
+  // Equalization and calibration on data are for rounding without training; recovery trains on the
+  // export's own grid (equalizing afterwards would move the weights off it; calibrating is what its
+  // training does). They are left out — calibration starts from the weight-MSE range — and the output says so.
+  const q = plan.quantize;
+  if (recovery && typeof q === 'object' && (q.equalize || calibrating)) {
+    const { equalize, ...rest } = q;
+    const out = await compressWithRecovery(parts, { ...plan, quantize: calibrating ? { ...rest, calibrate: 'mse' } : rest }, data, hooks, cache);
+    return out && { ...out, skipped: [...out.skipped, ...(equalize ? [EQUALIZE_WITH_RECOVERY] : []), ...(calibrating ? [CALIBRATE_WITH_RECOVERY] : [])] };
   }
   if (calibrating && !data) throw new Error(CALIBRATION_NEEDS_DATA);
   if (!recovery && !taylor) return calibrating && data ? compressCalibrated(parts, plan, data, hooks) : compressModel(parts, plan);
@@ -170,14 +174,6 @@ export async function compressWithRecovery(parts: ModelParts, plan: CompressionP
     cache.scores = { key: sKey, scores };
   }
   if (!recovery) return calibrating ? compressCalibrated(parts, plan, data, hooks, scores) : compressModel(parts, plan, scores);
-  // Equalization is for rounding without training; recovery trains on the export's own grid, which
-  // equalizing afterwards would move the weights off. It is left out, and the output says so.
-  const q = plan.quantize;
-  if (typeof q === 'object' && q.equalize) {
-    const { equalize: _left, ...rest } = q;
-    const out = await compressWithRecovery(parts, { ...plan, quantize: rest }, data, hooks, cache);
-    return out && { ...out, skipped: [...out.skipped, EQUALIZE_WITH_RECOVERY] };
-  }
 
   const batch = trainingBatchSize(tf.getBackend());
   const stepsPerEpoch = Math.ceil(count / batch);
