@@ -95,29 +95,18 @@ function inputMean(g: LayerGraph, store: WeightStore, node: GraphNode): { mean: 
   return { mean, bn: p.name };
 }
 
-/** Per-output-channel shift ε·E[x] of a kernel (Dense [in,out]; Conv2D [kh,kw,in,out]; Depthwise [kh,kw,C,m]). */
+/**
+ * Per-output-channel shift ε·E[x] of a kernel (Dense [in,out]; Conv2D [kh,kw,in,out]; Depthwise
+ * [kh,kw,C,m]) from one mean per input channel: every kernel row takes its channel's mean (a Dense
+ * after Flatten of channels_last reads unit p·C + c), then {@link kernelShiftFromRows}.
+ */
 export function kernelShift(className: string, w: Float32Array, wq: Float32Array, shape: number[], mean: Float64Array): Float64Array {
   const c = mean.length;
-  if (className === 'DepthwiseConv2D') {
-    const [kh, kw, ch, m] = shape;
-    if (ch !== c) throw new Error(`bias correction: depthwise kernel has ${ch} channels, input mean ${c}`);
-    const out = new Float64Array(ch * m);
-    for (let t = 0; t < kh * kw; t++) for (let i = 0; i < ch; i++) for (let k = 0; k < m; k++) {
-      const j = (t * ch + i) * m + k;
-      out[i * m + k] += (wq[j] - w[j]) * mean[i];
-    }
-    return out;
-  }
-  const outs = shape[shape.length - 1];
-  const rows = w.length / outs; // Dense: input units; Conv2D: kh·kw·in, input channel = row mod in
   const inC = className === 'Dense' ? shape[0] : shape[2];
+  if (className === 'DepthwiseConv2D' && inC !== c) throw new Error(`bias correction: depthwise kernel has ${inC} channels, input mean ${c}`);
   if (inC % c !== 0) throw new Error(`bias correction: ${inC} input units are not a multiple of ${c} channels`);
-  const out = new Float64Array(outs);
-  for (let r = 0; r < rows; r++) {
-    const e = mean[(r % inC) % c]; // Flatten of channels_last: unit p·C + c
-    for (let o = 0; o < outs; o++) out[o] += (wq[r * outs + o] - w[r * outs + o]) * e;
-  }
-  return out;
+  const rows = w.length / shape[shape.length - 1];
+  return kernelShiftFromRows(className, w, wq, shape, Float64Array.from({ length: rows }, (_, r) => mean[(r % inC) % c]));
 }
 
 /**
