@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { badlyNamedControls } from './pages/accessibility';
@@ -96,6 +97,15 @@ test('the theme can be switched and the snippet is offered with an export', asyn
   expect(meta.plan.prune).toBeDefined();
   expect(meta.classes).toHaveLength(10);
   expect(meta.sizes.tfjs.files.length).toBeGreaterThanOrEqual(2);
+  // The same metadata inside the TF.js zip, as its last entry; the model's entries are the plain zip's, byte for byte.
+  const plain = unzipSync(new Uint8Array(readFileSync(await bar.download(bar.tfjs()))));
+  await page.getByTestId('zip-metadata').check();
+  const zipped = unzipSync(new Uint8Array(readFileSync(await bar.download(bar.tfjs()))));
+  expect(Object.keys(zipped)).toEqual([...Object.keys(plain), 'metadata.json']);
+  for (const name of Object.keys(plain)) expect(zipped[name]).toEqual(plain[name]);
+  const inZip = JSON.parse(new TextDecoder().decode(zipped['metadata.json'])) as typeof meta;
+  expect(inZip.plan).toEqual(meta.plan);
+  expect(inZip.classes).toEqual(meta.classes);
 });
 
 test('sensitivity analysis charts each layer and auto picks per-layer settings with reasons', async ({ page }) => {

@@ -7,6 +7,7 @@ import type { CatalogModel } from '../model/catalog';
 import type { DatasetEntry, Preprocessing } from '../model/dataset';
 import type { CompressedSummary } from '../model/compress/session';
 import type { CompressionPlan } from '../model/plan';
+import type { ExportFile } from '../model/export/exportFiles';
 import type { BackendChoice, BackendInfo, DataFile, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent, SensitivityRequest, SensitivityResult, StudioApi } from '../runtime/protocol';
 import type { AutoTarget } from './auto';
 import type { JobRunner } from './jobs';
@@ -159,7 +160,11 @@ export interface PlanSlice {
    * or undefined when a newer job superseded it. `kind` says whether it is the live plan or a sweep cell.
    */
   measurePlan(plan: CompressionPlan, kind: 'compressed' | 'sweep'): Promise<ChartPoint | undefined>;
-  download(format: ExportFormat): Promise<void>;
+  /**
+   * Saves the held compression's export; `extra` (TF.js .zip only, e.g. metadata.json) is added to
+   * the zip as its last entry, the other entries' bytes unchanged.
+   */
+  download(format: ExportFormat, options?: { extra?: ExportFile }): Promise<void>;
   /** Restores the settings of a chart point (its plan, or none for a baseline). */
   restorePoint(id: number): void;
   downloadReport(format: 'json' | 'csv'): void;

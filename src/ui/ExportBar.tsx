@@ -1,10 +1,11 @@
-import { useMemo, type RefObject } from 'react';
+import { useMemo, useState, type RefObject } from 'react';
 import { currentDataset, useStudio } from '../state/store';
 import { saveBlob } from '../state/saveBlob';
 import { loadSnippets } from '../state/snippet';
 import { studioMetadataFile } from '../state/exportMetadata';
 import { svgToPngBlob } from './chartPng';
 import { formatBytes } from './format';
+import { zipBytesWith } from '../model/export/exportFiles';
 
 /**
  * Downloads: the current compression in both formats (exactly the measured files) and, for a model
@@ -26,6 +27,22 @@ export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGEle
   const model = useStudio((s) => s.model);
   const dataset = useStudio(currentDataset);
   const snippets = useMemo(() => (model ? loadSnippets(model, dataset) : undefined), [model, dataset]);
+  // metadata.json inside the TF.js zip (off by default: the zip is then exactly the measured export).
+  const [zipMetadata, setZipMetadata] = useState(false);
+  const evaluation = useStudio((s) => s.evaluation);
+  const compressedEval = useStudio((s) => s.compressedEval);
+  const datasets = useStudio((s) => s.datasets);
+  const datasetId = useStudio((s) => s.datasetId);
+  // metadata.json for the zip, made once per shown compression: the file the size is measured on is the file downloaded.
+  const zipExtra = useMemo(() => {
+    if (!compressed || !zipMetadata) return undefined;
+    try {
+      return studioMetadataFile({ model, compressed, evaluation, compressedEval, datasets, datasetId }, new Date());
+    } catch {
+      return undefined;
+    }
+  }, [compressed, zipMetadata, evaluation, compressedEval, model, datasets, datasetId]);
+  const zipBytes = compressed && (zipMetadata ? (zipExtra ? zipBytesWith(compressed.sizes.tfjs.zip, zipExtra) : NaN) : compressed.sizes.tfjs.zip);
   const saveMetadata = () => {
     try {
       const file = studioMetadataFile(useStudio.getState(), new Date());
@@ -50,9 +67,12 @@ export function ExportBar({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGEle
   return (
     <div className="export-bar" role="group" aria-label="Export">
       <span>Model:</span>
-      <button type="button" data-testid="export-tfjs" disabled={!compressed || busy} onClick={() => void download('tfjs-zip')}>
-        TF.js .zip{compressed ? ` (${formatBytes(compressed.sizes.tfjs.zip)})` : ''}
+      <button type="button" data-testid="export-tfjs" disabled={!compressed || busy || (zipMetadata && !zipExtra)} onClick={() => void download('tfjs-zip', zipExtra ? { extra: zipExtra } : undefined)}>
+        TF.js .zip{compressed && Number.isFinite(zipBytes) ? ` (${formatBytes(Number(zipBytes))})` : ''}
       </button>
+      <label className="zip-metadata" title="Add metadata.json (the plan, the measured accuracy, sizes and latency, the data set's preprocessing and class names) to the TF.js .zip">
+        <input type="checkbox" data-testid="zip-metadata" checked={zipMetadata} onChange={(e) => setZipMetadata(e.target.checked)} /> with metadata.json
+      </label>
       <button type="button" data-testid="export-compact" disabled={!compressed || busy} onClick={() => void download('compact')}>
         Compact .cstu{compressed ? ` (${formatBytes(compressed.sizes.compact.raw)})` : ''}
       </button>

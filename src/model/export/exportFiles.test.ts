@@ -1,6 +1,6 @@
 import { gunzipSync, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { appendToZip, deflatedLength, deflatedLengthsAsync, exportSizes, gzip9, sizesFromDeflated, zipFiles } from './exportFiles';
+import { appendToZip, deflatedLength, zipBytesWith, deflatedLengthsAsync, exportSizes, gzip9, sizesFromDeflated, zipFiles } from './exportFiles';
 
 const files = [
   { name: 'model.json', bytes: new TextEncoder().encode('{"hello": "world", "hello2": "world"}') },
@@ -60,6 +60,7 @@ describe('exportFiles', () => {
     expect(Object.keys(unzipSync(appended))).toEqual(['model.json', 'group1-shard1of1.bin', 'metadata.json']);
     expect(unzipSync(appended)['metadata.json']).toEqual(extra.bytes);
     expect(appended.length).toBe(exportSizes([...files, extra]).zipBytes);
+    expect(zipBytesWith(zipFiles(files).length, extra)).toBe(appended.length);
     expect(appendToZip(zipFiles([]), extra)).toEqual(zipFiles([extra]));
     expect(() => appendToZip(appended, extra)).toThrow(/two files are called "metadata.json"/);
     expect(() => appendToZip(files[1].bytes, extra)).toThrow(/not a zip/);

@@ -102,6 +102,16 @@ export function appendToZip(zip: Uint8Array, file: ExportFile): Uint8Array {
 }
 
 /**
+ * Length in bytes of appendToZip(zip, file) for a zip of `zipBytes` bytes, without building it:
+ * zipBytes + 30-byte local header + name + level-9 DEFLATE of the file + 46-byte central entry + name
+ * (the zip formula of exportSizes, for one more entry).
+ */
+export function zipBytesWith(zipBytes: number, file: ExportFile): number {
+  const name = new TextEncoder().encode(file.name).length;
+  return zipBytes + 30 + name + deflatedLength(file.bytes) + 46 + name;
+}
+
+/**
  * Exact sizes of an export's files: raw length, gzip-9 length and the length of zipFiles(files),
  * from ONE level-9 DEFLATE of each file (gzip and zip wrap the very same deflate stream):
  *   gzip = 10-byte header + deflate + 8-byte trailer (CRC-32, size);

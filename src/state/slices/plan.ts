@@ -5,6 +5,7 @@
 import type { StateCreator } from 'zustand';
 import { describePlan } from '../../model/describePlan';
 import { reportCsv, reportJson, reportMeta } from '../report';
+import { appendToZip } from '../../model/export/exportFiles';
 import type { CompressionPlan } from '../../model/plan';
 import type { ProgressEvent, TrainingMetrics } from '../../runtime/protocol';
 import { currentDataset, downloadName, nextPointId, preprocessingKey, scoreOf, sizeReferences } from '../selectors';
@@ -121,11 +122,14 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
       if (leading) void get().runPlan();
     },
 
-    async download(format) {
+    async download(format, options) {
       try {
         if (runner.held === undefined || runner.current !== undefined) throw new Error('the compression is still being measured; export when it is done');
         if (!deps.saveBlob) throw new Error('this page cannot offer downloads');
-        const { fileName, bytes } = await studio().exportModel(format, runner.held);
+        if (options?.extra && format !== 'tfjs-zip') throw new Error(`${options.extra.name} goes into the TF.js .zip only; save it on its own beside this export`);
+        const exported = await studio().exportModel(format, runner.held);
+        const { fileName } = exported;
+        const bytes = options?.extra ? appendToZip(exported.bytes, options.extra) : exported.bytes;
         deps.saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'tfjs-zip' || fileName.endsWith('.keras') ? 'application/zip' : 'application/octet-stream' }),
           downloadName(get().model, fileName));
       } catch (e) {
