@@ -5,8 +5,8 @@
  * (sparse index, b-bit codes, Huffman) instead of being expanded to float32 as TF.js needs.
  */
 import { deflateSync } from 'fflate';
-import { crc32, decodeTensor, encodedTensorBytes, encodeTensor } from '../../core';
-import type { CompressedModel } from '../weights';
+import { crc32, decodeTensor, encodedTensorBytes, encodeTensor, type RecordOptions } from '../../core';
+import type { CompressedModel, CompressedTensor } from '../weights';
 import {
   CHECKSUM_BYTES, COMPACT_FORMAT, COMPACT_MAGIC, COMPACT_VERSION, FIXED_HEADER_BYTES, FLAG_HEADER_DEFLATE, type CompactHeader,
 } from './compactFormat';
@@ -17,7 +17,18 @@ export { decodeCompact } from './compactFormat';
 export interface CompactOptions {
   /** Header generatedBy (default 'Compression Studio'). */
   generatedBy?: string;
+  /**
+   * How each tensor record is coded (core's RecordOptions: index 'dense' | 'relative' | 'csr',
+   * entropy 'fixed' | 'huffman'), for all tensors or chosen per tensor. Default: the smallest
+   * record ('auto'), the file the studio exports; the stage view (compress/stages.ts) restricts
+   * it to show what coding adds.
+   */
+  record?: RecordOptions | ((tensor: CompressedTensor, index: number) => RecordOptions | undefined);
 }
+
+/** The record options of tensor `i` under `opts.record` (undefined: the smallest record). */
+const recordOf = (opts: CompactOptions, t: CompressedTensor, i: number): RecordOptions | undefined =>
+  typeof opts.record === 'function' ? opts.record(t, i) : opts.record;
 
 /** Exact byte counts of a compact file: total = header + Σ perTensor + 4 (the CRC-32). */
 export interface CompactSize {
@@ -61,7 +72,7 @@ function checkShapes(model: CompressedModel): void {
 export function compactBytes(model: CompressedModel, opts: CompactOptions = {}): CompactSize {
   checkShapes(model);
   const header = FIXED_HEADER_BYTES + headerBlock(model, opts).block.length;
-  const perTensor = model.tensors.map((t) => encodedTensorBytes(t.payload));
+  const perTensor = model.tensors.map((t, i) => encodedTensorBytes(t.payload, recordOf(opts, t, i)));
   return { total: header + perTensor.reduce((a, b) => a + b, 0) + CHECKSUM_BYTES, header, perTensor };
 }
 
@@ -81,8 +92,8 @@ export function encodeCompact(model: CompressedModel, opts: CompactOptions = {})
 export function encodeCompactSized(model: CompressedModel, opts: CompactOptions = {}): { bytes: Uint8Array; size: CompactSize } {
   checkShapes(model);
   const { block, flags } = headerBlock(model, opts);
-  const records = model.tensors.map((t) => {
-    const record = encodeTensor(t.payload);
+  const records = model.tensors.map((t, k) => {
+    const record = encodeTensor(t.payload, recordOf(opts, t, k));
     const back = decodeTensor(record).values;
     for (let i = 0; i < back.length; i++) {
       if (back[i] !== t.values[i]) throw new Error(`encodeCompact: the payload of "${t.name}" decodes element ${i} to ${back[i]}, but its values say ${t.values[i]}`);
