@@ -44,6 +44,8 @@ import { compressModel } from '../model/compress';
 import { EMPTY_PLAN } from '../model/plan';
 import { compareSizes, sizeRatio } from '../core/sizeRatio';
 import { prepareOutputFolder, readModelFolder, readRegularFile } from '../node/files';
+import { sweepCommand, SWEEP_USAGE } from './sweep';
+import { mergeCommand, MERGE_USAGE } from './merge';
 
 const USAGE = `usage:
   compression-studio compress <model.json | model.keras | model.h5>
@@ -57,6 +59,8 @@ const USAGE = `usage:
                      [--plan plan.json] --format tfjs|compact --out <dir>
   compression-studio eval <model.json | model.keras | model.h5 | file.cstu> --dataset <catalog id | entry.json>
   compression-studio convert <model.keras | model.h5 | x.weights.h5 --config config.json> --out <dir>
+${SWEEP_USAGE}
+${MERGE_USAGE}
 
   --train: the data a recovery or Taylor score trains on. An image folder holds PNG / JPEG files,
   one subfolder per class (labelled, classes in sorted order) or none (unlabelled: --distill only);
@@ -282,6 +286,10 @@ export async function main(argv: string[]): Promise<number> {
       const { positionals, flags } = parseArgs(rest, command === 'compress' ? COMPRESS_FLAGS : command === 'eval' ? EVAL_FLAGS : CONVERT_FLAGS, 1);
       await useWasm();
       await (command === 'compress' ? compress(positionals, flags) : command === 'eval' ? evaluate(positionals, flags) : convert(positionals, flags));
+      return 0;
+    }
+    if (command === 'sweep' || command === 'merge') {
+      await (command === 'sweep' ? sweepCommand(rest) : mergeCommand(rest));
       return 0;
     }
     if (command === undefined || command === '--help' || command === 'help') {
