@@ -17,7 +17,12 @@ export interface UrlSettings {
   /** the bundled data set a plan's recovery trains on (the Recover card's choice) */
   trainData?: string;
   plan?: CompressionPlan;
+  /** the presentation view (large type, chart and stages only): `view=present`, or the short link `#present` */
+  view?: UrlView;
 }
+
+/** The views a link can open besides the normal one. */
+export type UrlView = 'present';
 
 type Fields = Record<string, string>;
 interface Prop {
@@ -154,6 +159,9 @@ export const URL_PROPS: Prop[] = [
   { key: 'backend', read: (r, s) => { if (BACKENDS.includes(r as BackendChoice)) s.backend = r as BackendChoice; }, write: (s) => s.backend },
   { key: 'td', read: (r, s) => { if (ID.test(r)) s.trainData = r; }, write: (s) => s.trainData },
   ...planProps(),
+  { key: 'view', read: (r, s) => { if (r === 'present') s.view = r; }, write: (s) => s.view },
+  // `#present` alone (a link typed by hand) opens the presentation view too; it is written as view=present.
+  { key: 'present', read: (r, s) => { if (r === '') s.view = 'present'; }, write: () => undefined },
 ];
 
 /**
@@ -193,4 +201,17 @@ export function writeUrlSettings(settings: UrlSettings): string {
     if (value !== undefined && value !== '') fields[prop.key] = value;
   }
   return `#${new URLSearchParams(fields).toString()}`;
+}
+
+/**
+ * `hash` with its view set to `view` (or the view keys removed when undefined), every other key
+ * kept as it is: entering or leaving the presentation view changes nothing else in the link.
+ */
+export function withView(hash: string, view: UrlView | undefined): string {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  params.delete('present');
+  if (view) params.set('view', view);
+  else params.delete('view');
+  const text = params.toString();
+  return text ? `#${text}` : '';
 }

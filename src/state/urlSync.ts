@@ -8,16 +8,16 @@
 import type { StoreApi } from 'zustand';
 import { isUserData } from './selectors';
 import type { StudioState } from './types';
-import { writeUrlSettings } from './urlState';
+import { readUrlSettings, writeUrlSettings, type UrlView } from './urlState';
 
 /** At most one hash write per this many ms: ≤ 75 per 30 s, under the browsers' limits. */
 export const URL_WRITE_INTERVAL_MS = 400;
 
-/** The hash for `s`'s shareable settings; the user's own model or data are never named. */
-export function hashOf(s: Pick<StudioState, 'modelId' | 'datasetId' | 'backendChoice' | 'plan' | 'trainDataId'>): string {
+/** The hash for `s`'s shareable settings (and `view`, the view the page shows); the user's own model or data are never named. */
+export function hashOf(s: Pick<StudioState, 'modelId' | 'datasetId' | 'backendChoice' | 'plan' | 'trainDataId'>, view?: UrlView): string {
   return writeUrlSettings({
     model: s.modelId === 'user' ? undefined : s.modelId, dataset: isUserData(s.datasetId) ? undefined : s.datasetId, backend: s.backendChoice,
-    trainData: isUserData(s.trainDataId) ? undefined : s.trainDataId, plan: s.plan,
+    trainData: isUserData(s.trainDataId) ? undefined : s.trainDataId, plan: s.plan, view,
   });
 }
 
@@ -33,7 +33,8 @@ export function syncUrl(store: StoreApi<StudioState>, hash: { read(): string; wr
     timer = undefined;
     const s = store.getState();
     if (s.modelId === undefined) return;
-    const next = hashOf(s);
+    // The view is the page's, not the store's: the one in the hash stays (ui/presentationMode.ts sets it).
+    const next = hashOf(s, readUrlSettings(hash.read()).view);
     lastWrite = Date.now();
     if (hash.read() !== next) hash.write(next);
   };

@@ -13,12 +13,26 @@ import { SensitivityPanel } from './SensitivityPanel';
 import { Confusion } from './Confusion';
 import { Controls } from './Controls';
 import { ExportBar } from './ExportBar';
+import { Presentation } from './Presentation';
+import { usePresenting } from './presentationMode';
+import { usePresentationKeys } from './presentationKeys';
 
 /** The one screen: header, then model / charts / numbers, then the layer table. */
 export function App() {
   const phase = useStudio((s) => s.phase);
   // The size chart's SVG, drawn by Charts and saved as a PNG by the export bar.
   const sizeChartRef = useRef<SVGSVGElement>(null);
+  // The presentation view (Header's "Present", F, or a link with view=present) replaces the screen; the store stays as it is.
+  const presenting = usePresenting();
+  usePresentationKeys();
+  if (presenting) {
+    return (
+      <div className="app present-app" data-phase={phase}>
+        <Presentation />
+        <DropOverlay />
+      </div>
+    );
+  }
   return (
     <div className="app" data-phase={phase}>
       <Header />

@@ -80,14 +80,16 @@ function chartData(points: readonly ChartPoint[], sizeFormat: SizeFormat, modelN
   };
 }
 
-type ChartProps = { d: ChartData; onPoint: (entry: unknown) => void; surfaceRef?: RefObject<SVGSVGElement | null> };
+type ChartProps = { d: ChartData; onPoint: (entry: unknown) => void; surfaceRef?: RefObject<SVGSVGElement | null>; large?: boolean };
 
 const tip = <Tooltip content={<PointTip />} />;
 // No allowDataOverflow: the domains hold every point already, and with it recharts clips the
 // markers at the plot's edge (a point near 100 % lost its top half and read as a ▼).
-const axisY = (d: ChartData) => <YAxis type="number" dataKey="accuracyPct" name={d.metric} unit=" %" domain={d.accDomain} width={64} />;
+const axisY = (d: ChartData, large = false) => <YAxis type="number" dataKey="accuracyPct" name={d.metric} unit=" %" domain={d.accDomain} width={large ? 96 : 64} tick={large ? { fontSize: '1em' } : undefined} />;
 /** The charts' margins: room above the top grid line for a marker at 100 %. */
 const MARGIN = { top: 12, right: 16, bottom: 24, left: 0 };
+/** The presentation view's margins: its tick labels are in the page's (large) type. */
+const MARGIN_LARGE = { top: 16, right: 28, bottom: 40, left: 8 };
 
 /** The baseline's marker area in px² (recharts symbol size): a small diamond, the same whatever its latency. */
 const BASELINE_SIZE = 70;
@@ -118,15 +120,15 @@ function ChartLegend() {
 const Metric = ({ d }: { d: ChartData }) => <>{d.metric === 'agreement' ? 'Agreement with the original' : 'Accuracy'}</>;
 
 /** Accuracy against download size (log axis; bubble area = latency), with the Pareto front. */
-const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef }: ChartProps) {
+const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef, large = false }: ChartProps) {
   return (
-    <ResponsiveContainer width="100%" height={260}>
-      <ScatterChart ref={surfaceRef} margin={MARGIN}>
+    <ResponsiveContainer width="100%" height={large ? '100%' : 260}>
+      <ScatterChart ref={surfaceRef} margin={large ? MARGIN_LARGE : MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={d.sizeDomain} tickFormatter={formatBytes} ticks={d.sizeTicks}
-          label={{ value: 'bytes downloaded', position: 'insideBottom', offset: -12 }} />
-        {axisY(d)}
-        <ZAxis type="number" dataKey="latencyMs" range={[60, 360]} name="latency" />
+        <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={d.sizeDomain} tickFormatter={formatBytes} ticks={d.sizeTicks} tick={large ? { fontSize: '1em' } : undefined}
+          label={{ value: 'bytes downloaded', position: 'insideBottom', offset: large ? -28 : -12 }} />
+        {axisY(d, large)}
+        <ZAxis type="number" dataKey="latencyMs" range={large ? [140, 700] : [60, 360]} name="latency" />
         {tip}
         <Scatter name="Pareto front" data={d.front} fill="none" line={{ stroke: 'var(--good)', strokeWidth: 2 }} lineType="joint" shape={() => <g />} legendType="line" isAnimationActive={false} />
         <Scatter name="baseline" data={d.baseline} fill="var(--text)" shape={BaselineMarker} onClick={onPoint} cursor="pointer" isAnimationActive={false} />
@@ -185,7 +187,7 @@ const HistoryTable = memo(function HistoryTable({ points, restore }: { points: r
  * the charts never hold the main thread for long. `sizeChartRef` receives the size chart's SVG
  * (what "Chart PNG" saves).
  */
-export function Charts({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGElement | null> }) {
+export function Charts({ sizeChartRef, variant = 'page' }: { sizeChartRef?: RefObject<SVGSVGElement | null>; variant?: 'page' | 'present' }) {
   const points = useDeferredValue(useStudio((s) => s.points));
   const sizeFormat = useStudio((s) => s.sizeFormat);
   const setSizeFormat = useStudio((s) => s.setSizeFormat);
@@ -202,8 +204,21 @@ export function Charts({ sizeChartRef }: { sizeChartRef?: RefObject<SVGSVGElemen
     const id = (entry as { payload?: ChartPoint; id?: number }).payload?.id ?? (entry as ChartPoint).id;
     if (typeof id === 'number') restorePoint(id);
   }, [restorePoint]);
+  const attrs = { 'data-testid': 'charts', 'data-points': points.length, 'data-current': d.current[0]?.id ?? '', 'data-front': d.front.map((p) => p.id).join(',') };
+  // The presentation view: the size chart alone, filling its box, in the page's large type; no controls, no table.
+  if (variant === 'present') {
+    return (
+      <div className="charts-present" {...attrs}>
+        <figure className="chart" aria-label="Accuracy against size">
+          <figcaption><Metric d={d} /> vs size of the {sizeFormat === 'compact' ? 'compact file' : 'TF.js files'} <small>(log scale; bubble = latency)</small></figcaption>
+          <div className="chart-box"><SizeChart d={d} onPoint={onPoint} large /></div>
+        </figure>
+        <ChartLegend />
+      </div>
+    );
+  }
   return (
-    <div className="charts-grid" data-testid="charts" data-points={points.length} data-current={d.current[0]?.id ?? ''} data-front={d.front.map((p) => p.id).join(',')}>
+    <div className="charts-grid" {...attrs}>
       <figure className="chart" aria-label="Accuracy against size">
         <figcaption>
           <Metric d={d} /> vs size of the{' '}

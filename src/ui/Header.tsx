@@ -4,6 +4,7 @@ import { useStudio } from '../state/store';
 import type { BackendChoice } from '../runtime/protocol';
 import { DataPanel } from './DataPanel';
 import { headerView } from './headerView';
+import { setPresenting } from './presentationMode';
 
 const BACKEND_LABELS: Record<BackendChoice, string> = { auto: 'Auto (best available)', webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU (JavaScript)' };
 
@@ -57,6 +58,8 @@ export function Header() {
           title={[s.backend?.note, ...Object.entries(s.backend?.unavailable ?? {}).map(([k, v]) => `${k}: ${v}`)].filter(Boolean).join('\n')}>
           {s.backend ? `Running on ${s.backend.detail}` : 'Starting…'}
         </span>
+        <button type="button" data-testid="present" onClick={() => setPresenting(true)} aria-keyshortcuts="F"
+          title="Presentation view for a projector: the chart and the stages in large type; presets with ← → or PageUp / PageDown, Esc leaves (key: F)">Present</button>
         <label className="theme">
           Theme
           <select data-testid="theme-select" value={s.theme} onChange={(e) => s.setTheme(e.target.value as 'system' | 'light' | 'dark')}>
