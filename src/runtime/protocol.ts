@@ -10,8 +10,10 @@ import type { ModelFile } from '../model/modelFiles';
 import type { KerasFormat } from '../model/keras/readKeras';
 import type { DatasetEntry, Preprocessing } from '../model/dataset';
 import type { Fidelity } from './metrics';
+import type { MemoryReport } from './memory';
 
 export type { Fidelity } from './metrics';
+export type { MemoryReport } from './memory';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -37,12 +39,14 @@ export type ModelSource =
   | { kind: 'files'; files: ModelFile[]; name: string };
 
 export type EvalPhase = 'data' | 'training' | 'accuracy' | 'latency' | 'throughput';
+/** Step progress of big models: opening a model, compressing it (per layer), writing an export. */
+export type StepPhase = 'loading' | 'compressing' | 'exporting';
 
 /** Progress of one job; `fraction` (0–1) never decreases within a phase of a job, and an evaluation's ends at 1 (training, its own phase, comes before). */
 export interface ProgressEvent {
   type: 'progress';
   job: number;
-  phase: EvalPhase;
+  phase: EvalPhase | StepPhase;
   fraction: number;
   message: string;
   /** during training: the latest training figures (for the live loss / agreement curve) */
@@ -257,8 +261,8 @@ export interface TrainSource {
 export interface StudioApi {
   init(choice: BackendChoice): Promise<BackendInfo>;
   setBackend(choice: BackendChoice): Promise<BackendInfo>;
-  /** Loads and validates a model; on failure the previously loaded model stays current. */
-  loadModel(source: ModelSource): Promise<LoadedModel>;
+  /** Loads and validates a model; on failure the previously loaded model stays current. `onProgress` (phase 'loading', job 0) hears of each step: files, checks, building, sizes. */
+  loadModel(source: ModelSource, onProgress?: (p: ProgressEvent) => void): Promise<LoadedModel>;
   /** Compresses the loaded model by `plan` (replacing any earlier compression) and measures its exports. */
   compress(job: number, plan: CompressionPlan, train?: TrainSource, onProgress?: (p: ProgressEvent) => void): Promise<CompressOutcome>;
   /** Drops the current compression; evaluations measure the original again. */
@@ -275,11 +279,13 @@ export interface StudioApi {
    * result carries its fidelity to the original on the same inputs.
    */
   evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void, target?: EvalTarget): Promise<EvalOutcome>;
-  /** The bytes of the current compression's export (exactly the measured file), for download. */
-  exportModel(format: ExportFormat, job: number): Promise<{ fileName: string; bytes: Uint8Array }>;
+  /** The bytes of the current compression's export (exactly the measured file), for download; `onProgress` (phase 'exporting') hears of the zip / Keras file being written. */
+  exportModel(format: ExportFormat, job: number, onProgress?: (p: ProgressEvent) => void): Promise<{ fileName: string; bytes: Uint8Array }>;
   /** Per-layer sensitivity of the loaded model; undefined when cancelled. */
   sensitivity(job: number, dataset: DatasetEntry, baseUrl: string, request: SensitivityRequest, onProgress: (p: ProgressEvent) => void): Promise<SensitivityResult | undefined>;
   cancel(job: number): void;
+  /** What the worker holds in memory now: the model's float32 weights, its arrays, TF.js tensors, its JS heap where reported (runtime/memory.ts). */
+  memory(): Promise<MemoryReport>;
   /**
    * compress without waiting for the DEFLATE-based sizes: answers once the model is compressed,
    * exported and loaded from its export, with the summary's gzip and zip lengths NaN; they are
@@ -289,6 +295,45 @@ export interface StudioApi {
   compressStaged(job: number, plan: CompressionPlan, train?: TrainSource, onProgress?: (p: ProgressEvent) => void): Promise<CompressOutcome>;
   /** The exact sizes of `job`'s compression once measured; undefined when a newer one superseded it. */
   compressedSizes(job: number): Promise<CompressedSizes | undefined>;
+  /**
+   * The stage view of the compression held (it must be `plan`'s): each stage's compact-file bytes,
+   * the last exactly the compact export's, and its top-1 on the first `options.limit` samples of
+   * `dataset`; undefined when cancelled (see StagesResult).
+   */
+  stages(job: number, plan: CompressionPlan, dataset: DatasetEntry, baseUrl: string, options: { limit?: number }, onProgress: (p: ProgressEvent) => void): Promise<StagesResult | undefined>;
+}
+
+/**
+ * One stage of the stage view (model/compress/stages.ts): original → structural → pruned →
+ * quantized / clustered → coded. Bytes are the length of a real compact file of the stage's model
+ * (before 'coded': fixed-width values with a dense or CSR index; 'coded': the exported file).
+ */
+export interface StageResult {
+  id: 'original' | 'structural' | 'pruned' | 'quantized' | 'coded';
+  /** 'original', 'structural', 'pruned', 'quantized' | 'clustered' | 'float16', 'coded' */
+  name: string;
+  bytes: number;
+  /** the original stage's bytes ÷ these */
+  ratio: number;
+  /** bytes this step removed: the previous stage's bytes − these (0 for the original) */
+  saved: number;
+  /** what the step did, e.g. "4-bit codes; CSR index on 3 of 6 tensors (fixed width)" */
+  what: string;
+  /** where the stage differs from the plan beyond being cut short */
+  notes: string[];
+  /** whose weights: the loaded model, the final compression (recovery and calibration included), or the plan cut short here (post-training) */
+  model: 'original' | 'final' | 'own';
+  /** top-1 accuracy (or agreement, see StagesResult.metric) on `count` samples, 0–1 */
+  accuracy: number;
+}
+
+/** The stage view of one compression, measured on the first `count` samples of `dataset` (an id). */
+export interface StagesResult {
+  plan: CompressionPlan;
+  stages: StageResult[];
+  metric: 'accuracy' | 'agreement';
+  count: number;
+  dataset: string;
 }
 
 /** A request to the DEFLATE-length worker (deflate.worker.ts): the level-9 DEFLATE length of each buffer (copied, not transferred). */
