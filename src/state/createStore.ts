@@ -9,6 +9,7 @@ import { createModelSlice } from './slices/model';
 import { createPlanSlice } from './slices/plan';
 import { createPreferencesSlice } from './slices/preferences';
 import { createSweepSlice } from './slices/sweep';
+import { createStagesSlice } from './slices/stages';
 import type { SliceContext, StudioDeps, StudioState } from './types';
 import { syncUrl } from './urlSync';
 
@@ -22,6 +23,7 @@ export function createStudioStore(deps: StudioDeps) {
       ...createModelSlice(ctx)(set, get, api),
       ...createPlanSlice(ctx)(set, get, api),
       ...createSweepSlice(ctx)(set, get, api),
+      ...createStagesSlice(ctx)(set, get, api),
     };
   });
   deps.onWorkerCrash((message) => {

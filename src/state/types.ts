@@ -11,6 +11,7 @@ import type { ExportFile } from '../model/export/exportFiles';
 import type { BackendChoice, BackendInfo, DataFile, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent, SensitivityRequest, SensitivityResult, StudioApi } from '../runtime/protocol';
 import type { AutoTarget } from './auto';
 import type { JobRunner } from './jobs';
+import type { StagesSlice } from './slices/stages';
 
 /**
  * One evaluated model on the chart. Sizes in bytes of the export files (compact file and TF.js
@@ -202,8 +203,8 @@ export interface PreferencesSlice {
   reportError(title: string, e: unknown): void;
 }
 
-/** The whole store: the four slices together. */
-export type StudioState = ModelSlice & PlanSlice & SweepSlice & PreferencesSlice;
+/** The whole store: the slices together. */
+export type StudioState = ModelSlice & PlanSlice & SweepSlice & PreferencesSlice & StagesSlice;
 
 /** The worker's API as the page calls it: every method answers with a promise (as through Comlink). */
 export type WorkerApi = { [K in keyof StudioApi]: (...args: Parameters<StudioApi[K]>) => Promise<Awaited<ReturnType<StudioApi[K]>>> };
