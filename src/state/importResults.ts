@@ -10,8 +10,8 @@
  * the report list them) and the summary says which, so the user knows what to open to see them.
  */
 import { parsePlan } from '../model/plan';
-import { nextPointId } from './selectors';
-import type { ChartPoint } from './types';
+import { currentDataset, nextPointId, preprocessingKey } from './selectors';
+import type { ChartPoint, StudioState } from './types';
 
 /** A point as a results file holds it: the chart fields, and where a sweep line has them its cell, grid and shard. */
 export type ResultPoint = Omit<ChartPoint, 'id'> & { id?: number; cell?: number; cells?: number; grid?: string; shard?: string };
@@ -119,4 +119,14 @@ export function importSummary(file: string, points: readonly ChartPoint[], loade
   const onChart = (p: ChartPoint) => p.modelName === loaded.modelName && p.dataset === loaded.datasetId && p.preprocessing === loaded.preprocessing;
   const elsewhere = [...new Set(points.filter((p) => !onChart(p)).map((p) => `${p.modelName} on ${p.dataset}${p.modelName === loaded.modelName && p.dataset === loaded.datasetId ? ' (other preprocessing)' : ''}`))];
   return { file, added: points.length, shown: points.filter(onChart).length, elsewhere };
+}
+
+/**
+ * Reads `file` (a results file) and makes its chart points after `state`'s, with the summary for
+ * the model and data selected in `state`. Throws naming the file (and line) when it is not one.
+ */
+export async function importResultsFile(file: Pick<File, 'name' | 'text'>, state: Pick<StudioState, 'points' | 'model' | 'datasets' | 'datasetId'>): Promise<{ points: ChartPoint[]; summary: ImportSummary }> {
+  const points = toChartPoints(state.points, parseResults(await file.text(), file.name));
+  const entry = currentDataset(state);
+  return { points, summary: importSummary(file.name, points, { modelName: state.model?.name, datasetId: state.datasetId, preprocessing: entry ? preprocessingKey(entry) : undefined }) };
 }

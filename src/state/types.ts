@@ -10,6 +10,7 @@ import type { CompressionPlan } from '../model/plan';
 import type { ExportFile } from '../model/export/exportFiles';
 import type { BackendChoice, BackendInfo, DataFile, EvalResult, ExportFormat, LoadedModel, ModelSource, ProgressEvent, SensitivityRequest, SensitivityResult, StudioApi } from '../runtime/protocol';
 import type { AutoTarget } from './auto';
+import type { ImportSummary } from './importResults';
 import type { JobRunner } from './jobs';
 import type { StagesSlice } from './slices/stages';
 
@@ -184,6 +185,8 @@ export interface SweepSlice {
   runSensitivity(request: SensitivityRequest): Promise<void>;
   /** Applies per-layer settings chosen from the sensitivity table for an allowed accuracy drop (fraction) or a compact size (bytes). */
   applyAuto(target: AutoTarget): void | Promise<void>;
+  /** Adds the points of a results file (CLI sweep / merge, or a report JSON) to the chart as sweep points; a bad file is reported (reportError) and gives undefined. */
+  importResults(file: File): Promise<ImportSummary | undefined>;
 }
 
 /** Preferences & status: theme, chart axis, the progress bar, what the studio is busy with, the error shown. */

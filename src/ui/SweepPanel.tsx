@@ -1,16 +1,30 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import type { ImportSummary } from '../state/importResults';
 import { useStudio } from '../state/store';
 
 const PRUNE = [0, 0.5, 0.7, 0.8, 0.9, 0.95];
 const BITS: (number | 'f16')[] = [32, 'f16', 8, 6, 4, 2];
 const bitsLabel = (b: number | 'f16') => (b === 'f16' ? 'float16' : b === 32 ? 'float32' : `${b}-bit`);
 
-/** A grid sweep of prune ratio × bit width: one chart point per cell, the Pareto front drawn. */
+/** What an import added, in words: how many points the chart draws, and what to open to see the others. */
+function importText(s: ImportSummary): string {
+  const drawn = s.shown === s.added ? `all ${s.added} on the chart` : `${s.shown} of ${s.added} on the chart`;
+  const others = s.elsewhere.length ? `; the others are of ${s.elsewhere.join(', ')}: select that model and data set to see them there (the table lists them all)` : '';
+  return `Imported ${s.added} point${s.added === 1 ? '' : 's'} from ${s.file}: ${drawn}${others}.`;
+}
+
+/**
+ * A grid sweep of prune ratio × bit width: one chart point per cell, the Pareto front drawn; and
+ * the import of a results file a CLI sweep wrote (results.jsonl, pareto.json) onto the same chart.
+ */
 export function SweepPanel() {
   const sweep = useStudio((s) => s.sweep);
   const runSweep = useStudio((s) => s.runSweep);
   const cancelSweep = useStudio((s) => s.cancelSweep);
   const model = useStudio((s) => s.model);
+  const importResults = useStudio((s) => s.importResults);
+  const [imported, setImported] = useState<ImportSummary>();
+  const fileInput = useRef<HTMLInputElement>(null);
   const [prune, setPrune] = useState<number[]>([0.5, 0.8, 0.9]);
   const [bits, setBits] = useState<(number | 'f16')[]>([32, 8, 4]);
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
@@ -42,6 +56,17 @@ export function SweepPanel() {
           Run {prune.length * bits.length} points
         </button>
       )}
+      <div className="sweep-import">
+        <input ref={fileInput} type="file" accept=".jsonl,.json,application/json" hidden data-testid="sweep-import-file"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            e.target.value = ''; // the same file again is a new import
+            if (file) setImported(await importResults(file));
+          }} />
+        <button type="button" data-testid="sweep-import" title="Add the points of a results.jsonl or pareto.json from compression-studio sweep / merge"
+          onClick={() => fileInput.current?.click()}>Import results…</button>
+        {imported && <small role="status" data-testid="sweep-import-note">{importText(imported)}</small>}
+      </div>
       {sweep && !running && <small data-testid="sweep-done">{sweep.done}/{sweep.total} points{sweep.message === 'cancelled' ? ' (cancelled)' : ''}</small>}
     </fieldset>
   );

@@ -8,6 +8,7 @@ import type { CompressionPlan } from '../../model/plan';
 import type { SensitivityResult } from '../../runtime/protocol';
 import { autoPlan } from '../auto';
 import { refineAuto } from '../autoRefine';
+import { importResultsFile } from '../importResults';
 import { sweepGrid } from '../pareto';
 import { currentDataset } from '../selectors';
 import { chosenTrainData, needsTrainData } from '../trainData';
@@ -38,6 +39,17 @@ export const createSweepSlice = ({ deps, runner }: SliceContext): StateCreator<S
       set({ sweep: { ...(get().sweep as SweepState), running: false }, plan: livePlan });
       // The live plan's compression is what exports and the numbers show again (none: the original).
       await get().runPlan();
+    }
+  },
+
+  async importResults(file) {
+    try {
+      const { points, summary } = await importResultsFile(file, get());
+      set({ points: [...get().points, ...points] });
+      return summary;
+    } catch (e) {
+      get().reportError(`Could not import ${file.name}`, e);
+      return undefined;
     }
   },
 
