@@ -10,6 +10,7 @@ import { Numbers } from './Numbers';
 import { ProgressBar } from './ProgressBar';
 import { Samples } from './Samples';
 import { SensitivityPanel } from './SensitivityPanel';
+import { StageView } from './StageView';
 import { Confusion } from './Confusion';
 import { Controls } from './Controls';
 import { ExportBar } from './ExportBar';
@@ -44,6 +45,7 @@ export function App() {
         </section>
         <section className="region charts" aria-label="Charts">
           <ErrorBoundary name="charts"><Charts sizeChartRef={sizeChartRef} /></ErrorBoundary>
+          <ErrorBoundary name="stages"><StageView /></ErrorBoundary>
           <ErrorBoundary name="sensitivity"><SensitivityPanel /></ErrorBoundary>
         </section>
         <aside className="region numbers" aria-label="Measurements">
