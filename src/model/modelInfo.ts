@@ -12,6 +12,8 @@ import { graphNodes, weightUses } from './graphModel';
 import { nonFiniteInShards, nonFiniteMessage } from './validateModel';
 import { ModelFileError, checkModelFiles, toArtifacts, weightSpecBytes, type CheckedModelFiles, type ModelFile } from './modelFiles';
 import { isGraphModel, loadTfModel, type ModelFormat, type TfModel } from './weights';
+import { counter, within, type OnStep } from './progress';
+import { float32WeightsRefusal } from './memoryBudget';
 
 /** One row of the layer table. `bytes` = bytes of the layer's weights in the shard files. */
 export interface LayerRow {
@@ -45,10 +47,12 @@ export function supportedLayerClasses(): Set<string> {
   return new Set(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap));
 }
 
-/** Bytes of every file, raw and gzip-9 each. */
-export function measureSize(checked: CheckedModelFiles): ModelSize {
+/** Bytes of every file, raw and gzip-9 each; `onStep` hears of each file before its gzip. */
+export function measureSize(checked: CheckedModelFiles, onStep?: OnStep): ModelSize {
   const entries: [string, ArrayBuffer][] = [[checked.jsonName, checked.jsonBytes], ...checked.shards.entries()];
-  const files = entries.map(([name, bytes]) => {
+  const each = counter(onStep, entries.length);
+  const files = entries.map(([name, bytes], i) => {
+    each(i, `gzip -9 of ${name}`);
     const data = new Uint8Array(bytes);
     return { name, bytes: data.byteLength, gzip: gzipSync(data, { level: 9 }).byteLength };
   });
@@ -126,10 +130,13 @@ function zeroInitializers(value: unknown): unknown {
  * weights do not fit its layers leaves no tensors behind (stock TF.js keeps the decoded weights
  * and the built variables when loadWeights throws).
  */
-async function loadChecked(artifacts: tf.io.ModelArtifacts): Promise<TfModel> {
+async function loadChecked(artifacts: tf.io.ModelArtifacts, onStep?: OnStep): Promise<TfModel> {
   if (isGraphModel(artifacts.format, artifacts.modelTopology)) return loadTfModel(artifacts);
+  onStep?.(0, 'Building the layers');
   const model = await tf.models.modelFromJSON({ modelTopology: zeroInitializers(artifacts.modelTopology) } as tf.io.ModelJSON);
+  onStep?.(0.4, `Decoding ${artifacts.weightSpecs?.length ?? 0} weight tensors`);
   const weights = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs ?? []);
+  onStep?.(0.7, 'Setting the weights');
   try {
     model.loadWeights(weights, true);
   } catch (e) {
@@ -142,13 +149,14 @@ async function loadChecked(artifacts: tf.io.ModelArtifacts): Promise<TfModel> {
 }
 
 /** Builds the model with stock TF.js and runs it once on zeros of its input shape, so a model that cannot run is refused now, not at evaluation. */
-async function buildAndProbe(checked: CheckedModelFiles): Promise<TfModel> {
+async function buildAndProbe(checked: CheckedModelFiles, onStep?: OnStep): Promise<TfModel> {
   let model: TfModel | undefined;
   // A layers model that fails while its weights are set leaves the variables it built registered: dispose them.
   const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
   try {
-    model = await loadChecked(toArtifacts(checked));
+    model = await loadChecked(toArtifacts(checked), within(onStep, 0, 0.6));
     const built = model;
+    onStep?.(0.6, 'Running the model once on zeros');
     const { inputShape } = toClassifier(built);
     // A layers model with unknown spatial dimensions cannot be probed with 1s (a 5×5 conv needs 5×5): built is enough.
     if (!isTfGraphModel(built) && inputShape.slice(1).some((d) => d < 1)) return built;
@@ -167,6 +175,8 @@ async function buildAndProbe(checked: CheckedModelFiles): Promise<TfModel> {
 /** How loadModelFiles treats NaN / Infinity weights: refuse (the page, compress) or report them (eval). */
 export interface LoadOptions {
   nonFinite?: 'refuse' | 'report';
+  /** Progress of the load: checking the files, NaN scan, building and probing the model, gzip of each file (0–1). */
+  onStep?: OnStep;
 }
 
 /**
@@ -175,12 +185,17 @@ export interface LoadOptions {
  * (a ModelFileError naming each tensor and its count) unless `options.nonFinite` is 'report'.
  */
 export async function loadModelFiles(files: ModelFile[], name: string, options: LoadOptions = {}): Promise<{ model: TfModel; info: ModelInfo; checked: CheckedModelFiles; nonFinite: { name: string; count: number }[] }> {
+  const { onStep } = options;
+  onStep?.(0, `Checking model.json and ${Math.max(0, files.length - 1)} weight files`);
   const checked = checkModelFiles(files, supportedLayerClasses());
+  const tooBig = float32WeightsRefusal(checked.json.weightsManifest.flatMap((g) => g.weights));
+  if (tooBig) throw new ModelFileError(checked.jsonName, tooBig);
   const graph = isGraphModel(checked.json.format, checked.json.modelTopology);
   const artifacts = toArtifacts(checked);
+  onStep?.(0.02, 'Checking the weights for NaN and Infinity');
   const nonFinite = nonFiniteInShards(artifacts.weightSpecs ?? [], artifacts.weightData as ArrayBuffer);
   if (nonFinite.length && options.nonFinite !== 'report') throw new ModelFileError(checked.jsonName, nonFiniteMessage(nonFinite));
-  const model = await buildAndProbe(checked);
+  const model = await buildAndProbe(checked, within(onStep, 0.05, 0.5));
   let inputShape: number[];
   let outputShape: number[];
   try {
@@ -202,7 +217,8 @@ export async function loadModelFiles(files: ModelFile[], name: string, options: 
     inputShape,
     outputShape,
     layers,
-    size: measureSize(checked),
+    size: measureSize(checked, within(onStep, 0.5, 1)),
   };
+  onStep?.(1, 'Model read');
   return { model, info, checked, nonFinite };
 }

@@ -10,8 +10,10 @@ import type { ModelFile } from '../model/modelFiles';
 import type { KerasFormat } from '../model/keras/readKeras';
 import type { DatasetEntry, Preprocessing } from '../model/dataset';
 import type { Fidelity } from './metrics';
+import type { MemoryReport } from './memory';
 
 export type { Fidelity } from './metrics';
+export type { MemoryReport } from './memory';
 
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -37,12 +39,14 @@ export type ModelSource =
   | { kind: 'files'; files: ModelFile[]; name: string };
 
 export type EvalPhase = 'data' | 'training' | 'accuracy' | 'latency' | 'throughput';
+/** Step progress of big models: opening a model, compressing it (per layer), writing an export. */
+export type StepPhase = 'loading' | 'compressing' | 'exporting';
 
 /** Progress of one job; `fraction` (0–1) never decreases within a phase of a job, and an evaluation's ends at 1 (training, its own phase, comes before). */
 export interface ProgressEvent {
   type: 'progress';
   job: number;
-  phase: EvalPhase;
+  phase: EvalPhase | StepPhase;
   fraction: number;
   message: string;
   /** during training: the latest training figures (for the live loss / agreement curve) */
@@ -257,8 +261,8 @@ export interface TrainSource {
 export interface StudioApi {
   init(choice: BackendChoice): Promise<BackendInfo>;
   setBackend(choice: BackendChoice): Promise<BackendInfo>;
-  /** Loads and validates a model; on failure the previously loaded model stays current. */
-  loadModel(source: ModelSource): Promise<LoadedModel>;
+  /** Loads and validates a model; on failure the previously loaded model stays current. `onProgress` (phase 'loading', job 0) hears of each step: files, checks, building, sizes. */
+  loadModel(source: ModelSource, onProgress?: (p: ProgressEvent) => void): Promise<LoadedModel>;
   /** Compresses the loaded model by `plan` (replacing any earlier compression) and measures its exports. */
   compress(job: number, plan: CompressionPlan, train?: TrainSource, onProgress?: (p: ProgressEvent) => void): Promise<CompressOutcome>;
   /** Drops the current compression; evaluations measure the original again. */
@@ -275,11 +279,13 @@ export interface StudioApi {
    * result carries its fidelity to the original on the same inputs.
    */
   evaluate(job: number, dataset: DatasetEntry, baseUrl: string, options: EvalOptions, onProgress: (p: ProgressEvent) => void, target?: EvalTarget): Promise<EvalOutcome>;
-  /** The bytes of the current compression's export (exactly the measured file), for download. */
-  exportModel(format: ExportFormat, job: number): Promise<{ fileName: string; bytes: Uint8Array }>;
+  /** The bytes of the current compression's export (exactly the measured file), for download; `onProgress` (phase 'exporting') hears of the zip / Keras file being written. */
+  exportModel(format: ExportFormat, job: number, onProgress?: (p: ProgressEvent) => void): Promise<{ fileName: string; bytes: Uint8Array }>;
   /** Per-layer sensitivity of the loaded model; undefined when cancelled. */
   sensitivity(job: number, dataset: DatasetEntry, baseUrl: string, request: SensitivityRequest, onProgress: (p: ProgressEvent) => void): Promise<SensitivityResult | undefined>;
   cancel(job: number): void;
+  /** What the worker holds in memory now: the model's float32 weights, its arrays, TF.js tensors, its JS heap where reported (runtime/memory.ts). */
+  memory(): Promise<MemoryReport>;
   /**
    * compress without waiting for the DEFLATE-based sizes: answers once the model is compressed,
    * exported and loaded from its export, with the summary's gzip and zip lengths NaN; they are

@@ -15,7 +15,7 @@ import type { CheckedModelFiles, ModelFile } from '../model/modelFiles';
 import { checkModelFiles, toArtifacts } from '../model/modelFiles';
 import { isKerasFileName } from '../model/kerasFileName';
 import { checkManifest } from '../model/validateModel';
-import { compressUnmeasured, measureSizesOffThread, runCompression, type CompressionSession } from '../model/compress/session';
+import { compressUnmeasured, measureSizesOffThread, measureSizesStepwise, type CompressionSession } from '../model/compress/session';
 import type { CompressOutput } from '../model/compress';
 import { compressWithRecovery, type RecoveryCache } from '../model/train/recover';
 import { EMPTY_PLAN, parsePlan } from '../model/plan';
@@ -29,6 +29,12 @@ import { evaluateModel } from './evaluate';
 import { measureSensitivity } from './sensitivity';
 import { measureStages } from './stages';
 import type { KerasSource } from '../model/keras/writeKeras';
+import { within } from '../model/progress';
+import { checkTrainingBatch, evaluationBatch, layerActivations } from '../model/memoryBudget';
+import { trainingBatchSize } from '../model/train/batchSize';
+import { usesTaylorScores } from '../model/planFields';
+import { memoryReport } from './memory';
+import { LOAD_JOB, stepEvents } from './progressEvents';
 import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, KerasOrigin, LoadedModel, ModelSource, OpenedFiles, ProgressEvent, StudioApi } from './protocol';
 
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
@@ -37,8 +43,8 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
-/** Fetches a model.json and every shard it lists, as if the user had dropped them. */
-async function fetchModelFiles(url: string): Promise<ModelFile[]> {
+/** Fetches a model.json and every shard it lists, as if the user had dropped them; `onStep` hears of each shard. */
+async function fetchModelFiles(url: string, onStep?: (fraction: number, message: string) => void): Promise<ModelFile[]> {
   const jsonBytes = await fetchBytes(url);
   const files: ModelFile[] = [{ name: 'model.json', bytes: jsonBytes }];
   let json: tf.io.ModelJSON;
@@ -53,8 +59,10 @@ async function fetchModelFiles(url: string): Promise<ModelFile[]> {
     return files; // checkModelFiles names the manifest's fault
   }
   const base = new URL('.', new URL(url, globalThis.location?.href ?? 'http://localhost/'));
-  for (const group of json.weightsManifest) {
-    for (const path of group.paths) files.push({ name: path, bytes: await fetchBytes(new URL(path, base).href) });
+  const paths = json.weightsManifest.flatMap((g) => g.paths);
+  for (const [i, path] of paths.entries()) {
+    onStep?.(i / paths.length, `Downloading ${path} (${i + 1}/${paths.length})`);
+    files.push({ name: path, bytes: await fetchBytes(new URL(path, base).href) });
   }
   return files;
 }
@@ -63,9 +71,10 @@ async function fetchModelFiles(url: string): Promise<ModelFile[]> {
  * Loads a model's files as loadModelFiles does; a Keras .keras / .h5 among them is first converted
  * to TF.js files (openKeras.ts), imported only then so the reader stays out of the worker's first load.
  */
-async function loadFiles(files: ModelFile[], name: string): Promise<Awaited<ReturnType<typeof loadModelFiles>> & { converted?: KerasOrigin; kerasSource?: KerasSource }> {
+async function loadFiles(files: ModelFile[], name: string, onStep?: (fraction: number, message: string) => void): Promise<Awaited<ReturnType<typeof loadModelFiles>> & { converted?: KerasOrigin; kerasSource?: KerasSource }> {
   const keras = files.filter((f) => isKerasFileName(f.name));
-  if (keras.length === 0) return loadModelFiles(files, name);
+  if (keras.length === 0) return loadModelFiles(files, name, { onStep });
+  onStep?.(0, `Converting ${keras[0].name} from Keras`);
   const { loadKerasFiles } = await import('../model/keras/openKeras');
   return loadKerasFiles(files, keras);
 }
@@ -171,14 +180,21 @@ export function createStudio(): StudioApi {
       return info;
     },
 
-    async loadModel(source: ModelSource): Promise<LoadedModel> {
-      const files = source.kind === 'url' ? await fetchModelFiles(source.url) : source.files;
-      const loaded = await loadFiles(files, source.name);
+    async loadModel(source: ModelSource, onProgress?: (p: ProgressEvent) => void): Promise<LoadedModel> {
+      // Shares of the load (measured on a 20 M-parameter model: reading and building ≈ 45 %, the float32 baseline's export and sizes the rest).
+      const step = stepEvents(onProgress, LOAD_JOB, 'loading');
+      const files = source.kind === 'url' ? await fetchModelFiles(source.url, within(step, 0, 0.1)) : source.files;
+      const loaded = await loadFiles(files, source.name, within(step, source.kind === 'url' ? 0.1 : 0, 0.5));
       let nextParts: ModelParts;
       let baseline: CompressionSession;
       try {
+        step?.(0.5, 'Decoding the weights to float32');
         nextParts = partsFromArtifacts(toArtifacts(loaded.checked));
-        baseline = runCompression(nextParts, EMPTY_PLAN);
+        // The uncompressed model written and measured (as runCompression, its DEFLATE lengths on the DEFLATE worker file by file): the float32 and compact references.
+        baseline = compressUnmeasured(nextParts, EMPTY_PLAN, undefined, within(step, 0.55, 0.8));
+        const sizes = await measureSizesStepwise(baseline, deflatedLengthsOffThread, within(step, 0.8, 1));
+        if (!sizes) throw new Error('measuring the model\'s sizes was cancelled');
+        baseline.summary.sizes = sizes;
       } catch (e) {
         loaded.model.dispose();
         throw e;
@@ -215,7 +231,8 @@ export function createStudio(): StudioApi {
       dropCompression();
     },
 
-    async exportModel(format: ExportFormat, job: number) {
+    async exportModel(format: ExportFormat, job: number, onProgress?: (p: ProgressEvent) => void) {
+      const step = stepEvents(onProgress, job, 'exporting');
       if (!session) throw new Error('nothing is compressed yet: move a control first');
       if (job !== sessionJob) throw new Error('the compression shown is not the one held; move a control again and export when it is measured');
       if (format === 'keras') {
@@ -223,10 +240,15 @@ export function createStudio(): StudioApi {
         const { writeKerasFile, decodeArtifactsWeights } = await import('../model/keras/writeKeras');
         const files = session.tfjs.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer as ArrayBuffer }));
         const weights = decodeArtifactsWeights(toArtifacts(checkModelFiles(files, supportedLayerClasses())));
+        step?.(0, 'Writing the Keras file');
         const written = await writeKerasFile(kerasSource, weights);
+        step?.(1, `Keras file written (${written.bytes.length.toLocaleString('en-US')} bytes)`);
         return Comlink.transfer({ fileName: written.fileName, bytes: written.bytes }, [written.bytes.buffer]);
       }
+      const files = session.tfjs.files;
+      step?.(0, format === 'compact' ? 'Copying the compact file' : `Zipping ${files.length} TF.js files (${files.reduce((a, f) => a + f.bytes.length, 0).toLocaleString('en-US')} bytes, DEFLATE level 9)`);
       const bytes = format === 'compact' ? session.compact.slice() : session.tfjs.zip();
+      step?.(1, `${format === 'compact' ? 'model.cstu' : 'model-tfjs.zip'}: ${bytes.length.toLocaleString('en-US')} bytes`);
       return Comlink.transfer({ fileName: format === 'compact' ? 'model.cstu' : 'model-tfjs.zip', bytes }, [bytes.buffer]);
     },
 
@@ -238,6 +260,12 @@ export function createStudio(): StudioApi {
       const current = target === 'compressed' ? (compressedModel as TfModel) : original;
       const ds = await prepared(entry, baseUrl, current);
       const isCancelled = () => cancelled.has(job) || (current !== model && current !== compressedModel);
+      // A big input lowers the batch so one batch's activations fit (model/memoryBudget.ts), and says so.
+      if (current instanceof tf.LayersModel) {
+        const sized = evaluationBatch(options.batchSize ?? 250, layerActivations(current.layers), 'the model');
+        if (sized.note) onProgress({ type: 'progress', job, phase: 'data', fraction: 0, message: sized.note });
+        options = { ...options, batchSize: sized.batch };
+      }
       let last = 0;
       try {
         const key = referenceKey(ds);
@@ -301,6 +329,12 @@ export function createStudio(): StudioApi {
       cancelled.add(job);
     },
 
+    async memory() {
+      const params = parts ? parts.weights.reduce((a, w) => a + w.values.length, 0) : 0;
+      // The model's files as opened, its decoded weights, and the compression's weights and export files.
+      return memoryReport(params, checked?.shards, checked?.jsonBytes, parts?.weights, session && [session.parts.weights, session.compressed.tensors, session.tfjs.files, session.compact]);
+    },
+
     async compressStaged(job, plan, train, onProgress) {
       if (!parts || !model) throw new Error('no model is loaded');
       latestCompressJob = job;
@@ -310,6 +344,10 @@ export function createStudio(): StudioApi {
       if (stale()) return { type: 'cancelled', job };
       const checked = parsePlan(plan);
       let out: CompressOutput | undefined;
+      if ((checked.finetune || checked.distill || usesTaylorScores(checked)) && model instanceof tf.LayersModel) {
+        // Backprop at a big input can exceed a tab's memory: refused with the numbers (model/memoryBudget.ts).
+        checkTrainingBatch(trainingBatchSize(tf.getBackend()), layerActivations(model.layers), 'the model', checked.finetune ? 'fine-tuning' : checked.distill ? 'distillation' : 'Taylor scoring');
+      }
       if (needsTrainData(checked)) {
         // Recovery trains on the chosen data, fitted and preprocessed as the model consumes it; fine-tuning needs its labels.
         const source = train ? await prepared(train.entry, train.baseUrl, model) : undefined;
@@ -337,7 +375,10 @@ export function createStudio(): StudioApi {
           return { type: 'cancelled', job };
         }
       }
-      const next = compressUnmeasured(parts, checked, out);
+      // Step progress (per layer, per tensor written), then building the model from its export: about 85 % / 15 % on a 20 M-parameter model.
+      const step = stepEvents(onProgress, job, 'compressing');
+      const next = compressUnmeasured(parts, checked, out, within(step, 0, 0.85));
+      step?.(0.85, 'Building the compressed model from its TF.js files');
       // The DEFLATE lengths take another core while this one loads and evaluates the model.
       sizing?.cancel();
       const measuring = measureSizesOffThread(next, deflatedLengthsOffThread);
@@ -354,6 +395,7 @@ export function createStudio(): StudioApi {
       session = next;
       sessionJob = job;
       compressedModel = built;
+      step?.(1, 'Compressed');
       return { type: 'done', job, summary: next.summary };
     },
 

@@ -12,6 +12,7 @@ import { equalizeCrossLayer, type EqualizeReport } from '../transform/equalize';
 import { correctBiases, type BiasCorrectionReport } from '../transform/biasCorrection';
 import { formatFields, type CompressedModel, type ModelParts } from '../weights';
 import { compressWeights, type EncodedTensor, type TensorReport } from './weightLevel';
+import { within, type OnStep } from '../progress';
 
 export interface CompressOutput {
   compressed: CompressedModel;
@@ -128,10 +129,11 @@ export const CALIBRATION_NEEDS_DATA = 'This calibration measures the model on ca
  * quantize.calibrate 'bias' adds data-free bias correction from BatchNorm statistics; 'output' /
  * 'adaround' need `calibrated` (model/calibrate: calibrateKernels) — kernels encoded on data and
  * the measured means for empirical bias correction — and throw {@link CALIBRATION_NEEDS_DATA}
- * without it.
+ * without it. `onStep` hears of the structural step and of each tensor's weight-level compression (0–1).
  */
-export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?: PruneScores, calibrated?: CalibratedKernels): CompressOutput {
+export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?: PruneScores, calibrated?: CalibratedKernels, onStep?: OnStep): CompressOutput {
   const graph = parts.format === 'graph-model';
+  if (!calibrated && structuralAsked(plan).length) onStep?.(0, 'Structural transforms (channels, low rank)');
   const shape = calibrated?.shaped ?? shapeModel(parts, plan, scores);
   const shaped = shape.parts;
   const skipped = [...shape.skipped];
@@ -140,7 +142,8 @@ export function compressModel(parts: ModelParts, plan: CompressionPlan, scores?:
   const onData = q !== undefined && DATA_CALIBRATIONS.includes(q.calibrate ?? '');
   if (onData && !calibrated) throw new Error(CALIBRATION_NEEDS_DATA);
   if (onData && graph) skipped.push(`calibration on data skipped: it ${GRAPH_STRUCTURAL_REASON}; the weight-MSE range is used`);
-  const { tensors, report } = compressWeights(shaped, plan, undefined, scores?.weights && shape.carried, calibrated?.encoded);
+  const { tensors, report } = compressWeights(shaped, plan, undefined, scores?.weights && shape.carried, calibrated?.encoded, within(onStep, 0.1, 0.95));
+  if (q?.calibrate === 'bias' || onData) onStep?.(0.95, 'Bias correction');
   // Bias correction: from calibration data (any layers model), or data-free from BN statistics — unfolded models only:
   // with equalization the BNs were folded, so their statistics are gone from `shaped`.
   const bias = q?.calibrate === 'bias';

@@ -13,6 +13,7 @@ import {
 import type { CompressionPlan } from '../plan';
 import type { CompressedModel, ModelParts } from '../weights';
 import { compressModel, type CompressOutput } from '.';
+import { counter, within, type OnStep } from '../progress';
 
 /** One row of the compressed layer table. Bytes are bytes of that layer's weights in each file. */
 export interface CompressedLayer {
@@ -63,10 +64,10 @@ export interface CompressionSession {
   compact: Uint8Array;
 }
 
-/** Compresses `parts` by `plan` and measures both exports, gzip and zip lengths included. */
-export function runCompression(parts: ModelParts, plan: CompressionPlan): CompressionSession {
-  const session = compressUnmeasured(parts, plan);
-  session.summary.sizes = measureSizes(session);
+/** Compresses `parts` by `plan` and measures both exports, gzip and zip lengths included; `onStep` hears of each layer and file (0–1). */
+export function runCompression(parts: ModelParts, plan: CompressionPlan, onStep?: OnStep): CompressionSession {
+  const session = compressUnmeasured(parts, plan, undefined, within(onStep, 0, 0.6));
+  session.summary.sizes = measureSizes(session, within(onStep, 0.6, 1));
   return session;
 }
 
@@ -74,11 +75,15 @@ export function runCompression(parts: ModelParts, plan: CompressionPlan): Compre
  * Compresses `parts` by `plan` and writes both exports; every figure of the summary is exact
  * except the DEFLATE-based ones (tfjs gzip, per-file gzipBytes, zip, compact gzip), which are NaN:
  * measureSizes or measureSizesOffThread computes them. `out` is the plan's result when it is
- * already at hand (e.g. compressWithFineTuning's).
+ * already at hand (e.g. compressWithFineTuning's). `onStep` hears of each layer compressed, each
+ * tensor written and the compact file (0–1: compression to 0.55, TF.js files to 0.8, compact after).
  */
-export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, out: CompressOutput = compressModel(parts, plan)): CompressionSession {
-  const tfjs = exportTfjs(out.compressed);
+export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, given?: CompressOutput, onStep?: OnStep): CompressionSession {
+  const out = given ?? compressModel(parts, plan, undefined, undefined, within(onStep, 0, 0.55));
+  const tfjs = exportTfjs(out.compressed, { onStep: within(onStep, 0.55, 0.8) });
+  onStep?.(0.8, 'Encoding the compact file');
   const { bytes: compact, size: { perTensor } } = encodeCompactSized(out.compressed);
+  onStep?.(1, 'Compressed and written');
   const layers = new Map<string, CompressedLayer & { zeros: number }>();
   out.tensors.forEach((t, i) => {
     const row = layers.get(t.layer) ?? { name: t.layer, params: 0, sparsity: 0, bits: 32, kind: 'float32', tfjsBytes: 0, compactBytes: 0, zeros: 0 };
@@ -141,9 +146,16 @@ function sizesOf(session: CompressionSession, deflated: readonly number[]): Comp
   };
 }
 
-/** The session's exact sizes, gzip and zip lengths included, computed on this thread. */
-export function measureSizes(session: CompressionSession): CompressedSizes {
-  return sizesOf(session, [...session.tfjs.files.map((f) => f.bytes), session.compact].map(deflatedLength));
+/** The session's exact sizes, gzip and zip lengths included, computed on this thread; `onStep` hears of each file before its DEFLATE. */
+export function measureSizes(session: CompressionSession, onStep?: OnStep): CompressedSizes {
+  const files = [...session.tfjs.files, { name: 'model.cstu', bytes: session.compact }];
+  const each = counter(onStep, files.length);
+  const lengths = files.map((f, i) => {
+    each(i, `Measuring gzip -9 of ${f.name}`);
+    return deflatedLength(f.bytes);
+  });
+  onStep?.(1, 'Sizes measured');
+  return sizesOf(session, lengths);
 }
 
 /**
@@ -157,4 +169,38 @@ export function measureSizesOffThread(
 ): OffThread<CompressedSizes> {
   const lengths = lengthsOf([...session.tfjs.files.map((f) => f.bytes), session.compact]);
   return { promise: lengths.promise.then((d) => (d ? sizesOf(session, d) : undefined)), cancel: lengths.cancel };
+}
+
+/**
+ * measureSizes with the DEFLATE lengths computed on another thread one file at a time (`lengthsOf`,
+ * as measureSizesOffThread), so this thread stays free and `onStep` hears of each file — and,
+ * every `heartbeatMs` while one long file is measured, of the time spent on it. The same sizes as
+ * measureSizes; undefined when `lengthsOf` was cancelled.
+ */
+export async function measureSizesStepwise(
+  session: CompressionSession,
+  lengthsOf: (buffers: Uint8Array[]) => OffThread<number[]>,
+  onStep?: OnStep,
+  heartbeatMs = 250,
+): Promise<CompressedSizes | undefined> {
+  const files = [...session.tfjs.files, { name: 'model.cstu', bytes: session.compact }];
+  const total = files.reduce((a, f) => a + f.bytes.length, 0) || 1;
+  const lengths: number[] = [];
+  let done = 0;
+  for (const [i, f] of files.entries()) {
+    const what = `Measuring gzip -9 of ${f.name} (${i + 1}/${files.length}, ${(f.bytes.length / 2 ** 20).toFixed(1)} MiB)`;
+    onStep?.(done / total, what, true);
+    const started = Date.now();
+    const beat = onStep && setInterval(() => onStep(done / total, `${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`), heartbeatMs);
+    try {
+      const [length] = (await lengthsOf([f.bytes]).promise) ?? [];
+      if (length === undefined) return undefined;
+      lengths.push(length);
+    } finally {
+      if (beat) clearInterval(beat);
+    }
+    done += f.bytes.length;
+  }
+  onStep?.(1, 'Sizes measured');
+  return sizesOf(session, lengths);
 }

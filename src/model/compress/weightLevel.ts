@@ -15,6 +15,7 @@ import { searchRange } from '../../core/quant/rangeSearch';
 import type { CompressionPlan, LayerOverride, QuantSettings } from '../plan';
 import { graphKernels } from '../graphModel';
 import type { CompressedTensor, ModelParts, WeightTensor } from '../weights';
+import { counter, within, type OnStep } from '../progress';
 
 /** Weight names (the part after the layer name) that hold a layer's kernel, compressed by plans. */
 const KERNEL_SUFFIXES = ['kernel', 'depthwise_kernel', 'pointwise_kernel'];
@@ -192,18 +193,24 @@ function encode(t: WeightTensor, axis: number, values: Float32Array, plan: Compr
  * 'taylor', pruning ranks kernels by `scores` (weight name → |w·∂L/∂w| per element, same length
  * as the tensor) instead of |w|, and throws {@link TAYLOR_NEEDS_DATA} without them. `encoded`
  * gives kernels already encoded (calibration on data, model/calibrate) by name: used as they are.
+ * `onStep` hears of pruning (0–0.2) and of each tensor as it is encoded (0.2–1), e.g.
+ * "Quantizing mixed_7c/conv (183/189)".
  */
-export function compressWeights(parts: ModelParts, plan: CompressionPlan, targets: KernelTargets = kernelTargetsOf(parts), scores?: ReadonlyMap<string, Float32Array>, encoded?: ReadonlyMap<string, EncodedTensor>): { tensors: CompressedTensor[]; report: TensorReport[] } {
+export function compressWeights(parts: ModelParts, plan: CompressionPlan, targets: KernelTargets = kernelTargetsOf(parts), scores?: ReadonlyMap<string, Float32Array>, encoded?: ReadonlyMap<string, EncodedTensor>, onStep?: OnStep): { tensors: CompressedTensor[]; report: TensorReport[] } {
   const roles = new Map(parts.weights.map((t) => [t.name, targets(t)]));
   const role = (t: WeightTensor) => roles.get(t.name) as WeightRole;
   const override = (t: WeightTensor): LayerOverride => plan.layers?.[role(t).layer] ?? {};
   const kernels = parts.weights.filter((t) => role(t).axis !== undefined && !override(t).exclude);
+  if (plan.prune || kernels.some((t) => override(t).prune)) onStep?.(0, `Pruning ${kernels.length} kernels`);
   const pruned = prune(kernels, plan, override, scores);
   const prunedByName = new Map(kernels.map((t, i) => [t.name, pruned[i]]));
   const tensors: CompressedTensor[] = [];
   const report: TensorReport[] = [];
-  for (const t of parts.weights) {
+  const verb = plan.cluster ? 'Clustering' : plan.quantize ? 'Quantizing' : 'Writing';
+  const each = counter(within(onStep, 0.2, 1), parts.weights.length);
+  for (const [i, t] of parts.weights.entries()) {
     const { layer, axis } = role(t);
+    each(i, `${axis !== undefined ? verb : 'Copying'} ${t.name}`);
     const values = prunedByName.get(t.name);
     const pre = values ? encoded?.get(t.name) : undefined;
     const enc = pre ?? (values ? encode(t, axis ?? -1, values, plan, override(t)) : { payload: { kind: 'float32' as const, shape: t.shape, values: t.values }, values: t.values, bits: 32 });
@@ -214,5 +221,6 @@ export function compressWeights(parts: ModelParts, plan: CompressionPlan, target
       excluded: axis !== undefined && override(t).exclude ? 'excluded by the plan' : undefined,
     });
   }
+  onStep?.(1, `${parts.weights.length} tensors compressed`);
   return { tensors, report };
 }

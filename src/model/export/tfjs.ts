@@ -17,6 +17,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { CompressedModel } from '../weights';
 import { exportSizes, zipFiles, type ExportFile, type ExportSizes } from './exportFiles';
 import { tfjsWeight, type TfjsStorage } from './tfjsWeights';
+import { counter, type OnStep } from '../progress';
 
 /** Default shard size in bytes: 4 MiB, tensorflowjs_converter's --weight_shard_size_bytes default. */
 export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
@@ -27,6 +28,8 @@ export interface TfjsExportOptions {
   shardBytes?: number;
   /** model.json's generatedBy (default 'Compression Studio'). */
   generatedBy?: string;
+  /** Progress: each tensor as it is written and checked (0–1). */
+  onStep?: OnStep;
 }
 
 /** How one tensor was written: its manifest encoding, bytes in the shards, and why it fell back, if it did. */
@@ -59,7 +62,11 @@ export function shardNames(count: number): string[] {
 export function exportTfjs(model: CompressedModel, opts: TfjsExportOptions = {}): TfjsExport {
   const shardBytes = opts.shardBytes ?? DEFAULT_SHARD_BYTES;
   if (!Number.isInteger(shardBytes) || shardBytes < 1) throw new Error(`exportTfjs: shardBytes must be a positive integer, got ${shardBytes}`);
-  const weights = model.tensors.map((t) => tfjsWeight(t));
+  const each = counter(opts.onStep, model.tensors.length);
+  const weights = model.tensors.map((t, i) => {
+    each(i, `Writing TF.js weights of ${t.name}`);
+    return tfjsWeight(t);
+  });
   const total = weights.reduce((a, w) => a + w.data.length, 0);
   const data = new Uint8Array(total);
   let offset = 0;
@@ -78,6 +85,7 @@ export function exportTfjs(model: CompressedModel, opts: TfjsExportOptions = {})
     ...model.extras,
   } as tf.io.ModelJSON;
   const files = [{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)) }, ...shards];
+  opts.onStep?.(1, `TF.js files written (${shards.length} shards)`);
   const tensors = weights.map((w) => ({ name: w.spec.name, storage: w.storage, bytes: w.data.length, ...(w.fallback ? { fallback: w.fallback } : {}) }));
   return { files, tensors, zip: () => zipFiles(files) };
 }
