@@ -47,7 +47,8 @@ describe('sweep --shard + merge', () => {
     expect(all.map(stable)).toEqual(single.map(stable));
     // The lines are the studio report's points: every field there, the plan as the cell says, trained on the named data.
     expect(Object.keys(single[0])).toEqual(expect.arrayContaining(['id', 'kind', 'label', 'modelName', 'accuracy', 'metric', 'compactBytes', 'tfjsBytes', 'gzipBytes',
-      'latencyMs', 'backend', 'dataset', 'preprocessing', 'plan', 'trainData', 'openedBytes', 'float32Bytes', 'ratios', 'cell', 'shard']));
+      'latencyMs', 'backend', 'dataset', 'preprocessing', 'plan', 'trainData', 'openedBytes', 'float32Bytes', 'ratios', 'samples', 'cell', 'shard']));
+    expect(single[0].samples).toBe(200);
     expect(single[3]).toMatchObject({ id: 4, cell: 3, kind: 'sweep', modelName: 'LeNet-300-100 (MNIST)', label: 'prune 80 % · 4-bit · fine-tuned 1 epoch', trainData: 'mnist-train',
       plan: { prune: { ratio: 0.8 }, quantize: { bits: 4 }, finetune: { epochs: 1, limit: 256 } } });
     // Smaller with more pruning and fewer bits: the sizes are the exports' own.

@@ -6,8 +6,8 @@
  * (sweepCell.ts) and appends one JSON line per cell to --out as soon as it is measured: the
  * studio report's point fields (id = cell + 1, kind 'sweep', label, modelName, accuracy, metric,
  * meanKl, compactBytes, tfjsBytes, gzipBytes, latencyMs, backend, dataset, preprocessing, plan,
- * trainData, openedBytes, float32Bytes, ratios) and `cell`, `cells` (the grid's size), `grid`
- * (gridKey) and `shard` ("i/n"). Run again with the same command, it skips the cells already in
+ * trainData, openedBytes, float32Bytes, ratios) and `samples` (measured on), `cell`, `cells` (the
+ * grid's size), `grid` (gridKey) and `shard` ("i/n"). Run again with the same command, it skips the cells already in
  * --out (a resumed job); a file of another sweep is refused. Seeded: the same command gives the
  * same bytes and accuracy (latency is measured, so it varies).
  */

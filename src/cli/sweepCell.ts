@@ -59,8 +59,8 @@ export interface CellContext {
   onProgress?: RecoveryHooks['onProgress'];
 }
 
-/** Compresses by `plan` and measures the exported model (file comment); the point has every ChartPoint field but its id. */
-export async function measureCell(plan: CompressionPlan, ctx: CellContext): Promise<Omit<ChartPoint, 'id'>> {
+/** Compresses by `plan` and measures the exported model (file comment): every ChartPoint field but its id, and the samples measured on. */
+export async function measureCell(plan: CompressionPlan, ctx: CellContext): Promise<Omit<ChartPoint, 'id'> & { samples: number }> {
   const { parts } = ctx.model;
   const trains = needsTrainData(plan);
   const out = trains ? await compressWithRecovery(parts, plan, ctx.train?.data, { onProgress: ctx.onProgress }) : undefined;
@@ -77,7 +77,7 @@ export async function measureCell(plan: CompressionPlan, ctx: CellContext): Prom
       compactBytes: sizes.compact.raw, tfjsBytes: sizes.tfjs.raw, gzipBytes: sizes.tfjs.gzip,
       latencyMs: r.latency.medianMs, backend: r.backend, dataset: ctx.data.entry.id, preprocessing: preprocessingKey(ctx.data.entry), plan,
       ...(trains && ctx.train ? { trainData: ctx.train.id } : {}),
-      openedBytes: ctx.model.openedBytes, float32Bytes: ctx.model.float32Bytes,
+      openedBytes: ctx.model.openedBytes, float32Bytes: ctx.model.float32Bytes, samples: r.count,
     };
   } finally {
     model.dispose();

@@ -50,5 +50,9 @@ describe('toChartPoints / importSummary', () => {
     const s = importSummary('r.jsonl', pts, { modelName: 'LeNet-300-100 (MNIST)', datasetId: 'mnist-val', preprocessing: PRE });
     expect(s).toEqual({ file: 'r.jsonl', added: 4, shown: 1, elsewhere: ['LeNet-5 (MNIST) on mnist-val', 'LeNet-300-100 (MNIST) on mnist-val (other preprocessing)'] });
     expect(importSummary('r.jsonl', pts, {}).shown).toBe(0);
+    // Points measured on fewer samples than the data set holds (sweep --limit): the fewest, of how many.
+    const limited = pts.map((p, i) => ({ ...p, samples: [500, 300, 200, 100][i] }));
+    expect(importSummary('r.jsonl', limited, { modelName: 'LeNet-300-100 (MNIST)', datasetId: 'mnist-val', preprocessing: PRE, samples: 2000 }).fewerSamples).toEqual({ count: 500, of: 2000 });
+    expect(importSummary('r.jsonl', pts, { modelName: 'LeNet-300-100 (MNIST)', datasetId: 'mnist-val', preprocessing: PRE, samples: 2000 })).not.toHaveProperty('fewerSamples');
   });
 });

@@ -14,7 +14,7 @@ import { currentDataset, nextPointId, preprocessingKey } from './selectors';
 import type { ChartPoint, StudioState } from './types';
 
 /** A point as a results file holds it: the chart fields, and where a sweep line has them its cell, grid and shard. */
-export type ResultPoint = Omit<ChartPoint, 'id'> & { id?: number; cell?: number; cells?: number; grid?: string; shard?: string };
+export type ResultPoint = Omit<ChartPoint, 'id'> & { id?: number; cell?: number; cells?: number; grid?: string; shard?: string; samples?: number };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -40,7 +40,7 @@ export function checkPoint(v: unknown): ResultPoint {
   for (const f of ['preprocessing', 'trainData', 'grid', 'shard']) opt(f, typeof v[f] === 'string', 'a string');
   for (const f of ['openedBytes', 'float32Bytes']) opt(f, num(f, 1), 'a number of bytes ≥ 1');
   opt('meanKl', num('meanKl'), 'a number ≥ 0');
-  for (const f of ['cell', 'cells']) opt(f, num(f) && Number.isInteger(v[f]), 'a whole number ≥ 0');
+  for (const f of ['cell', 'cells', 'samples']) opt(f, num(f) && Number.isInteger(v[f]), 'a whole number ≥ 0');
   let plan;
   if (v.plan !== undefined) {
     try {
@@ -99,7 +99,7 @@ export function parseResults(text: string, fileName: string): ResultPoint[] {
 export function toChartPoints(existing: readonly ChartPoint[], imported: readonly ResultPoint[]): ChartPoint[] {
   let id = nextPointId(existing);
   return imported.map((p) => {
-    const { cell: _c, cells: _n, grid: _g, shard: _s, ...point } = p;
+    const { cell: _c, cells: _n, grid: _g, shard: _s, samples: _m, ...point } = p;
     return { ...point, id: id++, kind: 'sweep' };
   });
 }
@@ -112,13 +112,17 @@ export interface ImportSummary {
   shown: number;
   /** the other points' model and data set, e.g. "LeNet-5 (MNIST) on mnist-val", each once */
   elsewhere: string[];
+  /** when a point on the chart was measured on fewer samples than the selected data set holds (a sweep run with --limit): the fewest, of how many */
+  fewerSamples?: { count: number; of: number };
 }
 
 /** The summary of `points` imported from `file` with `loaded` selected (the chart's filter: model name, data set id, preprocessing key). */
-export function importSummary(file: string, points: readonly ChartPoint[], loaded: { modelName?: string; datasetId?: string; preprocessing?: string }): ImportSummary {
+export function importSummary(file: string, points: readonly (ChartPoint & { samples?: number })[], loaded: { modelName?: string; datasetId?: string; preprocessing?: string; samples?: number }): ImportSummary {
   const onChart = (p: ChartPoint) => p.modelName === loaded.modelName && p.dataset === loaded.datasetId && p.preprocessing === loaded.preprocessing;
   const elsewhere = [...new Set(points.filter((p) => !onChart(p)).map((p) => `${p.modelName} on ${p.dataset}${p.modelName === loaded.modelName && p.dataset === loaded.datasetId ? ' (other preprocessing)' : ''}`))];
-  return { file, added: points.length, shown: points.filter(onChart).length, elsewhere };
+  const counts = points.filter(onChart).map((p) => p.samples ?? Infinity);
+  const fewest = Math.min(...counts);
+  return { file, added: points.length, shown: counts.length, elsewhere, ...(loaded.samples !== undefined && fewest < loaded.samples ? { fewerSamples: { count: fewest, of: loaded.samples } } : {}) };
 }
 
 /**
@@ -126,7 +130,9 @@ export function importSummary(file: string, points: readonly ChartPoint[], loade
  * the model and data selected in `state`. Throws naming the file (and line) when it is not one.
  */
 export async function importResultsFile(file: Pick<File, 'name' | 'text'>, state: Pick<StudioState, 'points' | 'model' | 'datasets' | 'datasetId'>): Promise<{ points: ChartPoint[]; summary: ImportSummary }> {
-  const points = toChartPoints(state.points, parseResults(await file.text(), file.name));
+  const parsed = parseResults(await file.text(), file.name);
+  const points = toChartPoints(state.points, parsed);
   const entry = currentDataset(state);
-  return { points, summary: importSummary(file.name, points, { modelName: state.model?.name, datasetId: state.datasetId, preprocessing: entry ? preprocessingKey(entry) : undefined }) };
+  const counted = points.map((p, i) => ({ ...p, samples: parsed[i].samples }));
+  return { points, summary: importSummary(file.name, counted, { modelName: state.model?.name, datasetId: state.datasetId, preprocessing: entry ? preprocessingKey(entry) : undefined, samples: entry?.count }) };
 }

@@ -10,7 +10,8 @@ const bitsLabel = (b: number | 'f16') => (b === 'f16' ? 'float16' : b === 32 ? '
 function importText(s: ImportSummary): string {
   const drawn = s.shown === s.added ? `all ${s.added} on the chart` : `${s.shown} of ${s.added} on the chart`;
   const others = s.elsewhere.length ? `; the others are of ${s.elsewhere.join(', ')}: select that model and data set to see them there (the table lists them all)` : '';
-  return `Imported ${s.added} point${s.added === 1 ? '' : 's'} from ${s.file}: ${drawn}${others}.`;
+  const fewer = s.fewerSamples ? `; measured on the first ${s.fewerSamples.count} of ${s.fewerSamples.of} samples (sweep --limit), the studio's own points on all ${s.fewerSamples.of}` : '';
+  return `Imported ${s.added} point${s.added === 1 ? '' : 's'} from ${s.file}: ${drawn}${others}${fewer}.`;
 }
 
 /**
