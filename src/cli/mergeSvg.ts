@@ -13,7 +13,7 @@ export interface SvgPoint {
   title: string;
 }
 
-const W = 640, H = 400, L = 64, R = 16, T = 36, B = 52;
+const W = 640, H = 400, L = 64, R = 16, T = 48, B = 52;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fix = (x: number) => Number(x.toFixed(1));
 
@@ -42,8 +42,12 @@ export function paretoSvg(points: readonly SvgPoint[], front: readonly SvgPoint[
     const path = front.map((p, i) => (i === 0 ? `M${x(p.bytes)},${y(p.accuracy)}` : `H${x(p.bytes)}V${y(p.accuracy)}`)).join('');
     out.push(`<path d="${path}" fill="none" stroke="#1a9850" stroke-width="2" data-role="front"/>`);
   }
-  for (const p of points) out.push(`<circle cx="${x(p.bytes)}" cy="${y(p.accuracy)}" r="4" fill="${front.includes(p) ? '#1a9850' : '#888'}" data-role="point"><title>${esc(p.title)}</title></circle>`);
-  out.push(`<g transform="translate(${L + 8} ${T + 12})"><circle r="4" fill="#888"/><text x="8" y="4">sweep point</text><line x1="90" x2="110" stroke="#1a9850" stroke-width="2"/><text x="114" y="4">Pareto front</text></g>`);
+  // Front points last, so a point of the same size and accuracy does not hide one.
+  for (const p of [...points.filter((q) => !front.includes(q)), ...points.filter((q) => front.includes(q))]) {
+    out.push(`<circle cx="${x(p.bytes)}" cy="${y(p.accuracy)}" r="4" fill="${front.includes(p) ? '#1a9850' : '#888'}" data-role="point"><title>${esc(p.title)}</title></circle>`);
+  }
+  // The legend above the plot, where it covers no point.
+  out.push(`<g transform="translate(${L} ${T - 12})"><circle cx="4" r="4" fill="#888"/><text x="12" y="4">sweep point</text><line x1="96" x2="116" stroke="#1a9850" stroke-width="2"/><circle cx="106" r="4" fill="#1a9850"/><text x="122" y="4">Pareto front</text></g>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
