@@ -13,7 +13,7 @@ import { currentStages, stagesReady } from '../state/slices/stages';
 import { useStudio } from '../state/store';
 import { formatBytes, formatCount, formatPercent } from './format';
 import { usePresenting } from './presentationMode';
-import { decades, stageRows, type StageRow } from './stageRows';
+import { decades, decadeTicks, stageRows, type StageRow } from './stageRows';
 
 function StageTip({ active, payload }: { active?: boolean; payload?: { payload: StageRow }[] }) {
   if (!active || !payload?.length) return null;
@@ -26,6 +26,20 @@ function StageTip({ active, payload }: { active?: boolean; payload?: { payload: 
     </div>
   );
 }
+
+/** An x-axis tick: the stage's name over its ratio to the original. */
+function StageTick({ x, y, payload, rows }: { x?: number; y?: number; payload?: { value: string }; rows: StageRow[] }) {
+  const row = rows.find((r) => r.name === payload?.value);
+  return (
+    <text x={x} y={y} textAnchor="middle" fill="var(--text)" fontSize="0.8em">
+      <tspan x={x} dy="0.9em">{payload?.value}</tspan>
+      {row && <tspan x={x} dy="1.15em" fontWeight={700}>{row.ratioText}</tspan>}
+    </text>
+  );
+}
+
+/** "10 KB", "1 MB": a decade tick's bytes without trailing zeros. */
+const tickBytes = (v: number) => formatBytes(v).replace(/\.0+ /, ' ');
 
 /** The stage view (no props: it reads the store). */
 export function StageView() {
@@ -65,20 +79,21 @@ export function StageView() {
             <ResponsiveContainer width="100%" height="100%">
               <ComposedChart data={rows} margin={{ top: 22, right: 8, bottom: 4, left: 8 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="name" interval={0} tick={{ fontSize: '0.8em' }} />
-                <YAxis yAxisId="bytes" scale="log" domain={domain} allowDataOverflow tickFormatter={formatBytes} width={64} tick={{ fontSize: '0.75em' }} />
-                <YAxis yAxisId="acc" orientation="right" domain={[0, 100]} tickFormatter={(v: number) => `${v} %`} width={44} tick={{ fontSize: '0.75em' }} />
+                <XAxis dataKey="name" interval={0} height={36} tick={<StageTick rows={rows} />} />
+                <YAxis yAxisId="bytes" scale="log" domain={domain} ticks={decadeTicks(domain)} allowDataOverflow tickFormatter={tickBytes} width={56} tick={{ fontSize: '0.75em' }} />
+                <YAxis yAxisId="acc" orientation="right" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} tickFormatter={(v: number) => `${v} %`} width={52} tick={{ fontSize: '0.75em' }} />
                 <Tooltip content={<StageTip />} />
                 <Bar yAxisId="bytes" dataKey="bytes" name="compact bytes" fill="var(--accent)" isAnimationActive={false}>
-                  <LabelList dataKey="ratioText" position="top" style={{ fontSize: '0.8em', fill: 'var(--text)' }} />
                   <LabelList dataKey="bytesText" position="insideTop" style={{ fontSize: '0.75em', fill: 'var(--panel)' }} />
                 </Bar>
-                <Line yAxisId="acc" dataKey="accuracyPct" name={metric} stroke="var(--good)" strokeWidth={2} dot={{ r: 4 }} isAnimationActive={false} />
+                <Line yAxisId="acc" dataKey="accuracyPct" name={metric} stroke="var(--good)" strokeWidth={2} dot={{ r: 4 }} isAnimationActive={false}>
+                  <LabelList dataKey="accuracyText" position="top" style={{ fontSize: '0.75em', fill: 'var(--good)' }} />
+                </Line>
               </ComposedChart>
             </ResponsiveContainer>
           </div>
           <p className="stage-legend hint">
-            <span className="stage-key bytes" /> compact-file bytes (log axis; ×: the original ÷ this) <span className="stage-key acc" /> {metric} (right axis)
+            <span className="stage-key bytes" /> compact-file bytes (log axis; ×: the original's ÷ the stage's) <span className="stage-key acc" /> {metric} (right axis)
             {recovered && final && ` · the exported model (after that step): ${formatPercent(result.metric === 'agreement' ? (final.fidelity?.agreement ?? NaN) : final.accuracy)} on all ${formatCount(final.count)} images`}
           </p>
           <details className="stage-details">

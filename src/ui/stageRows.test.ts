@@ -1,7 +1,7 @@
 /** The stage view's rows: ratio and removed bytes as written, accuracy qualified for stages cut short, log domain in decades. */
 import { describe, expect, it } from 'vitest';
 import type { StagesResult } from '../runtime/protocol';
-import { beforeWhat, decades, stageRows } from './stageRows';
+import { beforeWhat, decades, decadeTicks, stageRows } from './stageRows';
 
 const result = (plan: StagesResult['plan']): StagesResult => ({
   plan, metric: 'accuracy', count: 2000, dataset: 'mnist-val',
@@ -33,5 +33,6 @@ describe('stage rows', () => {
     expect(decades([1_067_053, 35_899])).toEqual([10_000, 10_000_000]);
     expect(decades([1000, 1000])).toEqual([1000, 10_000]);
     expect(decades([])).toEqual([1, 10]);
+    expect(decadeTicks([10_000, 10_000_000])).toEqual([10_000, 100_000, 1_000_000, 10_000_000]);
   });
 });

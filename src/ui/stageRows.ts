@@ -58,3 +58,10 @@ export function decades(bytes: readonly number[]): [number, number] {
   const top = 10 ** Math.ceil(Math.log10(hi));
   return [bottom, top > bottom ? top : bottom * 10];
 }
+
+/** The powers of ten from `domain[0]` to `domain[1]` (the log axis's ticks). */
+export function decadeTicks([lo, hi]: [number, number]): number[] {
+  const out: number[] = [];
+  for (let v = lo; v <= hi * 1.0001; v *= 10) out.push(Math.round(v));
+  return out;
+}
