@@ -30,16 +30,16 @@ export interface StagesSlice {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The stage view of the compression now shown (same model, data set and plan), or undefined. */
+/** The stage view of the compression now shown, while model, data set and plan are the ones it was measured for; else undefined. */
 export function currentStages(s: StudioState): MeasuredStages | undefined {
   const r = s.stages;
-  if (!r || !s.compressed || r.modelName !== s.model?.name || r.dataset !== s.datasetId || !same(r.plan, s.compressed.plan)) return undefined;
+  if (!r || !s.compressed || r.modelName !== s.model?.name || r.dataset !== s.datasetId || !same(r.plan, s.compressed.plan) || !same(r.plan, s.plan)) return undefined;
   return r;
 }
 
-/** Whether the compression held is the current plan's and measured, so its stages can be measured. */
+/** Whether the compression held is the current plan's and measured (and nothing runs), so its stages can be measured. */
 export function stagesReady(s: StudioState): boolean {
-  return Boolean(s.model && s.plan && s.compressed && s.compressedEval && !s.progress && !s.sweep?.running && currentDataset(s));
+  return Boolean(s.model && s.plan && s.compressed && same(s.compressed.plan, s.plan) && s.compressedEval && !s.progress && !s.sweep?.running && currentDataset(s));
 }
 
 /** The stage view slice of a studio store made with `ctx` (zustand slices pattern). */
