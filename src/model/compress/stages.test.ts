@@ -88,6 +88,23 @@ describe('stages of a real model (lenet-300-100)', () => {
     expect(stages[3].what).toMatch(/Huffman on \d of 6 tensors/);
   });
 
+  it('structure only: the structural stage is the final model; a graph model has no structural stage', () => {
+    const plan = PRESETS['Fastest (structured + low-rank)'];
+    const stages = buildStages(parts, plan);
+    expect(stages.map((s) => s.id)).toEqual(['original', 'structural', 'coded']);
+    expect(stages[1].bytes).toBeLessThan(stages[0].bytes / 2);
+    expect(stages[2].bytes).toBe(encodeCompact(compressModel(parts, plan).compressed).length);
+    expect(stages[1].what).toMatch(/^266,610 → [\d,]+ weights \(units cut, layers factorised\)$/);
+    expect(buildStages(bundledParts('lenet-5-graph'), plan).map((s) => s.id)).toEqual(['original', 'coded']);
+  });
+
+  it('float16: one quantized stage named so, half the original', () => {
+    const stages = buildStages(parts, PRESETS.float16);
+    expect(stages.map((s) => s.name)).toEqual(['original', 'float16', 'coded']);
+    expect(stages[1].bytes / stages[0].bytes).toBeCloseTo(0.5, 2);
+    expect(stages[1].what).toBe('float16 (fixed width)');
+  });
+
   it('an empty plan: original and coded only, coded no larger', () => {
     const stages = buildStages(parts, { version: 1 });
     expect(stages.map((s) => s.id)).toEqual(['original', 'coded']);
