@@ -133,8 +133,9 @@ export async function sweepCommand(argv: readonly string[]): Promise<void> {
   const model = await openSweepModel(modelPath);
   const tfModel = await tfModelFromParts(model.parts);
   const { inputShape, classes } = toClassifier(tfModel);
-  const raw = datasetFrom(String(dataset));
-  if (classes !== raw.entry.classes.length) throw new Error(`${modelPath}: the model outputs ${classes} classes, but --dataset ${dataset} has ${raw.entry.classes.length} (${raw.entry.name}); sweep it on a data set with the model's classes`);
+  // Unlabelled data (an entry without labels) is measured as the studio measures it: top-1 agreement with the original.
+  const raw = datasetFrom(String(dataset), 'dataset', false);
+  if (raw.labels && classes !== raw.entry.classes.length) throw new Error(`${modelPath}: the model outputs ${classes} classes, but --dataset ${dataset} has ${raw.entry.classes.length} (${raw.entry.name}); sweep it on a data set with the model's classes`);
   const data = fitted(raw, inputShape);
   let reference: Float32Array = new Float32Array();
   const evalOptions = { limit: limit === undefined ? undefined : Number(limit), sampleCount: 0 };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { importSummary, parseResults, toChartPoints } from './importResults';
+import type { DatasetEntry } from '../model/dataset';
+import type { LoadedModel } from '../runtime/protocol';
+import { importResultsFile, importSummary, parseResults, toChartPoints } from './importResults';
 import type { ChartPoint } from './types';
 
 const PRE = '{"scale":0.00392156862745098,"mean":[0],"std":[1]}';
@@ -54,5 +56,18 @@ describe('toChartPoints / importSummary', () => {
     const limited = pts.map((p, i) => ({ ...p, samples: [500, 300, 200, 100][i] }));
     expect(importSummary('r.jsonl', limited, { modelName: 'LeNet-300-100 (MNIST)', datasetId: 'mnist-val', preprocessing: PRE, samples: 2000 }).fewerSamples).toEqual({ count: 500, of: 2000 });
     expect(importSummary('r.jsonl', pts, { modelName: 'LeNet-300-100 (MNIST)', datasetId: 'mnist-val', preprocessing: PRE, samples: 2000 })).not.toHaveProperty('fewerSamples');
+  });
+});
+
+describe('importResultsFile', () => {
+  it('reads a file as the store does: points after the store\'s, the summary for the selection', async () => {
+    const file = { name: 'results.jsonl', text: async () => `${JSON.stringify(point({ samples: 500 }))}\n` };
+    const entry = { id: 'mnist-val', count: 2000, scale: 0.00392156862745098 } as DatasetEntry;
+    const state = { points: [{ id: 3 } as ChartPoint], model: { name: 'LeNet-300-100 (MNIST)' } as LoadedModel, datasets: [entry], datasetId: 'mnist-val' };
+    const { points, summary } = await importResultsFile(file, state);
+    expect(points.map((p) => p.id)).toEqual([4]);
+    expect(points[0]).not.toHaveProperty('samples');
+    expect(summary).toEqual({ file: 'results.jsonl', added: 1, shown: 1, elsewhere: [], fewerSamples: { count: 500, of: 2000 } });
+    await expect(importResultsFile({ name: 'x.jsonl', text: async () => '{' }, state)).rejects.toThrow(/^x\.jsonl, line 1: is not JSON/);
   });
 });
