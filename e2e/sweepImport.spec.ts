@@ -80,3 +80,24 @@ test('a CLI sweep merged from two shards imports onto the chart; a bad file and 
   await expect(errors.message()).toHaveText('broken.jsonl, line 3: "accuracy" must be a number in [0, 1], got "high"');
   await expect(charts.root()).toHaveAttribute('data-points', String(count + 4));
 });
+
+test('the CLI measures a cell exactly as the studio does: an imported sweep equals the studio\'s own sweep of the same grid', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-sweep-e2e-'));
+  cli('sweep', join(PUBLIC, 'models', 'lenet-300-100', 'model.json'), '--grid', 'prune=0.5,0.9', 'bits=32,4', '--dataset', 'mnist-val', '--out', join(dir, 'r.jsonl'));
+  const { sweep, exports } = await openDemo(page);
+  await new SweepImport(page).pick({ name: 'r.jsonl', mimeType: 'application/json', buffer: readFileSync(join(dir, 'r.jsonl')) });
+  await expect(new SweepImport(page).note()).toHaveText('Imported 4 points from r.jsonl: all 4 on the chart.');
+  // The studio's sweep of prune {50 %, 90 %} × {float32, 4-bit}.
+  await sweep.choice('Prune 80 %').uncheck();
+  await sweep.choice('8-bit').uncheck();
+  await sweep.run().click();
+  await expect(sweep.done()).toHaveText('4/4 points', { timeout: 90_000 });
+  type Point = Record<string, unknown> & { id: number; label: string; latencyMs: number };
+  const report = JSON.parse(readFileSync(await exports.download(exports.report('JSON')), 'utf8')) as { points: Point[] };
+  const sweeps = report.points.filter((p) => p.kind === 'sweep');
+  const [imported, studio] = [sweeps.slice(0, 4), sweeps.slice(4)];
+  expect(studio.map((p) => p.label)).toEqual(['prune 50 %', 'prune 50 % · 4-bit', 'prune 90 %', 'prune 90 % · 4-bit']);
+  // Every field but the id and the measured latency is the same: bytes, accuracy, KL, plan, backend.
+  const same = ({ id: _i, latencyMs: _l, ...rest }: Point) => rest;
+  expect(imported.map(same)).toEqual(studio.map(same));
+});
