@@ -50,7 +50,7 @@ export function supportedLayerClasses(): Set<string> {
 /** Bytes of every file, raw and gzip-9 each; `onStep` hears of each file before its gzip. */
 export function measureSize(checked: CheckedModelFiles, onStep?: OnStep): ModelSize {
   const entries: [string, ArrayBuffer][] = [[checked.jsonName, checked.jsonBytes], ...checked.shards.entries()];
-  const each = counter(onStep, entries.length);
+  const each = counter(onStep, entries.length, false);
   const files = entries.map(([name, bytes], i) => {
     each(i, `gzip -9 of ${name}`);
     const data = new Uint8Array(bytes);

@@ -26,6 +26,9 @@ describe('step progress', () => {
     each(3, 'Quantizing fc');
     expect(events).toEqual([{ fraction: 0, message: 'Quantizing conv1 (1/4)', tick: true }, { fraction: 0.75, message: 'Quantizing fc (4/4)', tick: true }]);
     expect(() => counter(undefined, 3)(0, 'x')).not.toThrow();
+    const files = recorder();
+    counter(files.on, 2, false)(1, 'gzip -9 of b.bin');
+    expect(files.events).toEqual([{ fraction: 0.5, message: 'gzip -9 of b.bin (2/2)', tick: false }]);
   });
 
   it('throttled drops ticks within minMs, passes step starts and the end, and never goes down', () => {

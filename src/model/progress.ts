@@ -27,11 +27,13 @@ export function within(onStep: OnStep | undefined, from: number, to: number): On
 /**
  * Reports `count` items of a loop: item i (0-based) starting is fraction i / count. Returns a
  * function to call at the start of each item with its label, e.g. `each(i, 'Quantizing conv1')`,
- * which reports "Quantizing conv1 (i+1/count)".
+ * which reports "Quantizing conv1 (i+1/count)" — as a tick (a throttle may drop it: many short
+ * items, such as tensors), or with `tick` false as a step start (few items that may each run long,
+ * such as files to gzip).
  */
-export function counter(onStep: OnStep | undefined, count: number): (i: number, label: string) => void {
+export function counter(onStep: OnStep | undefined, count: number, tick = true): (i: number, label: string) => void {
   if (!onStep || count <= 0) return () => {};
-  return (i, label) => onStep(i / count, `${label} (${i + 1}/${count})`, true);
+  return (i, label) => onStep(i / count, `${label} (${i + 1}/${count})`, tick);
 }
 
 /**

@@ -27,6 +27,8 @@ export class JobRunner {
   #baseline: number | undefined;
   /** What the bar shows now (job, phase) and when it was shown. */
   #shown: { job: number; phase: string; at: number } | undefined;
+  /** The newest event the throttle held back, shown when the throttle allows unless a newer one comes first. */
+  #held: { p: ProgressEvent; timer: ReturnType<typeof setTimeout> } | undefined;
   readonly #hooks: JobRunnerHooks;
   /** The job whose compression the worker holds (exports come from it); undefined when it holds none. */
   held: number | undefined;
@@ -72,13 +74,27 @@ export class JobRunner {
   /**
    * A progress listener for `job`: it shows the current job's events only. With `throttleMs`, a
    * change of phase shows at once and otherwise at most one event per `throttleMs` (a tick per
-   * latency run would render the bar ~50 times a move).
+   * latency run would render the bar ~50 times a move). An event held back is not lost: the newest
+   * one shows when the throttle allows, unless a newer one showed first (the last step of a burst
+   * — "Building the compressed model" — may be the one that runs long).
    */
   progress(job: number, throttleMs = 100): (p: ProgressEvent) => void {
     return (p) => {
       if (p.job !== job || !this.isCurrent(job)) return;
       const shown = this.#shown;
-      if (shown?.job === p.job && shown.phase === p.phase && this.#now() - shown.at < throttleMs) return;
+      const age = this.#now() - (shown?.at ?? 0);
+      if (shown?.job === p.job && shown.phase === p.phase && age < throttleMs) {
+        if (this.#held) this.#held.p = p;
+        else {
+          const timer = setTimeout(() => {
+            const held = this.#held;
+            this.#held = undefined;
+            if (held && this.isCurrent(held.p.job)) this.#show(held.p);
+          }, throttleMs - age);
+          this.#held = { p, timer };
+        }
+        return;
+      }
       this.#show(p);
     };
   }
@@ -116,6 +132,7 @@ export class JobRunner {
   }
 
   #show(p: ProgressEvent | undefined): void {
+    if (this.#held) { clearTimeout(this.#held.timer); this.#held = undefined; }
     this.#shown = p && { job: p.job, phase: p.phase, at: this.#now() };
     this.#hooks.showProgress(p);
   }

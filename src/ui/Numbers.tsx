@@ -3,6 +3,8 @@ import type { KerasOrigin } from '../runtime/protocol';
 import { useStudio } from '../state/store';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format';
 import { ratioRows, type Cell, type Row } from './ratioRows';
+import { memoryText } from './memoryText';
+import { useWorkerMemory } from '../state/memory';
 
 const KERAS_FORMATS: Record<KerasOrigin['format'], string> = { 'keras3-zip': '.keras zip', hdf5: 'HDF5', 'weights-h5': 'weights-only HDF5 + config' };
 
@@ -22,6 +24,7 @@ export function Numbers() {
   const catalog = useStudio((s) => s.catalog);
   const modelId = useStudio((s) => s.modelId);
   const listed = catalog.find((m) => m.id === modelId);
+  const memory = useWorkerMemory();
   if (!model) return <p className="placeholder">No model loaded yet.</p>;
   const original = model.size.raw;
   const pending: Cell = { text: '…' };
@@ -73,6 +76,7 @@ export function Numbers() {
           ))}
         </tbody>
       </table>
+      {memory && <p className="catalog-note" data-testid="memory" title="What the studio's worker holds: the model's weights decoded to float32; the distinct arrays it keeps for the model and its compression (opened files, decoded weights, compressed weights, export files); TF.js tensors (tf.memory()); its JS heap where the browser reports it">Memory: {memoryText(memory)}</p>}
       {compressed && compressed.skipped.length > 0 && (
         <p className="hint" role="note" data-testid="skipped">Not applied: {compressed.skipped.join('; ')}</p>
       )}

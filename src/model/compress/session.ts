@@ -149,7 +149,7 @@ function sizesOf(session: CompressionSession, deflated: readonly number[]): Comp
 /** The session's exact sizes, gzip and zip lengths included, computed on this thread; `onStep` hears of each file before its DEFLATE. */
 export function measureSizes(session: CompressionSession, onStep?: OnStep): CompressedSizes {
   const files = [...session.tfjs.files, { name: 'model.cstu', bytes: session.compact }];
-  const each = counter(onStep, files.length);
+  const each = counter(onStep, files.length, false);
   const lengths = files.map((f, i) => {
     each(i, `Measuring gzip -9 of ${f.name}`);
     return deflatedLength(f.bytes);
@@ -189,7 +189,7 @@ export async function measureSizesStepwise(
   let done = 0;
   for (const [i, f] of files.entries()) {
     const what = `Measuring gzip -9 of ${f.name} (${i + 1}/${files.length}, ${(f.bytes.length / 2 ** 20).toFixed(1)} MiB)`;
-    onStep?.(done / total, what, true);
+    onStep?.(done / total, what);
     const started = Date.now();
     const beat = onStep && setInterval(() => onStep(done / total, `${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`), heartbeatMs);
     try {

@@ -11,6 +11,7 @@ import { isKerasFileName } from '../../model/kerasFileName';
 import { WorkerRestartedError } from '../../runtime/client';
 import type { DataFile, LoadedModel, ModelSource } from '../../runtime/protocol';
 import { needsTrainData } from '../trainData';
+import { busyProgress } from '../stepBusy';
 import { readUrlSettings } from '../urlState';
 import { classesOf, currentDataset, DEFAULT_PREPROCESSING, errorText, imageShape, isUserData, nextPointId, preprocessingKey, scoreOf, sizeReferences } from '../selectors';
 import type { ChartPoint, ModelSlice, SliceContext, StudioState, UserData } from '../types';
@@ -60,8 +61,9 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
   /** Loads a model in the worker; on failure the error shows and the previous model stays. */
   const loadNow = async (source: ModelSource, modelId: string, datasetId: string | undefined) => {
     set({ busy: `Loading ${source.name}…` });
+    const steps = busyProgress((busy) => set({ busy }), `Loading ${source.name}`);
     try {
-      const info = await studio().loadModel(source);
+      const info = await studio().loadModel(source, deps.proxy(steps.onProgress));
       runner.held = undefined; // the worker dropped the previous model's compression
       set({ ...FRESH_MODEL, model: info, modelId, source, datasetId: datasetId ?? get().datasetId, error: undefined });
       return true;
@@ -69,6 +71,7 @@ export const createModelSlice = ({ deps, runner }: SliceContext): StateCreator<S
       set({ error: { title: `Could not load ${source.name}`, message: errorText(e) } });
       return false;
     } finally {
+      steps.end();
       set({ busy: undefined });
     }
   };
