@@ -67,6 +67,12 @@ describe('sweep --shard + merge', () => {
     const again = await cli('sweep', ...args, '--shard', '1/3', '--out', join(dir, 'shard-1.jsonl'));
     expect(again.json).toMatchObject({ ran: 0, skipped: 2 });
     expect(readFileSync(join(dir, 'shard-1.jsonl'), 'utf8')).toBe(before);
+    // A worker killed while writing leaves a cut line: the rerun drops it and measures that cell again.
+    writeFileSync(join(dir, 'shard-1.jsonl'), before.slice(0, before.length - 40));
+    const resumed = await cli('sweep', ...args, '--shard', '1/3', '--out', join(dir, 'shard-1.jsonl'));
+    expect(resumed.json).toMatchObject({ ran: 1, skipped: 1 });
+    expect(resumed.stderr).toMatch(/its last line was cut short; that cell is measured again/);
+    expect(lines(join(dir, 'shard-1.jsonl')).map(stable)).toEqual(before.trim().split('\n').map((l) => stable(JSON.parse(l))));
   }, 90_000);
 
   it('usage errors exit 2 before any work; merge refuses two sweeps naming the files', async () => {
@@ -86,6 +92,11 @@ describe('sweep --shard + merge', () => {
     }
     writeFileSync(join(dir, 'a.jsonl'), `${JSON.stringify({ modelName: 'A', dataset: 'mnist-val', metric: 'accuracy', accuracy: 0.9, compactBytes: 10, tfjsBytes: 40, gzipBytes: 9, latencyMs: 1, backend: 'wasm', cell: 0, cells: 2, grid: 'bits=8,4' })}\n`);
     writeFileSync(join(dir, 'b.jsonl'), `${JSON.stringify({ modelName: 'B', dataset: 'mnist-val', metric: 'accuracy', accuracy: 0.9, compactBytes: 10, tfjsBytes: 40, gzipBytes: 9, latencyMs: 1, backend: 'wasm', cell: 1, cells: 2, grid: 'bits=8,4' })}\n`);
+    // A results file of another sweep as --out: refused, naming the file and line, before anything is measured.
+    const other = await captureMain('sweep', lenet, '--grid', 'bits=8,4', '--dataset', 'mnist-val', '--limit', '50', '--out', join(dir, 'a.jsonl'));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/--out .*a\.jsonl: line 1 is of another sweep \(A on mnist-val, grid "bits=8,4"/);
+    expect(readFileSync(join(dir, 'a.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
     const mixed = await captureMain('merge', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--out', join(dir, 'm'));
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toMatch(/b\.jsonl, line 1 is of another sweep than .*a\.jsonl, line 1: B on mnist-val/);
