@@ -27,7 +27,7 @@ import { parseArgs, UsageError, type FlagSpec } from './args';
 import { gridCells, gridKey, parseGrid, parseShard, shardCells, shardText, GRID_AXES } from './grid';
 import { PLAN_FLAGS } from './planFlags';
 import { cellPlan, measureCell, type CellContext } from './sweepCell';
-import { openSweepModel } from './sweepModel';
+import { openSweepModel, studioModelName } from './sweepModel';
 import { datasetFrom, trainDataFrom } from './trainData';
 
 /** The usage lines of sweep, for the CLI's usage text. */
@@ -127,14 +127,19 @@ export async function sweepCommand(argv: readonly string[]): Promise<void> {
   if (recovers && !train) throw new UsageError('the grid\'s plans train (fine-tuning, distillation or Taylor scores): give --train <catalog id | entry.json | image folder>, e.g. --train mnist-train');
   if (!recovers && train) throw new UsageError('--train is the data of --finetune, --distill or Taylor scores; give one of them, or leave --train out');
   if (calibrates && !calibrate) throw new UsageError('the grid\'s plans calibrate on data (--calibration output | adaround): give --calibrate <catalog id | entry.json | image folder>');
-  // The results file's folder must be writable before any work is done.
+  // The results file's folder must be writable, and the file of this sweep if it exists, before any work is done.
   prepareOutputFolder(dirname(resolve(String(out))), `--out ${out}`);
+  // Unlabelled data (an entry without labels) is measured as the studio measures it: top-1 agreement with the original.
+  const raw = datasetFrom(String(dataset), 'dataset', false);
+  const key = gridKey(grid);
+  const done = cellsDone(String(out), key, plans, studioModelName(modelPath), raw.entry.id);
+  const mine = shardCells(cells.length, shard);
+  const summary = (ran: number, ms: number) => console.log(JSON.stringify({ out, grid: key, cells: cells.length, shard: shardText(shard), shardCells: mine.length, ran, skipped: mine.length - ran, ms }));
+  if (mine.every((k) => done.has(k))) return summary(0, 0);
   await useWasm();
   const model = await openSweepModel(modelPath);
   const tfModel = await tfModelFromParts(model.parts);
   const { inputShape, classes } = toClassifier(tfModel);
-  // Unlabelled data (an entry without labels) is measured as the studio measures it: top-1 agreement with the original.
-  const raw = datasetFrom(String(dataset), 'dataset', false);
   if (raw.labels && classes !== raw.entry.classes.length) throw new Error(`${modelPath}: the model outputs ${classes} classes, but --dataset ${dataset} has ${raw.entry.classes.length} (${raw.entry.name}); sweep it on a data set with the model's classes`);
   const data = fitted(raw, inputShape);
   let reference: Float32Array = new Float32Array();
@@ -150,9 +155,6 @@ export async function sweepCommand(argv: readonly string[]): Promise<void> {
     for (const note of prepared.notes) console.error(`note: ${note}`);
     ctx.train = { data: prepared.data, id: prepared.data.entry.id };
   }
-  const key = gridKey(grid);
-  const done = cellsDone(String(out), key, plans, model.name, data.entry.id);
-  const mine = shardCells(cells.length, shard);
   const started = performance.now();
   let ran = 0;
   for (const k of mine) {
@@ -165,5 +167,5 @@ export async function sweepCommand(argv: readonly string[]): Promise<void> {
     ran++;
     console.error(`cell ${k} (${point.label}): ${point.metric} ${(100 * point.accuracy).toFixed(2)} %, compact ${point.compactBytes} bytes, ${Math.round(performance.now() - t0)} ms`);
   }
-  console.log(JSON.stringify({ out, grid: key, cells: cells.length, shard: shardText(shard), shardCells: mine.length, ran, skipped: mine.length - ran, ms: Math.round(performance.now() - started) }));
+  summary(ran, Math.round(performance.now() - started));
 }
