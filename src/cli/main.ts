@@ -8,6 +8,8 @@
  *                      [--plan plan.json] --format tfjs|compact --out <dir>
  *   compression-studio eval <model.json | file.cstu> --dataset <catalog id | entry.json>
  *   compression-studio convert <model.keras | model.h5> [--config config.json] --out <dir>
+ *   compression-studio sweep <model> --grid prune=0,0.5 bits=8,4 --dataset <id> --out results.jsonl [--shard i/n]   (sweep.ts)
+ *   compression-studio merge <results.jsonl>… --out <dir>   (merge.ts)
  *
  * Wherever a model.json is taken, a Keras file (.keras, .h5, .hdf5) is too: it is converted to
  * TF.js's layers format in memory and then checked exactly like a model.json. Training (fine-tuning,
