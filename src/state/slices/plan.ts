@@ -127,7 +127,9 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
         if (runner.held === undefined || runner.current !== undefined) throw new Error('the compression is still being measured; export when it is done');
         if (!deps.saveBlob) throw new Error('this page cannot offer downloads');
         if (options?.extra && format !== 'tfjs-zip') throw new Error(`${options.extra.name} goes into the TF.js .zip only; save it on its own beside this export`);
-        const exported = await studio().exportModel(format, runner.held);
+        // A big model's zip takes seconds (DEFLATE level 9 of every file): say what runs meanwhile.
+        set({ busy: { compact: 'Writing the compact file…', keras: 'Writing the Keras file…', 'tfjs-zip': 'Zipping the TF.js files (DEFLATE level 9)…' }[format] });
+        const exported = await studio().exportModel(format, runner.held).finally(() => set({ busy: undefined }));
         const { fileName } = exported;
         const bytes = options?.extra ? appendToZip(exported.bytes, options.extra) : exported.bytes;
         deps.saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'tfjs-zip' || fileName.endsWith('.keras') ? 'application/zip' : 'application/octet-stream' }),
