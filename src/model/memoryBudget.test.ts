@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTrainingBatch, evaluationBatch, float32WeightBytes, float32WeightsRefusal, layerActivations } from './memoryBudget';
+import { checkCaptureBatch, checkTrainingBatch, evaluationBatch, float32WeightBytes, float32WeightsRefusal, layerActivations } from './memoryBudget';
 
 const MiB = 2 ** 20;
 
@@ -40,5 +40,12 @@ describe('memory refusals of big models', () => {
     expect(() => checkTrainingBatch(64, acts, 'the model', 'fine-tuning'))
       .toThrow('the model: fine-tuning trains in batches of 64 images; at this model\'s input one image needs ≈ 80 MiB for its layers\' outputs and their gradients (Σ of 10 layers\' outputs × 2), so a batch needs ≈ 5,120 MiB, more than the 1,024 MiB the studio lets a training batch take (12 images fit)');
     expect(() => checkTrainingBatch(4, acts, 'the model', 'fine-tuning')).not.toThrow();
+  });
+
+  it('refuses a calibration capture batch over the budget (Σ layer outputs per image, no gradients), naming the way out', () => {
+    const acts = Array.from({ length: 10 }, (_, i) => ({ layer: `l${i}`, bytes: 4 * MiB }));
+    expect(() => checkCaptureBatch(25, acts, 'the model')).not.toThrow(); // 25 × 40 MiB = 1 000 MiB
+    expect(() => checkCaptureBatch(64, acts, 'the model'))
+      .toThrow('the model: calibration on data captures every layer\'s input for batches of 64 images; at this model\'s input one image needs ≈ 40 MiB (Σ of 10 layers\' outputs), so a batch needs ≈ 2,560 MiB, more than the 1,024 MiB the studio allows (25 images fit). Choose a data-free calibration');
   });
 });

@@ -12,6 +12,8 @@
  *  - Training (recovery, Taylor scores): backprop keeps every layer's output for the backward
  *    pass and a gradient of the same size, so one image needs ≈ 2 × Σ layer outputs; a batch of
  *    B images that needs more than TRAIN_ACTIVATION_BUDGET is refused.
+ *  - Calibration on data: one pass captures the input of every quantized layer at once, ≈ Σ layer
+ *    outputs per image; a batch over the same budget is refused.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { weightSpecBytes } from './validateModel';
@@ -96,6 +98,25 @@ export function checkTrainingBatch(batch: number, activations: readonly LayerAct
   const perImage = 2 * activations.reduce((a, l) => a + l.bytes, 0);
   const total = perImage * batch;
   if (total <= budget) return;
-  const fits = Math.floor(budget / perImage);
-  throw new Error(`${model}: ${what} trains in batches of ${batch} images; at this model's input one image needs ≈ ${MiB(perImage)} for its layers' outputs and their gradients (Σ of ${activations.length} layers' outputs × 2), so a batch needs ≈ ${MiB(total)}, more than the ${MiB(budget)} the studio lets a training batch take${fits >= 1 ? ` (${fits} ${fits === 1 ? 'image fits' : 'images fit'})` : ''}. Compress it without training (post-training quantization and pruning by magnitude), or use a model with a smaller input.`);
+  throw new Error(`${model}: ${what} trains in batches of ${batch} images; at this model's input one image needs ≈ ${MiB(perImage)} for its layers' outputs and their gradients (Σ of ${activations.length} layers' outputs × 2), so a batch needs ≈ ${MiB(total)}, more than the ${MiB(budget)} the studio lets a training batch take${fitText(budget, perImage)}. Compress it without training (post-training quantization and pruning by magnitude), or use a model with a smaller input.`);
 }
+
+/** The batch calibration on data captures layer inputs in (model/calibrate/index.ts BATCH). */
+export const CALIBRATION_BATCH = 64;
+
+/**
+ * Refuses calibration on data when one capture batch of `batch` images (≈ Σ layer outputs each:
+ * every quantized layer's input at once) needs more than `budget`, with the numbers and what to do.
+ */
+export function checkCaptureBatch(batch: number, activations: readonly LayerActivation[], model: string, budget = TRAIN_ACTIVATION_BUDGET): void {
+  const perImage = activations.reduce((a, l) => a + l.bytes, 0);
+  const total = perImage * batch;
+  if (total <= budget) return;
+  throw new Error(`${model}: calibration on data captures every layer's input for batches of ${batch} images; at this model's input one image needs ≈ ${MiB(perImage)} (Σ of ${activations.length} layers' outputs), so a batch needs ≈ ${MiB(total)}, more than the ${MiB(budget)} the studio allows${fitText(budget, perImage)}. Choose a data-free calibration (weight-MSE range, bias correction), or use a model with a smaller input.`);
+}
+
+/** " (N images fit)" when at least one does. */
+const fitText = (budget: number, perImage: number) => {
+  const fits = Math.floor(budget / perImage);
+  return fits >= 1 ? ` (${fits} ${fits === 1 ? 'image fits' : 'images fit'})` : '';
+};

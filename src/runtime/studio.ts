@@ -30,9 +30,9 @@ import { measureSensitivity } from './sensitivity';
 import { measureStages } from './stages';
 import type { KerasSource } from '../model/keras/writeKeras';
 import { within } from '../model/progress';
-import { checkTrainingBatch, evaluationBatch, layerActivations } from '../model/memoryBudget';
+import { CALIBRATION_BATCH, checkCaptureBatch, checkTrainingBatch, evaluationBatch, layerActivations } from '../model/memoryBudget';
 import { trainingBatchSize } from '../model/train/batchSize';
-import { usesTaylorScores } from '../model/planFields';
+import { needsCalibrationData, usesTaylorScores } from '../model/planFields';
 import { memoryReport } from './memory';
 import { LOAD_JOB, stepEvents } from './progressEvents';
 import type { BackendChoice, BackendInfo, CompressedSizes, EvalOptions, EvalOutcome, EvalTarget, ExportFormat, KerasOrigin, LoadedModel, ModelSource, OpenedFiles, ProgressEvent, StudioApi } from './protocol';
@@ -347,6 +347,8 @@ export function createStudio(): StudioApi {
       if ((checked.finetune || checked.distill || usesTaylorScores(checked)) && model instanceof tf.LayersModel) {
         // Backprop at a big input can exceed a tab's memory: refused with the numbers (model/memoryBudget.ts).
         checkTrainingBatch(trainingBatchSize(tf.getBackend()), layerActivations(model.layers), 'the model', checked.finetune ? 'fine-tuning' : checked.distill ? 'distillation' : 'Taylor scoring');
+      } else if (needsCalibrationData(checked) && model instanceof tf.LayersModel) {
+        checkCaptureBatch(CALIBRATION_BATCH, layerActivations(model.layers), 'the model');
       }
       if (needsTrainData(checked)) {
         // Recovery trains on the chosen data, fitted and preprocessed as the model consumes it; fine-tuning needs its labels.
