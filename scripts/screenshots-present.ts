@@ -46,7 +46,7 @@ async function overflow(page: Page): Promise<{ outside: string[]; scrollsSideway
     const outside: string[] = [];
     for (const el of Array.from(document.querySelectorAll('.present *'))) {
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      if (r.width === 0 || r.height === 0 || !el.checkVisibility({ visibilityProperty: true })) continue;
       if (r.left < -0.5 || r.top < -0.5 || r.right > w + 0.5 || r.bottom > h + 0.5) {
         outside.push(`${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${String(el.getAttribute('class') ?? '').split(' ')[0]} ${[r.left, r.top, r.right, r.bottom].map(Math.round).join(',')}`);
       }

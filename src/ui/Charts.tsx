@@ -126,6 +126,7 @@ const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef, large = fals
       <ScatterChart ref={surfaceRef} margin={large ? MARGIN_LARGE : MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={d.sizeDomain} tickFormatter={formatBytes} ticks={d.sizeTicks} tick={large ? { fontSize: '1em' } : undefined}
+          padding={large ? { left: 40, right: 8 } : undefined /* in large type a tick at the left edge met the y axis's bottom label */}
           label={{ value: 'bytes downloaded', position: 'insideBottom', offset: large ? -28 : -12 }} />
         {axisY(d, large)}
         <ZAxis type="number" dataKey="latencyMs" range={large ? [140, 700] : [60, 360]} name="latency" />
