@@ -30,6 +30,7 @@ import { measureSensitivity } from './sensitivity';
 import { measureStages } from './stages';
 import type { KerasSource } from '../model/keras/writeKeras';
 import { within } from '../model/progress';
+import { zipStepwise } from '../model/export/zipStepwise';
 import { CALIBRATION_BATCH, checkCaptureBatch, checkTrainingBatch, evaluationBatch, layerActivations } from '../model/memoryBudget';
 import { trainingBatchSize } from '../model/train/batchSize';
 import { needsCalibrationData, usesTaylorScores } from '../model/planFields';
@@ -247,7 +248,8 @@ export function createStudio(): StudioApi {
       }
       const files = session.tfjs.files;
       step?.(0, format === 'compact' ? 'Copying the compact file' : `Zipping ${files.length} TF.js files (${files.reduce((a, f) => a + f.bytes.length, 0).toLocaleString('en-US')} bytes, DEFLATE level 9)`);
-      const bytes = format === 'compact' ? session.compact.slice() : session.tfjs.zip();
+      // The zip file by file when someone listens (the same bytes as session.tfjs.zip()).
+      const bytes = format === 'compact' ? session.compact.slice() : step ? zipStepwise(files, step) : session.tfjs.zip();
       step?.(1, `${format === 'compact' ? 'model.cstu' : 'model-tfjs.zip'}: ${bytes.length.toLocaleString('en-US')} bytes`);
       return Comlink.transfer({ fileName: format === 'compact' ? 'model.cstu' : 'model-tfjs.zip', bytes }, [bytes.buffer]);
     },

@@ -11,6 +11,7 @@ import type { ProgressEvent, TrainingMetrics } from '../../runtime/protocol';
 import { currentDataset, downloadName, nextPointId, preprocessingKey, scoreOf, sizeReferences } from '../selectors';
 import { chosenTrainData, needsTrainData, recoveryOf } from '../trainData';
 import type { ChartPoint, PlanSlice, SliceContext, StudioState, TrainingRun } from '../types';
+import { busyProgress } from '../stepBusy';
 
 /** A burst of plan moves (a drag, a held key) runs its last move this many ms after the burst. */
 export const PLAN_DEBOUNCE_MS = 250;
@@ -127,9 +128,11 @@ export const createPlanSlice = ({ deps, runner }: SliceContext): StateCreator<St
         if (runner.held === undefined || runner.current !== undefined) throw new Error('the compression is still being measured; export when it is done');
         if (!deps.saveBlob) throw new Error('this page cannot offer downloads');
         if (options?.extra && format !== 'tfjs-zip') throw new Error(`${options.extra.name} goes into the TF.js .zip only; save it on its own beside this export`);
-        // A big model's zip takes seconds (DEFLATE level 9 of every file): say what runs meanwhile.
+        // A big model's zip takes seconds (DEFLATE level 9 of every file): say what runs meanwhile, file by file (the compact file is a copy).
         set({ busy: { compact: 'Writing the compact file…', keras: 'Writing the Keras file…', 'tfjs-zip': 'Zipping the TF.js files (DEFLATE level 9)…' }[format] });
-        const exported = await studio().exportModel(format, runner.held).finally(() => set({ busy: undefined }));
+        const steps = busyProgress((busy) => set({ busy }), 'Export');
+        const exporting = format === 'compact' ? studio().exportModel(format, runner.held) : studio().exportModel(format, runner.held, deps.proxy(steps.onProgress));
+        const exported = await exporting.finally(() => { steps.end(); set({ busy: undefined }); });
         const { fileName } = exported;
         const bytes = options?.extra ? appendToZip(exported.bytes, options.extra) : exported.bytes;
         deps.saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'tfjs-zip' || fileName.endsWith('.keras') ? 'application/zip' : 'application/octet-stream' }),
