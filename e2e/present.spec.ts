@@ -82,6 +82,18 @@ test('no overlap, nothing outside the viewport or cut off, at 1280×720 and 1920
     await view.settle();
     expect(await view.layoutProblems(), `layout at ${size.width}×${size.height}`).toEqual([]);
   }
+  // A preset that trains: while it runs, its progress shows in the view and no figure is an older preset's.
+  await page.keyboard.press('ArrowRight');
+  await expect(view.root()).toHaveAttribute('data-step', '1');
+  await expect(view.root().getByTestId('progress')).toBeVisible();
+  for (const f of ['ratio', 'accuracy', 'bytes'] as const) expect(await view.text(f)).toBe('…');
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await view.settle();
+    expect(await view.layoutProblems(), `layout while a preset runs at ${size.width}×${size.height}`).toEqual([]);
+  }
+  await page.keyboard.press('Home'); // back to the original: the training job is dropped
+  await view.waitForStep(-1);
   await page.keyboard.press('Escape');
   await expect(page.getByRole('button', { name: 'Present', exact: true })).toBeVisible();
   await expect(page).not.toHaveURL(/view=present/);

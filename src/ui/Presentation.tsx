@@ -28,7 +28,8 @@ function Figure({ id, label, cell }: { id: string; label: string; cell: Cell }) 
     <div className="present-figure" data-testid={`present-${id}`} data-value={cell.raw}>
       <span className="present-figure-label">{label}</span>
       <span className="present-figure-value">{cell.text}</span>
-      {cell.note && <small>{cell.note}</small>}
+      {/* a blank note while "…" keeps the row's height, so nothing below jumps when the figures arrive */}
+      <small>{cell.note ?? '\u00a0'}</small>
     </div>
   );
 }
