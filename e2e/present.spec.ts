@@ -1,6 +1,8 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { PRESET_LIST } from '../src/model/presets';
 import { openDemo, studioPage } from './pages/studio';
+import { badlyNamedControls } from './pages/accessibility';
 import { PresentationView, type Figure } from './pages/presentation';
 
 const FIGURES: { figure: Figure; panel: string }[] = [{ figure: 'ratio', panel: 'ratio' }, { figure: 'accuracy', panel: 'accuracy' }, { figure: 'bytes', panel: 'compact' }];
@@ -123,3 +125,19 @@ test('main screen at both sizes: legend under the plots, no blank band under the
     expect(marker!.height).toBeGreaterThan(marker!.width);
   }
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`the presentation view in the ${colorScheme} theme: no serious accessibility violations, every control named`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.goto('/#backend=wasm&view=present');
+    const view = new PresentationView(page);
+    await view.waitForStep(-1);
+    await page.keyboard.press('PageDown');
+    await view.waitForStep(0);
+    await expect(page.getByTestId('stage-chart')).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
+    expect(await badlyNamedControls(page)).toEqual([]);
+  });
+}
