@@ -122,7 +122,7 @@ const Metric = ({ d }: { d: ChartData }) => <>{d.metric === 'agreement' ? 'Agree
 /** Accuracy against download size (log axis; bubble area = latency), with the Pareto front. */
 const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef, large = false }: ChartProps) {
   return (
-    <ResponsiveContainer width="100%" height={large ? '100%' : 260}>
+    <ResponsiveContainer width="100%" height="100%">
       <ScatterChart ref={surfaceRef} margin={large ? MARGIN_LARGE : MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" dataKey="bytes" name="size" scale="log" domain={d.sizeDomain} tickFormatter={formatBytes} ticks={d.sizeTicks} tick={large ? { fontSize: '1em' } : undefined}
@@ -143,7 +143,7 @@ const SizeChart = memo(function SizeChart({ d, onPoint, surfaceRef, large = fals
 /** Accuracy against batch-1 latency. */
 const LatencyChart = memo(function LatencyChart({ d }: { d: ChartData }) {
   return (
-    <ResponsiveContainer width="100%" height={260}>
+    <ResponsiveContainer width="100%" height="100%">
       <ScatterChart margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" dataKey="latencyMs" name="latency" unit=" ms" domain={d.latencyDomain} tickFormatter={(v: number) => v.toPrecision(2)}
@@ -229,11 +229,11 @@ export function Charts({ sizeChartRef, variant = 'page' }: { sizeChartRef?: RefO
           </select>{' '}
           <small>(log scale; bubble = latency)</small>
         </figcaption>
-        <SizeChart d={d} onPoint={onPoint} surfaceRef={sizeChartRef} />
+        <div className="chart-box"><SizeChart d={d} onPoint={onPoint} surfaceRef={sizeChartRef} /></div>
       </figure>
       <figure className="chart" aria-label="Accuracy against latency">
         <figcaption><Metric d={d} /> vs batch-1 latency</figcaption>
-        <LatencyChart d={d} />
+        <div className="chart-box"><LatencyChart d={d} /></div>
       </figure>
       <ChartLegend />
       <HistoryTable points={points} restore={restorePoint} />
