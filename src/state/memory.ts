@@ -6,15 +6,19 @@
 import { useEffect, useState } from 'react';
 import { studio } from '../runtime/client';
 import type { MemoryReport } from '../runtime/protocol';
+import { jsHeap } from '../runtime/memory';
 import { useStudio } from './store';
 
-/** The latest memory report of the worker, or undefined before the first answer / without a model. */
-export function useWorkerMemory(intervalMs = 3000): MemoryReport | undefined {
+/** The worker's report with the page's own JS heap (performance.memory on this thread, where the browser has it). */
+export type PageMemoryReport = MemoryReport & { pageHeap?: MemoryReport['heap'] };
+
+/** The latest memory report of the worker (and the page's heap), or undefined before the first answer / without a model. */
+export function useWorkerMemory(intervalMs = 3000): PageMemoryReport | undefined {
   const model = useStudio((s) => s.model);
   const compressed = useStudio((s) => s.compressed);
   const evaluation = useStudio((s) => s.evaluation);
   const compressedEval = useStudio((s) => s.compressedEval);
-  const [report, setReport] = useState<MemoryReport>();
+  const [report, setReport] = useState<PageMemoryReport>();
   useEffect(() => {
     if (!model) return undefined;
     let stopped = false;
@@ -22,7 +26,10 @@ export function useWorkerMemory(intervalMs = 3000): MemoryReport | undefined {
     const ask = () => {
       if (asking || stopped) return;
       asking = true;
-      studio().memory().then((r) => { if (!stopped) setReport(r); }, () => {}).finally(() => { asking = false; });
+      studio().memory().then((r) => {
+        const pageHeap = jsHeap();
+        if (!stopped) setReport(pageHeap ? { ...r, pageHeap } : r);
+      }, () => {}).finally(() => { asking = false; });
     };
     ask();
     const timer = setInterval(ask, intervalMs);

@@ -7,6 +7,7 @@ describe('memory line and step busy text', () => {
     const r = { weightsFloat32: 79_660_704, arrays: { bytes: 290_097_601, buffers: 347 }, tensors: { bytes: 159_321_408, count: 332, backend: 'wasm' } };
     expect(memoryText(r)).toBe('weights 79.7 MB as float32 · arrays held 290 MB · TF.js tensors 159 MB (332, wasm)');
     expect(memoryText({ ...r, heap: { used: 57_200_000, limit: 4_294_705_152 } })).toMatch(/ · worker JS heap 57\.2 MB of 4\.29 GB$/);
+    expect(memoryText({ ...r, pageHeap: { used: 31_000_000, limit: 4_294_705_152 } })).toMatch(/\(332, wasm\) · page JS heap 31\.0 MB of 4\.29 GB$/);
   });
 
   it('busy text: prefix, message and a whole percentage, clamped', () => {
