@@ -98,6 +98,21 @@ describe('big models: progress, memory, refusals', () => {
     expect((await studio.exportModel('tfjs-zip', 1)).bytes).toEqual(zip.bytes);
   });
 
+  it('evaluates a 224×224 model in batches lowered to fit 256 MiB of activations, saying so with the numbers', async () => {
+    const studio = createStudio();
+    await studio.init('wasm');
+    await studio.loadModel({ kind: 'files', name: 'wide', files: filesOf({ input: 224, stem: [48, 64], pairs: 0, classes: 10 }) });
+    // Four unlabelled 28×28 digits in the catalog format, fitted to 224×224×3 when evaluated.
+    const entry = { id: 'tiny', name: 'tiny', dataset: 'tiny', split: 'val', count: 4, shape: [28, 28, 1], classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], images: 'tiny.u8', scale: 1 / 255 };
+    const files = [{ name: 'tiny.json', blob: new Blob([JSON.stringify(entry)]) }, { name: 'tiny.u8', blob: new Blob([new Uint8Array(4 * 784).fill(128)]) }];
+    const imported = await studio.importData(1, 'tiny', 'tiny', files, { shape: [224, 224, 3], classes: 10, preprocessing: { scale: 1 / 255, mean: [0], std: [1] } }, () => {});
+    const events: ProgressEvent[] = [];
+    const done = await studio.evaluate(2, imported!.entry, 'http://localhost/', { latencyRuns: 1, warmupRuns: 0, throughputBatch: 1 }, (p) => events.push(p));
+    expect(done.type).toBe('done');
+    // By hand: stem1 outputs 112²·48·4 B = 2.30 MiB per image; 256 MiB ÷ (2 × 2.30 MiB) = 55 images.
+    expect(events.map((p) => p.message)).toContain('batches of 55 images, not 250: layer "stem1_conv" outputs 2.3 MiB per image and a batch may take 256 MiB');
+  });
+
   it('refuses fine-tuning a 224×224 model whose training batch would not fit, with the numbers, and leaves the model usable', async () => {
     // Per image, by hand: 2 × (3 × 112²·48 + 3 × 56²·64 + 64 + 10) × 4 B = 19 268 176 B ≈ 18.4 MiB; × 64 = 1 176 MiB; ⌊1 024 / 18.38⌋ = 55.
     const studio = createStudio();
