@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkModelFiles } from './modelFiles';
 import { checkCaptureBatch, checkTrainingBatch, evaluationBatch, float32WeightBytes, float32WeightsRefusal, layerActivations } from './memoryBudget';
 
 const MiB = 2 ** 20;
@@ -16,6 +17,14 @@ describe('memory refusals of big models', () => {
     expect(why).toContain('1,001,000 parameters take 3.8 MiB as float32 (1 MiB in its weight files)');
     expect(why).toContain('up to 2 MiB of float32 weights (524,288 parameters)');
     expect(why).toMatch(/Open a smaller model, or compress this one with the command line/);
+  });
+
+  it('a manifest declaring more than 1 GiB of weights is refused before any shard is read, naming model.json, the weight, its bytes and the limit', () => {
+    const json = { format: 'layers-model', modelTopology: { class_name: 'Sequential', config: { layers: [] } },
+      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'fc/kernel', shape: [65536, 4096], dtype: 'float32' }, { name: 'fc2/kernel', shape: [2, 4], dtype: 'float32' }] }] };
+    const files = [{ name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)).buffer as ArrayBuffer }];
+    // 65 536 × 4 096 × 4 B = 1 GiB exactly (accepted); the next weight's 32 B go past it.
+    expect(() => checkModelFiles(files, new Set())).toThrow('model.json: weight "fc2/kernel" has shape [2,4]: with the weights before it that is 1.07e+9 bytes, more than the studio reads (1 GiB). The shape is corrupt, or the model is too large for the browser.');
   });
 
   it('layer activations: per-image float32 bytes, batch and unknown dimensions dropped', () => {
