@@ -9,7 +9,7 @@
 import { expect, test } from '@playwright/test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { writeBigModel } from '../src/node/bigModel';
 import { openDemo, progressRow } from './pages/studio';
 
@@ -17,7 +17,10 @@ const SPEC = { input: 224, stem: [16, 32, 64, 128, 160], pairs: 14, classes: 10 
 
 test('a 3.9 M-parameter 224×224 model shows its loading and per-layer compression steps, and its memory', async ({ page }) => {
   test.setTimeout(240_000);
-  const written = writeBigModel(join(tmpdir(), `bigmodel-e2e-${process.pid}`), SPEC);
+  const dir = join(tmpdir(), `bigmodel-e2e-${process.pid}`);
+  const written = writeBigModel(dir, SPEC);
+  const files = written.paths.map((p) => ({ name: p.split('/').pop() as string, mimeType: p.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: readFileSync(p) }));
+  rmSync(dir, { recursive: true, force: true }); // read into memory: the folder is not needed any more
   expect(written.params).toBeGreaterThan(3_000_000);
   // Every text the progress row shows, as it is drawn (a MutationObserver in the page).
   await page.addInitScript(() => {
@@ -29,7 +32,7 @@ test('a 3.9 M-parameter 224×224 model shows its loading and per-layer compressi
     }).observe(document, { subtree: true, childList: true, characterData: true });
   });
   const { header, numbers, controls, errors, exports } = await openDemo(page);
-  await header.openFiles(written.paths.map((p) => ({ name: p.split('/').pop() as string, mimeType: p.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: readFileSync(p) })));
+  await header.openFiles(files);
   await expect(numbers.modelName()).toHaveText(/your model/, { timeout: 120_000 });
   // The bundled validation split does not fit at 224×224×3: refused with its numbers.
   await expect(errors.message()).toContainText(/samples at the model's 224×224×3 input would take \d+ MiB; use a smaller data set \(at most [\d,]+ samples\)/);
