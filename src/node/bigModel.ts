@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRng } from '../core/random';
 
 /** The architecture and storage of a synthetic model (see the file comment). */
 export interface BigModelSpec {
@@ -59,18 +60,6 @@ const bn = (name: string): Layer => ({
 });
 const relu = (name: string): Layer => ({ class_name: 'Activation', config: { name, activation: 'relu', trainable: true } });
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Builds the model.json and shards of `spec` in memory. */
 export function bigModelFiles(spec: BigModelSpec = {}): BigModelFiles {
   const { input = 224, stem = [32, 64, 128, 256, 320], pairs = 18, classes = 1000, dtype = 'uint8', shardBytes = 4 * 2 ** 20, seed = 1 } = spec;
@@ -96,7 +85,8 @@ export function bigModelFiles(spec: BigModelSpec = {}): BigModelFiles {
   } });
   weights.push({ name: 'predictions/kernel', shape: [channels, classes], init: 'he', fanIn: channels }, { name: 'predictions/bias', shape: [classes], init: 'zeros' });
 
-  const rand = random(seed);
+  const rng = createRng(seed);
+  const rand = () => rng.next();
   const manifest: Record<string, unknown>[] = [];
   const chunks: Uint8Array[] = [];
   let params = 0;
