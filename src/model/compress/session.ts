@@ -82,7 +82,7 @@ export function compressUnmeasured(parts: ModelParts, plan: CompressionPlan, giv
   const out = given ?? compressModel(parts, plan, undefined, undefined, within(onStep, 0, 0.55));
   const tfjs = exportTfjs(out.compressed, { onStep: within(onStep, 0.55, 0.8) });
   onStep?.(0.8, 'Encoding the compact file');
-  const { bytes: compact, size: { perTensor } } = encodeCompactSized(out.compressed);
+  const { bytes: compact, size: { perTensor } } = encodeCompactSized(out.compressed, { onStep: within(onStep, 0.8, 1) });
   onStep?.(1, 'Compressed and written');
   const layers = new Map<string, CompressedLayer & { zeros: number }>();
   out.tensors.forEach((t, i) => {

@@ -61,6 +61,18 @@ describe('encodeCompact', () => {
     }
   });
 
+  it('reports each tensor record as it encodes it (fraction i / n, rising), and writes the same bytes', () => {
+    const model = compressMix(lenet, () => 'codebook', 0.8);
+    const events: [number, string][] = [];
+    const heard = encodeCompactSized(model, { onStep: (f, m) => events.push([f, m]) }).bytes;
+    expect(heard).toEqual(encodeCompact(model));
+    expect(events).toHaveLength(model.tensors.length);
+    events.forEach(([f, m], i) => {
+      expect(f).toBe(i / model.tensors.length);
+      expect(m).toBe(`Encoding ${model.tensors[i].name} (${i + 1}/${model.tensors.length})`);
+    });
+  });
+
   it('is deterministic', () => {
     const model = compressMix(lenet, () => 'codebook', 0.8);
     expect(Buffer.from(encodeCompact(model)).equals(Buffer.from(encodeCompact(model)))).toBe(true);
