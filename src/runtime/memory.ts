@@ -11,6 +11,9 @@
  *    undefined elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
+import { jsHeap } from './jsHeap';
+
+export { jsHeap };
 
 /** The worker's memory as counted by {@link memoryReport}; bytes throughout. */
 export interface MemoryReport {
@@ -50,12 +53,6 @@ export function heldArrayBytes(...roots: Holder[]): { bytes: number; buffers: nu
   let bytes = 0;
   for (const b of buffers) bytes += b.byteLength;
   return { bytes, buffers: buffers.size };
-}
-
-/** performance.memory (Chromium's non-standard heap figures), or undefined where it is absent. */
-export function jsHeap(): MemoryReport['heap'] {
-  const m = (globalThis.performance as (Performance & { memory?: { usedJSHeapSize: number; jsHeapSizeLimit: number } }) | undefined)?.memory;
-  return m && Number.isFinite(m.usedJSHeapSize) ? { used: m.usedJSHeapSize, limit: m.jsHeapSizeLimit } : undefined;
 }
 
 /** The report for a model of `params` parameters whose worker-side data is reachable from `held`. */

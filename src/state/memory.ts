@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { studio } from '../runtime/client';
 import type { MemoryReport } from '../runtime/protocol';
-import { jsHeap } from '../runtime/memory';
+import { jsHeap } from '../runtime/jsHeap';
 import { useStudio } from './store';
 
 /** The worker's report with the page's own JS heap (performance.memory on this thread, where the browser has it). */
